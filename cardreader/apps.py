@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CardreaderConfig(AppConfig):
+    name = "cardreader"
+    verbose_name = "刷卡签到"

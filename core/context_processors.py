@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from .models import Staff
+from .navigation import nav_for
+
+
+def staff(request: HttpRequest) -> dict:
+    """The signed-in staff member and their navigation, for the base layout."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"center_name": settings.CENTER_NAME}
+    member = Staff.objects.select_related("campus").filter(user=user).first()
+    return {
+        "center_name": settings.CENTER_NAME,
+        "current_staff": member,
+        "nav_links": nav_for(member) if member else [],
+    }

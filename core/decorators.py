@@ -1,0 +1,30 @@
+"""Page access: a signed-in member of staff, of one of the given roles (hq_admin always)."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .models import Staff
+from .roles import Role
+
+
+def staff_required(*roles: str) -> Callable:
+    """Sets request.staff and request.campus; a wrong role gets the 403 page."""
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            staff = Staff.objects.select_related("campus", "user").filter(user=request.user).first()
+            if staff is None or (roles and staff.role not in roles and staff.role != Role.HQ_ADMIN):
+                return render(request, "403.html", status=403)
+            request.staff = staff
+            request.campus = staff.campus
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

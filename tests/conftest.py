@@ -1,0 +1,121 @@
+import json
+import os
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from core.models import Campus, Staff
+from core.roles import Role
+
+from .factories import CampusFactory, StaffFactory, token_for
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+# make beside it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Postgres-only tests are skipped on SQLite, but CI (REQUIRE_POSTGRES=1) must run them."""
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if os.environ.get("REQUIRE_POSTGRES") and not on_postgres:
+        raise pytest.UsageError("REQUIRE_POSTGRES is set but DATABASE_URL is not PostgreSQL")
+    if on_postgres:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def campus(db) -> Campus:
+    return CampusFactory(code="bj01", name="北京朝阳校区")
+
+
+@pytest.fixture
+def other_campus(db) -> Campus:
+    return CampusFactory(code="sh01", name="上海徐汇校区")
+
+
+@pytest.fixture
+def make_staff(campus: Campus) -> Callable[..., Staff]:
+    def make(role: str = Role.FRONT_DESK, campus: Campus = campus, **kwargs) -> Staff:
+        return StaffFactory(role=role, campus=campus, **kwargs)
+
+    return make
+
+
+class ApiClient:
+    """A test client speaking JSON with a bearer token."""
+
+    def __init__(self, token: str | None):
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def _send(self, method: str, path: str, data=None, raw: str | bytes | None = None):
+        body = raw if raw is not None else (json.dumps(data) if data is not None else None)
+        kwargs = {"headers": self.headers}
+        if body is not None:
+            kwargs.update(data=body, content_type="application/json")
+        return getattr(self.client, method)(path, **kwargs)
+
+    def get(self, path: str, params: dict | None = None):
+        return self.client.get(path, params or {}, headers=self.headers)
+
+    def post(self, path: str, data=None, raw=None):
+        return self._send("post", path, data, raw)
+
+    def put(self, path: str, data=None):
+        return self._send("put", path, data)
+
+    def patch(self, path: str, data=None):
+        return self._send("patch", path, data)
+
+    def delete(self, path: str):
+        return self._send("delete", path)
+
+
+@pytest.fixture
+def api_as(make_staff) -> Callable[..., ApiClient]:
+    """api_as("front_desk") or api_as(staff): a JSON client authenticated as that person."""
+
+    def make(who: str | Staff, **kwargs) -> ApiClient:
+        staff = who if isinstance(who, Staff) else make_staff(role=who, **kwargs)
+        client = ApiClient(token_for(staff))
+        client.staff = staff
+        return client
+
+    return make
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
