@@ -95,3 +95,36 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+
+class TeacherClock(models.Model):
+    """A teacher's clock-in or clock-out (考勤), usually a swipe of the teacher's card.
+
+    `seq` numbers the swipes of one teacher within one local (Asia/Shanghai) day: odd is
+    "in", even is "out". The unique (teacher, day, seq) means two racing swipes can never
+    both become the day's first "in"."""
+
+    class Kind(models.TextChoices):
+        IN = "in", _("上班")
+        OUT = "out", _("下班")
+
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="teacher_clocks")
+    teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="clocks", verbose_name=_("教员"))
+    at = models.DateTimeField(_("打卡时间"))
+    day = models.DateField(_("日期"), help_text=_("北京时间的日期"))
+    seq = models.PositiveSmallIntegerField(_("当日第几次"))
+    kind = models.CharField(_("类型"), max_length=3, choices=Kind.choices)
+    source = models.CharField(_("来源"), max_length=100, blank=True, help_text=_("读卡器名称或“手工”"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("教员打卡")
+        verbose_name_plural = _("教员打卡")
+        ordering = ["teacher", "day", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["teacher", "day", "seq"], name="teacherclock_unique_seq_per_day"),
+        ]
+        indexes = [models.Index(fields=["campus", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

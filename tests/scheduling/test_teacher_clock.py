@@ -1,0 +1,38 @@
+import pytest
+
+from core.errors import InvalidInput
+from core.roles import Role
+from scheduling.models import TeacherClock
+from scheduling.services import teacher_clock
+
+from .helpers import at, make_teacher
+
+pytestmark = pytest.mark.django_db
+
+
+def test_swipes_alternate_in_and_out_within_a_day(campus):
+    teacher = make_teacher(campus)
+    kinds = [teacher_clock(teacher=teacher, at=at("2026-12-07", hm)).kind for hm in ("08:00", "12:00", "13:00", "18:00")]
+    assert kinds == ["in", "out", "in", "out"]
+
+
+def test_a_new_local_day_starts_with_in_again(campus):
+    teacher = make_teacher(campus)
+    assert teacher_clock(teacher=teacher, at=at("2026-12-07", "08:00")).kind == "in"
+    # 23:59 Shanghai is still the 7th; 00:01 is the 8th although UTC says otherwise
+    assert teacher_clock(teacher=teacher, at=at("2026-12-07", "23:59")).kind == "out"
+    assert teacher_clock(teacher=teacher, at=at("2026-12-08", "00:01")).kind == "in"
+    assert teacher_clock(teacher=teacher, at=at("2026-12-08", "07:59")).kind == "out"
+
+
+def test_days_are_counted_per_teacher(campus):
+    one, two = make_teacher(campus), make_teacher(campus)
+    assert teacher_clock(teacher=one, at=at("2026-12-07", "08:00")).kind == "in"
+    assert teacher_clock(teacher=two, at=at("2026-12-07", "08:05")).kind == "in"
+
+
+def test_it_refuses_a_member_of_staff_who_is_not_a_teacher(make_staff):
+    with pytest.raises(InvalidInput) as refused:
+        teacher_clock(teacher=make_staff(Role.FRONT_DESK), at=at("2026-12-07", "08:00"))
+    assert refused.value.code == "not_a_teacher"
+    assert not TeacherClock.objects.exists()
