@@ -21,6 +21,8 @@ class Panel:
 def panels_for(staff: Staff) -> list[Panel]:
     panels: list[Panel] = []
     for config in apps.get_app_configs():
+        if config.name == "core":
+            continue
         try:
             module = import_module(f"{config.name}.dashboard")
         except ModuleNotFoundError as exc:

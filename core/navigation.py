@@ -23,6 +23,8 @@ class NavItem:
 def _all_items() -> list[NavItem]:
     items: list[NavItem] = []
     for config in apps.get_app_configs():
+        if config.name == "core":
+            continue
         try:
             module = import_module(f"{config.name}.navigation")
         except ModuleNotFoundError as exc:

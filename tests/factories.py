@@ -30,12 +30,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Staff
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     role = Role.FRONT_DESK

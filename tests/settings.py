@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-secret-key-only-for-the-test-suite-0123456789abcdef")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "True")
 os.environ.setdefault("AXES_FAILURE_LIMIT", "3")
+os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 
 from tutoring.settings import *  # noqa: E402,F403
 
@@ -13,7 +14,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CELERY_BROKER_URL = "memory://"
 
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
