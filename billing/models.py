@@ -1,5 +1,9 @@
+from datetime import date
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -50,10 +54,71 @@ class LessonPackage(models.Model):
             models.CheckConstraint(
                 condition=Q(lessons_left__lte=F("lessons") + F("bonus_lessons")), name="package_left_within_bought"
             ),
+            models.CheckConstraint(condition=Q(lessons_left__gte=0), name="package_left_not_negative"),
         ]
 
     def __str__(self) -> str:
         return f"{self.student} · {self.course}"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("有效")
+        EXPIRED = "expired", _("已过期")
+        USED_UP = "used_up", _("已用完")
+        REFUNDED = "refunded", _("已退费")
+
+    class Plan(models.TextChoices):
+        FULL = "full", _("全款")
+        HALF = "half", _("半款")
+        DEPOSIT = "deposit", _("定金")
+
+    @property
+    def total_lessons(self) -> int:
+        return self.lessons + self.bonus_lessons
+
+    @property
+    def balance_due(self) -> Decimal:
+        return self.price - self.paid
+
+    @property
+    def payment_plan(self) -> str:
+        """full: paid in full; half (家长经济困难): at least half paid; deposit (定金): less than half."""
+        if self.paid >= self.price:
+            return self.Plan.FULL
+        if self.paid * 2 >= self.price:
+            return self.Plan.HALF
+        return self.Plan.DEPOSIT
+
+    @property
+    def is_started(self) -> bool:
+        return self.lessons_used > 0
+
+    def is_expired_on(self, day: date) -> bool:
+        return day > self.valid_until
+
+    def status_on(self, day: date) -> str:
+        """The package's state on `day` (a local date), first match wins:
+        refunded (whatever else is true), used_up (every lesson, bonus included, was used),
+        expired (past valid_until: whether or not the remaining lessons were already written
+        off by `package_expire`), used_up (nothing left for another reason), else active."""
+        if self.refunded_at is not None:
+            return self.Status.REFUNDED
+        if self.lessons_used >= self.total_lessons:
+            return self.Status.USED_UP
+        if self.is_expired_on(day):
+            return self.Status.EXPIRED
+        if self.lessons_left == 0:
+            return self.Status.USED_UP
+        return self.Status.ACTIVE
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+    def get_payment_plan_display(self) -> str:
+        return str(self.Plan(self.payment_plan).label)
 
 
 class LedgerEntry(models.Model):
@@ -90,3 +155,162 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.lessons:+d}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The ledger is the audit of lessons: once written, an entry is never changed.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("ledger entries are append-only; write a reversal instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("ledger entries are append-only; write a reversal instead")
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number of a campus. Locked (SELECT … FOR UPDATE) by the service
+    that takes a number, in the payment's transaction, so numbers have no gaps."""
+
+    campus = models.OneToOneField(Campus, on_delete=models.PROTECT, related_name="receipt_counter")
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("收据编号")
+        verbose_name_plural = _("收据编号")
+
+    def __str__(self) -> str:
+        return f"{self.campus}: {self.last_number}"
+
+
+class Payment(models.Model):
+    """Money taken or paid back, each with its receipt (收据) numbered per campus.
+    `amount` is signed: money paid out to a family (a card deposit returned, a refund) is
+    negative, everything taken in is positive."""
+
+    class Purpose(models.TextChoices):
+        PACKAGE = "package", _("课时费")
+        CARD_DEPOSIT = "card_deposit", _("学员卡押金")
+        CARD_FEE = "card_fee", _("补卡工本费")
+        CARD_DEPOSIT_REFUND = "card_deposit_refund", _("退学员卡押金")
+        PACKAGE_REFUND = "package_refund", _("退课时费")
+        GOODS_SALE = "goods_sale", _("商品销售")
+        OTHER = "other", _("其他收费")
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("现金")
+        WECHAT = "wechat", _("微信")
+        ALIPAY = "alipay", _("支付宝")
+        BANK_CARD = "bank_card", _("刷卡")
+        TRANSFER = "transfer", _("转账")
+
+    # the purposes that pay money out; their amounts are stored negative
+    OUTGOING = frozenset({Purpose.CARD_DEPOSIT_REFUND, Purpose.PACKAGE_REFUND})
+
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="payments")
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, null=True, blank=True, related_name="payments", verbose_name=_("学员")
+    )
+    package = models.ForeignKey(
+        LessonPackage, on_delete=models.PROTECT, null=True, blank=True, related_name="payments", verbose_name=_("课时包")
+    )
+    purpose = models.CharField(_("收费项目"), max_length=30, choices=Purpose.choices)
+    amount = money_field(verbose_name=_("金额"))
+    method = models.CharField(_("支付方式"), max_length=20, choices=Method.choices, default=Method.CASH)
+    receipt_no = models.PositiveIntegerField(_("收据号"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    paid_at = models.DateTimeField(_("收费时间"))
+    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("收费记录")
+        verbose_name_plural = _("收费记录")
+        ordering = ["-paid_at", "-pk"]
+        indexes = [
+            models.Index(fields=["campus", "paid_at"]),
+            models.Index(fields=["student", "paid_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["campus", "receipt_no"], name="payment_receipt_unique_per_campus"),
+            models.CheckConstraint(condition=~Q(amount=0), name="payment_moves_money"),
+            models.CheckConstraint(
+                condition=Q(package__isnull=True) | Q(purpose__in=["package", "package_refund"]),
+                name="payment_package_purpose",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number} {self.get_purpose_display()} {self.amount}"
+
+    @property
+    def receipt_number(self) -> str:
+        return f"{self.campus.code.upper()}-{self.receipt_no:06d}"
+
+    @property
+    def is_outgoing(self) -> bool:
+        return self.amount < 0
+
+
+class GoodsItem(models.Model):
+    """An article on the lobby shelf (商品). `stock` is changed only by the goods services,
+    each with a StockMovement, under a row lock."""
+
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="goods")
+    category = models.CharField(_("类别"), max_length=50)
+    name = models.CharField(_("名称"), max_length=100)
+    spec = models.CharField(_("规格"), max_length=100, blank=True)
+    unit = models.CharField(_("单位"), max_length=20, default="个")
+    warning_line = models.PositiveIntegerField(_("库存预警线"), default=0)
+    price = money_field(verbose_name=_("售价"))
+    stock = models.PositiveIntegerField(_("库存"), default=0)
+    is_active = models.BooleanField(_("在售"), default=True)
+    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["stock"])
+
+    class Meta:
+        verbose_name = _("商品")
+        verbose_name_plural = _("商品")
+        ordering = ["category", "name", "spec"]
+        constraints = [
+            models.UniqueConstraint(fields=["campus", "name", "spec"], name="goods_unique_per_campus"),
+            models.CheckConstraint(condition=Q(stock__gte=0), name="goods_stock_not_negative"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="goods_price_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.spec}".strip()
+
+    @property
+    def is_low(self) -> bool:
+        return self.stock <= self.warning_line
+
+
+class StockMovement(models.Model):
+    """One change of a shelf article's stock: stock in (+) or a sale (−)."""
+
+    class Kind(models.TextChoices):
+        STOCK_IN = "stock_in", _("入库")
+        SALE = "sale", _("销售")
+
+    item = models.ForeignKey(GoodsItem, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    quantity = models.IntegerField(_("数量"))
+    stock_after = models.PositiveIntegerField(_("结余库存"))
+    unit_price = money_field(verbose_name=_("单价"), null=True, blank=True)
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    buyer_name = models.CharField(_("散客"), max_length=50, blank=True)
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="stock_movement"
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("出入库")
+        verbose_name_plural = _("出入库")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(quantity=0), name="stock_moves_quantity")]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.quantity:+d}"
