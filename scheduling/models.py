@@ -48,6 +48,17 @@ class Lesson(models.Model):
     starts_at = models.DateTimeField(_("开始"))
     ends_at = models.DateTimeField(_("结束"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    series = models.ForeignKey(
+        "LessonSeries", on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons", verbose_name=_("系列")
+    )
+    makeup_for = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="makeups", verbose_name=_("补课对应")
+    )
+    leave_reason = models.CharField(_("请假原因"), max_length=200, blank=True)
+    leave_at = models.DateTimeField(_("请假时间"), null=True, blank=True)
+    late_notice = models.BooleanField(_("不足24小时通知"), default=False)
+    confirmed_at = models.DateTimeField(_("已确认"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -128,3 +139,235 @@ class TeacherClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TeacherProfile(models.Model):
+    """What the front desk matches a student to: a teacher's level, style and free time.
+    The subjects a teacher teaches are `Staff.subjects`."""
+
+    class Level(models.IntegerChoices):
+        JUNIOR = 1, _("初级")
+        INTERMEDIATE = 2, _("中级")
+        SENIOR = 3, _("高级")
+        MASTER = 4, _("特级")
+
+    class Style(models.TextChoices):
+        PATIENT = "patient", _("耐心细致")
+        STRICT = "strict", _("严谨规范")
+        LIVELY = "lively", _("活泼有趣")
+        EXAM = "exam", _("应试提分")
+
+    teacher = models.OneToOneField(Staff, on_delete=models.CASCADE, related_name="teacher_profile")
+    level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices, default=Level.INTERMEDIATE)
+    style = models.CharField(_("教学风格"), max_length=20, choices=Style.choices, blank=True)
+    bio = models.TextField(_("简介"), blank=True)
+
+    class Meta:
+        verbose_name = _("教员档案")
+        verbose_name_plural = _("教员档案")
+
+    def __str__(self) -> str:
+        return str(self.teacher)
+
+
+class FreeSlot(models.Model):
+    """A weekly window in which a teacher can take lessons (Monday = 0)."""
+
+    profile = models.ForeignKey(TeacherProfile, on_delete=models.CASCADE, related_name="free_slots")
+    weekday = models.PositiveSmallIntegerField(_("星期"), choices=[(i, n) for i, n in enumerate("一二三四五六日")])
+    start = models.TimeField(_("开始"))
+    end = models.TimeField(_("结束"))
+
+    class Meta:
+        verbose_name = _("空闲时段")
+        verbose_name_plural = _("空闲时段")
+        ordering = ["weekday", "start"]
+        constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")), name="freeslot_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"周{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class LessonSeries(models.Model):
+    """Lessons booked in one action, e.g. every Monday 17:00 for 20 weeks."""
+
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="lesson_series")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="lesson_series")
+    teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="lesson_series")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+")
+    first_starts_at = models.DateTimeField(_("首次开始"))
+    first_ends_at = models.DateTimeField(_("首次结束"))
+    weeks = models.PositiveSmallIntegerField(_("周数"))
+    interval_weeks = models.PositiveSmallIntegerField(_("间隔周数"), default=1)
+    booked = models.PositiveSmallIntegerField(_("已排"), default=0)
+    skipped = models.PositiveSmallIntegerField(_("冲突跳过"), default=0)
+    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("循环排课")
+        verbose_name_plural = _("循环排课")
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.subject} × {self.weeks}"
+
+
+class GroupClass(models.Model):
+    """A group class (大课) with a roster; its sessions are GroupSession rows."""
+
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="group_classes")
+    name = models.CharField(_("班级名称"), max_length=100)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="group_classes", verbose_name=_("科目"))
+    teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="group_classes", verbose_name=_("教员"))
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, related_name="group_classes")
+    capacity = models.PositiveSmallIntegerField(_("人数上限"), default=12)
+    students = models.ManyToManyField(Student, through="GroupMember", related_name="group_classes")
+    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("大课班级")
+        verbose_name_plural = _("大课班级")
+        constraints = [models.UniqueConstraint(fields=["campus", "name"], name="groupclass_unique_name_per_campus")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(models.Model):
+    group = models.ForeignKey(GroupClass, on_delete=models.CASCADE, related_name="members")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="group_memberships")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("班级学员")
+        verbose_name_plural = _("班级学员")
+        constraints = [models.UniqueConstraint(fields=["group", "student"], name="groupmember_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.student}"
+
+
+class GroupSession(models.Model):
+    """One session of a group class. Its teacher and room can be booked once at a time
+    (an exclusion constraint on PostgreSQL, like Lesson's)."""
+
+    group = models.ForeignKey(GroupClass, on_delete=models.CASCADE, related_name="sessions")
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="group_sessions")
+    teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="group_sessions")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, related_name="group_sessions")
+    starts_at = models.DateTimeField(_("开始"))
+    ends_at = models.DateTimeField(_("结束"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Lesson.Status.choices, default=Lesson.Status.SCHEDULED
+    )
+    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("大课课次")
+        verbose_name_plural = _("大课课次")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["campus", "starts_at"]), models.Index(fields=["teacher", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="groupsession_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class LessonChange(models.Model):
+    """The record of a leave, a reschedule (调课) or a cancellation: who, when, why, and
+    whether a day's notice was given."""
+
+    class Kind(models.TextChoices):
+        LEAVE = "leave", _("请假")
+        RESCHEDULE = "reschedule", _("调课")
+        CANCEL = "cancel", _("取消")
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    old_starts_at = models.DateTimeField()
+    old_ends_at = models.DateTimeField()
+    new_starts_at = models.DateTimeField(null=True, blank=True)
+    new_ends_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    late_notice = models.BooleanField(_("不足24小时"), default=False)
+    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("课程变动")
+        verbose_name_plural = _("课程变动")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.lesson}"
+
+
+class Notification(models.Model):
+    """A message to a teacher or a parent about a change of the timetable. Written here
+    when the change happens; sending (SMS, WeChat) is a job's work and sets `sent_at`."""
+
+    class Recipient(models.TextChoices):
+        TEACHER = "teacher", _("教员")
+        PARENT = "parent", _("家长")
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", _("新排课")
+        LEAVE = "leave", _("请假")
+        RESCHEDULED = "rescheduled", _("调课")
+        MAKEUP = "makeup", _("补课")
+        CANCELLED = "cancelled", _("取消")
+        TEACHER_CHANGED = "teacher_changed", _("更换教员")
+
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="schedule_notifications")
+    recipient = models.CharField(max_length=10, choices=Recipient.choices)
+    teacher = models.ForeignKey(Staff, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="schedule_notifications")
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    lesson = models.ForeignKey(Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    message = models.CharField(_("内容"), max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("排课通知")
+        verbose_name_plural = _("排课通知")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TeacherChange(models.Model):
+    """A student's teacher of a subject was changed (换老师): who asked and why. Three or
+    more in one subject is what the staff rules look for."""
+
+    class RequestedBy(models.TextChoices):
+        PARENT = "parent", _("家长")
+        STUDENT = "student", _("学员")
+        SCHOOL = "school", _("学校")
+
+    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="teacher_changes")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="teacher_changes")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+")
+    from_teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.CharField(_("提出方"), max_length=10, choices=RequestedBy.choices)
+    reason = models.CharField(_("原因"), max_length=200)
+    lessons_moved = models.PositiveIntegerField(_("改派课次"), default=0)
+    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("更换教员")
+        verbose_name_plural = _("更换教员")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["student", "subject"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.subject} → {self.to_teacher}"
