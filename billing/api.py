@@ -1,5 +1,283 @@
-"""/api/v1 endpoints of billing (API.md). Thin: parse, check the role, call a service."""
+"""/api/v1 endpoints of billing (API.md § Packages and payments). Thin: parse, check the
+role and the campus, call a service.
 
-from ninja import Router
+Roles: selling a package — front_desk, consultant, advisor, principal, hq_admin (the people
+who sell and renew at a campus); taking an instalment — those and finance; a manual
+deduction — front_desk (the desk that checks students in) and hq_admin. Reading a package
+or the ledger — any staff member of the campus."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from core.errors import InvalidInput
+from core.money import Money
+from core.roles import Role
+from students.models import Student
+
+from . import selectors, services
+from .models import LedgerEntry, LessonPackage, Payment
 
 router = Router(tags=["billing"])
+
+SELLERS = (Role.FRONT_DESK, Role.CONSULTANT, Role.ADVISOR, Role.PRINCIPAL, Role.HQ_ADMIN)
+CASHIERS = (*SELLERS, Role.FINANCE)
+DEDUCTORS = (Role.FRONT_DESK, Role.HQ_ADMIN)
+
+
+class PackageIn(Schema):
+    course: str = Field(max_length=100)
+    kind: str
+    lessons: int
+    bonus_lessons: int = 0
+    price: Money
+    paid: Money
+    valid_from: date
+    valid_until: date
+    subject: str | None = None
+    method: str = Payment.Method.CASH
+
+
+class PackageOut(Schema):
+    id: int
+    campus: str
+    student_id: int
+    course: str
+    subject: str | None
+    kind: str
+    lessons: int
+    bonus_lessons: int
+    lessons_used: int
+    lessons_left: int
+    price: Money
+    paid: Money
+    balance_due: Money
+    payment_plan: str
+    status: str
+    valid_from: date
+    valid_until: date
+    refunded_at: datetime | None
+    created_at: datetime
+
+
+class PaymentIn(Schema):
+    amount: Money
+    method: str = Payment.Method.CASH
+    note: str = Field("", max_length=200)
+
+
+class PaymentOut(Schema):
+    id: int
+    receipt_number: str
+    campus: str
+    student_id: int | None
+    package_id: int | None
+    purpose: str
+    amount: Money
+    method: str
+    note: str
+    paid_at: datetime
+    created_by: str | None
+    package: PackageOut | None = None
+
+
+class DeductionIn(Schema):
+    reason: str = Field(max_length=200)
+
+
+class LedgerEntryOut(Schema):
+    id: int
+    package_id: int
+    kind: str
+    lessons: int
+    balance_after: int
+    occurred_at: datetime
+    reason: str
+    reverses_id: int | None
+    created_by: str | None
+
+
+class DeductionOut(LedgerEntryOut):
+    lessons_left: int
+    lessons_used: int
+    package: PackageOut
+
+
+class ErrorOut(Schema):
+    error: dict[str, Any]
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    # API.md: datetimes carry the campus offset (+08:00)
+    return timezone.localtime(moment) if moment is not None else None
+
+
+def package_out(package: LessonPackage) -> dict[str, Any]:
+    return {
+        "id": package.pk,
+        "campus": package.campus.code,
+        "student_id": package.student_id,
+        "course": package.course,
+        "subject": package.subject.name if package.subject_id else None,
+        "kind": package.kind,
+        "lessons": package.lessons,
+        "bonus_lessons": package.bonus_lessons,
+        "lessons_used": package.lessons_used,
+        "lessons_left": package.lessons_left,
+        "price": package.price,
+        "paid": package.paid,
+        "balance_due": package.balance_due,
+        "payment_plan": package.payment_plan,
+        "status": package.status,
+        "valid_from": package.valid_from,
+        "valid_until": package.valid_until,
+        "refunded_at": _local(package.refunded_at),
+        "created_at": _local(package.created_at),
+    }
+
+
+def payment_out(payment: Payment, with_package: bool = False) -> dict[str, Any]:
+    return {
+        "id": payment.pk,
+        "receipt_number": payment.receipt_number,
+        "campus": payment.campus.code,
+        "student_id": payment.student_id,
+        "package_id": payment.package_id,
+        "purpose": payment.purpose,
+        "amount": payment.amount,
+        "method": payment.method,
+        "note": payment.note,
+        "paid_at": _local(payment.paid_at),
+        "created_by": payment.created_by.username if payment.created_by_id else None,
+        "package": package_out(payment.package) if with_package and payment.package_id else None,
+    }
+
+
+def entry_out(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "package_id": entry.package_id,
+        "kind": entry.kind,
+        "lessons": entry.lessons,
+        "balance_after": entry.balance_after,
+        "occurred_at": _local(entry.occurred_at),
+        "reason": entry.reason,
+        "reverses_id": entry.reverses_id,
+        "created_by": entry.created_by.username if entry.created_by_id else None,
+    }
+
+
+def _packages(request: HttpRequest):
+    return scope(request, LessonPackage.objects.select_related("campus", "subject"))
+
+
+@router.post(
+    "/students/{student_id}/packages",
+    response={201: PackageOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Sell a lesson package",
+)
+def create_package(request: HttpRequest, student_id: int, payload: PackageIn):
+    staff = require_role(request, *SELLERS)
+    student = get_scoped(request, Student.objects.select_related("campus"), student_id)
+    package = services.package_create(
+        student=student,
+        course=payload.course,
+        kind=payload.kind,
+        lessons=payload.lessons,
+        bonus_lessons=payload.bonus_lessons,
+        price=payload.price,
+        paid=payload.paid,
+        valid_from=payload.valid_from,
+        valid_until=payload.valid_until,
+        by=staff,
+        subject=selectors.subject_by_name(payload.subject),
+        method=payload.method,
+    )
+    return Status(201, package_out(package))
+
+
+@router.get("/students/{student_id}/packages", response={200: dict, 404: ErrorOut}, summary="A student's packages")
+def list_student_packages(request: HttpRequest, student_id: int, limit: int | None = None, offset: int | None = None):
+    caller_staff(request)
+    student = get_scoped(request, Student.objects.all(), student_id)
+    page = paginate(_packages(request).filter(student=student), limit, offset)
+    return {"items": [package_out(p) for p in page["items"]], "count": page["count"]}
+
+
+@router.get("/packages/{package_id}", response={200: PackageOut, 404: ErrorOut}, summary="One package")
+def get_package(request: HttpRequest, package_id: int):
+    caller_staff(request)
+    return package_out(get_scoped(request, _packages(request), package_id))
+
+
+@router.get("/packages/{package_id}/ledger", response={200: dict, 404: ErrorOut}, summary="A package's ledger")
+def package_ledger(request: HttpRequest, package_id: int, limit: int | None = None, offset: int | None = None):
+    caller_staff(request)
+    package = get_scoped(request, _packages(request), package_id)
+    page = paginate(package.ledger.select_related("created_by__user").order_by("occurred_at", "pk"), limit, offset)
+    return {"items": [entry_out(e) for e in page["items"]], "count": page["count"]}
+
+
+@router.post(
+    "/packages/{package_id}/payments",
+    response={201: PaymentOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Take an instalment on a package",
+)
+def create_payment(request: HttpRequest, package_id: int, payload: PaymentIn):
+    staff = require_role(request, *CASHIERS)
+    package = get_scoped(request, _packages(request), package_id)
+    payment = services.payment_record(
+        package=package, amount=payload.amount, by=staff, method=payload.method, note=payload.note
+    )
+    return Status(201, payment_out(payment, with_package=True))
+
+
+@router.post(
+    "/packages/{package_id}/deductions",
+    response={201: DeductionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Deduct one lesson by hand, with a reason",
+)
+def create_deduction(request: HttpRequest, package_id: int, payload: DeductionIn):
+    staff = require_role(request, *DEDUCTORS)
+    package = get_scoped(request, _packages(request), package_id)
+    if not payload.reason.strip():
+        raise InvalidInput("手工扣课必须填写原因", {"reason": "必填"})
+    entry = services.package_deduct(package=package, at=timezone.now(), by=staff, reason=payload.reason)
+    return Status(
+        201,
+        {
+            **entry_out(entry),
+            "lessons_left": package.lessons_left,
+            "lessons_used": package.lessons_used,
+            "package": package_out(package),
+        },
+    )
+
+
+class PaymentFilter(Schema):
+    student: int | None = None
+    course: str | None = None
+    purpose: str | None = None
+    date_from: date | None = Field(None, alias="from")
+    date_to: date | None = Field(None, alias="to")
+
+
+@router.get("/payments", response={200: dict, 403: ErrorOut}, summary="Payment records")
+def list_payments(
+    request: HttpRequest, filters: Query[PaymentFilter], limit: int | None = None, offset: int | None = None
+):
+    require_role(request, *CASHIERS)
+    payments = selectors.payments_filter(
+        scope(request, Payment.objects.all()),
+        student_id=filters.student,
+        course=filters.course,
+        purpose=filters.purpose,
+        date_from=filters.date_from,
+        date_to=filters.date_to,
+    )
+    page = paginate(payments, limit, offset)
+    return {"items": [payment_out(p) for p in page["items"]], "count": page["count"]}

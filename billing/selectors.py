@@ -1,0 +1,154 @@
+"""Read-only queries of billing: payment records, the parent statement, the low-stock list."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import F, QuerySet, Sum
+from django.utils import timezone
+
+from core.errors import InvalidInput
+from core.models import Campus, Subject
+from students.models import Student
+
+from .models import GoodsItem, LedgerEntry, LessonPackage, Payment
+
+
+def subject_by_name(name: str | None) -> Subject | None:
+    if not name or not name.strip():
+        return None
+    subject = Subject.objects.filter(name=name.strip()).first()
+    if subject is None:
+        raise InvalidInput(f"没有名为 {name} 的科目", {"subject": "不存在"})
+    return subject
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def payments_filter(
+    payments: QuerySet[Payment],
+    *,
+    student_id: int | None = None,
+    course: str | None = None,
+    purpose: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[Payment]:
+    """Payment records by student, class/course (the package's course) and a range of
+    local dates, both ends included; newest first."""
+    if student_id:
+        payments = payments.filter(student_id=student_id)
+    if course:
+        payments = payments.filter(package__course__icontains=course.strip())
+    if purpose:
+        payments = payments.filter(purpose=purpose)
+    if date_from:
+        payments = payments.filter(paid_at__gte=_day_start(date_from))
+    if date_to:
+        payments = payments.filter(paid_at__lt=_day_start(date_to + timedelta(days=1)))
+    return payments.select_related("campus", "student", "package", "created_by__user").order_by("-paid_at", "-pk")
+
+
+def payments_total(payments: QuerySet[Payment]) -> dict:
+    return payments.aggregate(total=Sum("amount"))
+
+
+def student_packages(student: Student) -> QuerySet[LessonPackage]:
+    return LessonPackage.objects.filter(student=student).select_related("campus", "subject").order_by("valid_until", "pk")
+
+
+@dataclass
+class StatementRow:
+    """One line of the parent statement (课时对账单)."""
+
+    entry: LedgerEntry
+    course: str
+    lesson: str
+    teacher: str
+    what: str
+    why: str
+    balance_after: int
+
+    @property
+    def occurred_at(self) -> datetime:
+        return timezone.localtime(self.entry.occurred_at)
+
+    @property
+    def lessons(self) -> int:
+        return self.entry.lessons
+
+
+def _attendance_of(entry: LedgerEntry):
+    # A check-in (scheduling's Attendance) points at the `used` entry it consumed; billing
+    # reads that reverse link without importing scheduling.
+    try:
+        return entry.attendance
+    except (ObjectDoesNotExist, AttributeError):
+        return None
+
+
+def statement_rows(student: Student) -> list[StatementRow]:
+    """Every ledger entry of every package of `student`, oldest first, with the lesson and
+    teacher when a check-in consumed it: the answer to "why was this one deducted"."""
+    entries = (
+        LedgerEntry.objects.filter(package__student=student)
+        .select_related("package", "created_by__user", "reverses")
+        .order_by("occurred_at", "pk")
+    )
+    related = ["attendance", "attendance__lesson", "attendance__lesson__teacher__user", "attendance__lesson__subject"]
+    if hasattr(LedgerEntry, "attendance"):
+        entries = entries.select_related(*related)
+    rows: list[StatementRow] = []
+    for entry in entries:
+        attendance = _attendance_of(entry)
+        lesson_text = teacher = ""
+        why = entry.reason
+        if attendance is not None:
+            lesson = attendance.lesson
+            if lesson is not None:
+                start = timezone.localtime(lesson.starts_at)
+                lesson_text = f"{lesson.subject} {start:%m-%d %H:%M}"
+                teacher = lesson.teacher.display_name
+            source = "刷卡签到" if attendance.source == "swipe" else "手工签到"
+            kind = "陪练" if attendance.lesson_kind == "practice" else "上课"
+            why = f"{source}（{kind}）" + (f"：{entry.reason}" if entry.reason else "")
+        elif entry.kind == LedgerEntry.Kind.USED:
+            why = f"手工扣课：{entry.reason}" if entry.reason else "扣课"
+        elif entry.kind == LedgerEntry.Kind.REVERSAL and entry.reverses is not None:
+            why = f"冲正 {timezone.localtime(entry.reverses.occurred_at):%Y-%m-%d} 的{entry.reverses.get_kind_display()}：{entry.reason}"
+        if entry.created_by_id and not attendance:
+            why = f"{why}（经办：{entry.created_by.display_name}）"
+        rows.append(
+            StatementRow(
+                entry=entry,
+                course=entry.package.course,
+                lesson=lesson_text,
+                teacher=teacher,
+                what=f"{entry.get_kind_display()} {entry.lessons:+d} 节",
+                why=why,
+                balance_after=entry.balance_after,
+            )
+        )
+    return rows
+
+
+def goods_of(campus: Campus) -> QuerySet[GoodsItem]:
+    return GoodsItem.objects.filter(campus=campus, is_active=True).order_by("category", "name", "spec")
+
+
+def goods_low_stock(campus: Campus) -> QuerySet[GoodsItem]:
+    """Shelf articles at or below their warning line (库存预警)."""
+    return goods_of(campus).filter(stock__lte=F("warning_line"))
+
+
+def packages_expiring(campus: Campus, *, within_days: int = 30, on: date | None = None) -> QuerySet[LessonPackage]:
+    on = on or timezone.localdate()
+    return LessonPackage.objects.filter(
+        campus=campus,
+        refunded_at__isnull=True,
+        lessons_left__gt=0,
+        valid_until__gte=on,
+        valid_until__lte=on + timedelta(days=within_days),
+    ).select_related("student")
