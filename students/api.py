@@ -1,5 +1,618 @@
 """/api/v1 endpoints of students (API.md). Thin: parse, check the role, call a service."""
 
-from ninja import Router
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from core.errors import InvalidInput, NotFound
+from core.models import Staff
+from core.money import Money
+
+from . import selectors, services
+from .models import AdvisorAssignment, Assessment, Guardian, Lead, ReceptionEntry, Student
 
 router = Router(tags=["students"])
+
+TEXT = str | None
+
+
+# --- schemas --------------------------------------------------------------------------
+
+
+class GuardianIn(Schema):
+    name: TEXT = ""
+    relation: TEXT = ""
+    phone: TEXT = None
+    is_primary: bool = False
+
+
+class StudentIn(Schema):
+    name: TEXT = None
+    gender: TEXT = None
+    birthday: date | None = None
+    address: TEXT = None
+    school: TEXT = ""
+    grade: TEXT = ""
+    class_rank: TEXT = ""
+    personality: TEXT = ""
+    goals: TEXT = ""
+    home_situation: TEXT = ""
+    notes: TEXT = ""
+    learning_type: TEXT = ""
+    profile: TEXT = ""
+    advisor: TEXT = None
+    guardians: list[GuardianIn] | None = None
+
+
+class StudentPatch(Schema):
+    name: TEXT = None
+    gender: TEXT = None
+    birthday: date | None = None
+    address: TEXT = None
+    school: TEXT = None
+    grade: TEXT = None
+    class_rank: TEXT = None
+    personality: TEXT = None
+    goals: TEXT = None
+    home_situation: TEXT = None
+    notes: TEXT = None
+    learning_type: TEXT = None
+    profile: TEXT = None
+
+
+class GuardianOut(Schema):
+    id: int
+    name: str
+    relation: str
+    phone: str
+    is_primary: bool
+
+
+class StudentOut(Schema):
+    id: int
+    campus: str
+    name: str
+    gender: str
+    birthday: date
+    address: str
+    school: str
+    grade: str
+    class_rank: str
+    personality: str
+    goals: str
+    home_situation: str
+    notes: str
+    learning_type: str
+    profile: str
+    advisor: str | None
+    advisor_since: datetime | None
+    referred_by: int | None
+    created_at: datetime
+    guardians: list[GuardianOut]
+
+
+class CardOut(Schema):
+    id: int
+    card_number: str
+    chip_uid: str | None
+    status: str
+    deposit: Money | None
+
+
+class PackageOut(Schema):
+    id: int
+    course: str
+    kind: str
+    lessons: int
+    bonus_lessons: int
+    price: Money
+    paid: Money
+    valid_from: date
+    valid_until: date
+    lessons_used: int
+    lessons_left: int
+    status: str | None
+    payment_plan: str | None
+    balance_due: Money | None
+
+
+class StudentDetailOut(StudentOut):
+    cards: list[CardOut]
+    packages: list[PackageOut]
+
+
+class StudentList(Schema):
+    items: list[StudentOut]
+    count: int
+
+
+class HandOverIn(Schema):
+    advisor: TEXT = None
+    note: TEXT = ""
+
+
+class AssignmentOut(Schema):
+    id: int
+    student_id: int
+    advisor: str
+    previous_advisor: str | None
+    assigned_at: datetime
+    first_call_due: date
+    first_call_done_at: datetime | None
+    ended_at: datetime | None
+    assigned_by: str | None
+    note: str
+
+
+class LeadIn(Schema):
+    name: TEXT = None
+    contact_name: TEXT = ""
+    phone: TEXT = None
+    course: TEXT = ""
+    source: TEXT = None
+    referred_by: int | None = Field(None, description="id of the referring family's student")
+    needs: TEXT = ""
+    next_step: TEXT = ""
+
+
+class LeadPatch(Schema):
+    name: TEXT = None
+    contact_name: TEXT = None
+    phone: TEXT = None
+    course: TEXT = None
+    source: TEXT = None
+    needs: TEXT = None
+    next_step: TEXT = None
+    status: TEXT = None
+
+
+class LeadOut(Schema):
+    id: int
+    campus: str
+    name: str
+    contact_name: str
+    phone: str
+    course: str
+    source: str
+    referred_by: int | None
+    needs: str
+    next_step: str
+    status: str
+    student_id: int | None
+    converted_at: datetime | None
+    created_at: datetime
+
+
+class LeadList(Schema):
+    items: list[LeadOut]
+    count: int
+
+
+class ReceptionIn(Schema):
+    channel: TEXT = None
+    category: TEXT = None
+    summary: TEXT = None
+    visitor: TEXT = ""
+    phone: TEXT = ""
+    lead_id: int | None = None
+    student_id: int | None = None
+
+
+class ReceptionOut(Schema):
+    id: int
+    occurred_at: datetime
+    channel: str
+    category: str
+    summary: str
+    visitor: str
+    phone: str
+    lead_id: int | None
+    student_id: int | None
+
+
+class ReceptionList(Schema):
+    items: list[ReceptionOut]
+    count: int
+
+
+class TrialIn(Schema):
+    teacher: TEXT = None
+    subject: TEXT = None
+    starts_at: datetime | None = None
+    minutes: int | None = None
+
+
+class TrialOut(Schema):
+    id: int
+    lead_id: int
+    subject: str
+    teacher: str
+    starts_at: datetime
+    minutes: int
+    status: str
+
+
+class AssessmentIn(Schema):
+    lead_id: int | None = None
+    student_id: int | None = None
+    subject: TEXT = None
+    taken_at: datetime | None = None
+    score: TEXT = ""
+
+
+class AnalysisIn(Schema):
+    analysis: TEXT = None
+    teaching_plan: TEXT = None
+
+
+class AssessmentOut(Schema):
+    id: int
+    lead_id: int | None
+    student_id: int | None
+    subject: str
+    score: str
+    taken_at: datetime
+    analysis_due: datetime
+    analysis: str
+    teaching_plan: str
+    analysed_at: datetime | None
+
+
+class Error(Schema):
+    error: dict[str, Any]
+
+
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+# --- payloads -------------------------------------------------------------------------
+
+
+def _username(staff: Staff | None) -> str | None:
+    return staff.user.username if staff is not None else None
+
+
+def student_payload(student: Student) -> dict[str, Any]:
+    fields = [
+        "id",
+        "name",
+        "gender",
+        "birthday",
+        "address",
+        "school",
+        "grade",
+        "class_rank",
+        "personality",
+        "goals",
+        "home_situation",
+        "notes",
+        "learning_type",
+        "profile",
+        "advisor_since",
+        "created_at",
+    ]
+    data = {name: getattr(student, name) for name in fields}
+    data["campus"] = student.campus.code
+    data["advisor"] = _username(student.advisor)
+    data["referred_by"] = student.referred_by_id
+    data["guardians"] = [
+        {"id": g.id, "name": g.name, "relation": g.relation, "phone": g.phone, "is_primary": g.is_primary}
+        for g in student.guardians.all()
+    ]
+    return data
+
+
+def card_payload(card: Any) -> dict[str, Any]:
+    return {
+        name: getattr(card, name, None) for name in ("id", "card_number", "chip_uid", "status", "deposit")
+    }
+
+
+def package_payload(package: Any) -> dict[str, Any]:
+    names = [
+        "id",
+        "course",
+        "kind",
+        "lessons",
+        "bonus_lessons",
+        "price",
+        "paid",
+        "valid_from",
+        "valid_until",
+        "lessons_used",
+        "lessons_left",
+        "status",
+        "payment_plan",
+        "balance_due",
+    ]
+    return {name: getattr(package, name, None) for name in names}
+
+
+def assignment_payload(a: AdvisorAssignment) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "student_id": a.student_id,
+        "advisor": a.advisor.user.username,
+        "previous_advisor": _username(a.previous_advisor),
+        "assigned_at": a.assigned_at,
+        "first_call_due": a.first_call_due,
+        "first_call_done_at": a.first_call_done_at,
+        "ended_at": a.ended_at,
+        "assigned_by": _username(a.assigned_by),
+        "note": a.note,
+    }
+
+
+def lead_payload(lead: Lead) -> dict[str, Any]:
+    names = [
+        "id",
+        "name",
+        "contact_name",
+        "phone",
+        "course",
+        "source",
+        "needs",
+        "next_step",
+        "status",
+        "converted_at",
+        "created_at",
+    ]
+    data = {name: getattr(lead, name) for name in names}
+    data.update(campus=lead.campus.code, referred_by=lead.referred_by_id, student_id=lead.student_id)
+    return data
+
+
+def _students(request: HttpRequest):
+    return scope(request, Student.objects.select_related("campus", "advisor__user"))
+
+
+# --- students -------------------------------------------------------------------------
+
+
+@router.post("/students", response={201: StudentOut, **ERRORS})
+def create_student(request: HttpRequest, payload: StudentIn):
+    by = require_role(request, *services.CREATE_ROLES)
+    data = payload.model_dump(exclude={"guardians", "advisor"})
+    guardians = [g.model_dump() for g in payload.guardians] if payload.guardians is not None else None
+    student = services.student_create(
+        campus=by.campus, by=by, data=data, guardians=guardians, advisor=payload.advisor
+    )
+    return 201, student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
+
+
+@router.get("/students", response={200: StudentList, **ERRORS})
+def list_students(request: HttpRequest, q: str = "", limit: int | None = None, offset: int | None = None):
+    caller_staff(request)
+    page = paginate(selectors.student_list(scope(request, Student.objects.all()), q), limit, offset)
+    return {"items": [student_payload(s) for s in page["items"]], "count": page["count"]}
+
+
+@router.get("/students/{student_id}", response={200: StudentDetailOut, **ERRORS})
+def get_student(request: HttpRequest, student_id: int):
+    caller_staff(request)
+    student = get_scoped(request, _students(request).prefetch_related("guardians"), student_id)
+    data = student_payload(student)
+    data["cards"] = [card_payload(c) for c in selectors.student_cards(student)]
+    data["packages"] = [package_payload(p) for p in selectors.student_packages(student)]
+    return data
+
+
+@router.patch("/students/{student_id}", response={200: StudentOut, **ERRORS})
+def update_student(request: HttpRequest, student_id: int, payload: StudentPatch):
+    by = require_role(request, *services.CREATE_ROLES)
+    student = get_scoped(request, _students(request), student_id)
+    services.student_update(student=student, by=by, changes=payload.model_dump(exclude_unset=True))
+    return student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
+
+
+@router.post("/students/{student_id}/guardians", response={201: GuardianOut, **ERRORS})
+def add_guardian(request: HttpRequest, student_id: int, payload: GuardianIn):
+    by = require_role(request, *services.CREATE_ROLES)
+    student = get_scoped(request, _students(request), student_id)
+    guardian = services.guardian_add(student=student, by=by, **payload.model_dump())
+    return 201, guardian
+
+
+def _guardian(request: HttpRequest, guardian_id: int) -> Guardian:
+    return get_scoped(request, Guardian.objects.select_related("student"), guardian_id, "student__campus")
+
+
+@router.patch("/guardians/{guardian_id}", response={200: GuardianOut, **ERRORS})
+def update_guardian(request: HttpRequest, guardian_id: int, payload: GuardianIn):
+    by = require_role(request, *services.CREATE_ROLES)
+    changes = payload.model_dump(exclude_unset=True, include={"name", "relation", "phone"})
+    return services.guardian_update(guardian=_guardian(request, guardian_id), by=by, **changes)
+
+
+@router.post("/guardians/{guardian_id}/primary", response={200: GuardianOut, **ERRORS})
+def make_guardian_primary(request: HttpRequest, guardian_id: int):
+    by = require_role(request, *services.CREATE_ROLES)
+    return services.guardian_set_primary(guardian=_guardian(request, guardian_id), by=by)
+
+
+@router.delete("/guardians/{guardian_id}", response={204: None, **ERRORS})
+def remove_guardian(request: HttpRequest, guardian_id: int):
+    by = require_role(request, *services.CREATE_ROLES)
+    services.guardian_remove(guardian=_guardian(request, guardian_id), by=by)
+    return 204, None
+
+
+# --- hand-over (接档) ---------------------------------------------------------------------
+
+
+@router.post("/students/{student_id}/advisor", response={201: AssignmentOut, **ERRORS})
+def hand_over(request: HttpRequest, student_id: int, payload: HandOverIn):
+    by = require_role(request, *services.HANDOVER_ROLES)
+    student = get_scoped(request, _students(request), student_id)
+    advisor = services._advisor_of_campus(payload.advisor, student.campus)
+    if advisor is None:
+        raise InvalidInput("只能移交给本校区的班主任", {"advisor": "不是本校区的班主任"})
+    assignment = services.student_assign_advisor(
+        student=student, advisor=advisor, by=by, note=payload.note or ""
+    )
+    return 201, assignment_payload(assignment)
+
+
+@router.get("/students/{student_id}/advisor-history", response={200: list[AssignmentOut], **ERRORS})
+def hand_over_history(request: HttpRequest, student_id: int):
+    caller_staff(request)
+    student = get_scoped(request, _students(request), student_id)
+    rows = student.advisor_assignments.select_related(
+        "advisor__user", "previous_advisor__user", "assigned_by__user"
+    )
+    return [assignment_payload(a) for a in rows]
+
+
+# --- leads, trials, assessments, reception log ------------------------------------------
+
+
+def _referrer(request: HttpRequest, student_id: int | None) -> Student | None:
+    if student_id is None:
+        return None
+    found = scope(request, Student.objects.all()).filter(pk=student_id).first()
+    if found is None:
+        raise InvalidInput("介绍家庭须为本校区学员", {"referred_by": "不是本校区的学员"})
+    return found
+
+
+@router.post("/leads", response={201: LeadOut, **ERRORS})
+def create_lead(request: HttpRequest, payload: LeadIn):
+    by = require_role(request, *services.LEAD_ROLES)
+    data = payload.model_dump()
+    data["referred_by"] = _referrer(request, payload.referred_by)
+    lead = services.lead_create(campus=by.campus, by=by, data=data)
+    return 201, lead_payload(lead)
+
+
+@router.get("/leads", response={200: LeadList, **ERRORS})
+def list_leads(request: HttpRequest, status: str = "", limit: int | None = None, offset: int | None = None):
+    caller_staff(request)
+    qs = scope(request, Lead.objects.select_related("campus")).order_by("-created_at", "-pk")
+    if status:
+        qs = qs.filter(status=status)
+    page = paginate(qs, limit, offset)
+    return {"items": [lead_payload(lead) for lead in page["items"]], "count": page["count"]}
+
+
+@router.get("/leads/{lead_id}", response={200: LeadOut, **ERRORS})
+def get_lead(request: HttpRequest, lead_id: int):
+    caller_staff(request)
+    return lead_payload(get_scoped(request, Lead.objects.select_related("campus"), lead_id))
+
+
+@router.patch("/leads/{lead_id}", response={200: LeadOut, **ERRORS})
+def update_lead(request: HttpRequest, lead_id: int, payload: LeadPatch):
+    by = require_role(request, *services.LEAD_ROLES)
+    lead = get_scoped(request, Lead.objects.select_related("campus"), lead_id)
+    lead = services.lead_update(lead=lead, by=by, changes=payload.model_dump(exclude_unset=True))
+    return lead_payload(lead)
+
+
+@router.post("/leads/{lead_id}/convert", response={201: StudentOut, **ERRORS})
+def convert_lead(request: HttpRequest, lead_id: int, payload: StudentIn):
+    by = require_role(request, *services.CREATE_ROLES)
+    lead = get_scoped(request, Lead.objects.select_related("campus"), lead_id)
+    guardians = [g.model_dump() for g in payload.guardians] if payload.guardians is not None else None
+    student = services.lead_convert(
+        lead=lead,
+        by=by,
+        data=payload.model_dump(exclude={"guardians", "advisor"}),
+        guardians=guardians,
+        advisor=payload.advisor,
+    )
+    return 201, student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
+
+
+@router.post("/leads/{lead_id}/trials", response={201: TrialOut, **ERRORS})
+def book_trial(request: HttpRequest, lead_id: int, payload: TrialIn):
+    by = require_role(request, *services.LEAD_ROLES)
+    lead = get_scoped(request, Lead.objects.all(), lead_id)
+    teacher = (
+        Staff.objects.select_related("user")
+        .filter(user__username=payload.teacher or "", campus=lead.campus_id, role="teacher")
+        .first()
+    )
+    if teacher is None:
+        raise InvalidInput("请选择本校区的教员", {"teacher": "不是本校区的教员"})
+    trial = services.trial_book(
+        lead=lead,
+        by=by,
+        teacher=teacher,
+        subject=payload.subject,
+        starts_at=payload.starts_at,
+        minutes=payload.minutes,
+    )
+    return 201, {
+        "id": trial.id,
+        "lead_id": trial.lead_id,
+        "subject": trial.subject,
+        "teacher": teacher.user.username,
+        "starts_at": trial.starts_at,
+        "minutes": trial.minutes,
+        "status": trial.status,
+    }
+
+
+@router.post("/assessments", response={201: AssessmentOut, **ERRORS})
+def record_assessment(request: HttpRequest, payload: AssessmentIn):
+    by = caller_staff(request)
+    lead = get_scoped(request, Lead.objects.all(), payload.lead_id) if payload.lead_id is not None else None
+    student = (
+        get_scoped(request, Student.objects.all(), payload.student_id)
+        if payload.student_id is not None
+        else None
+    )
+    return 201, services.assessment_record(
+        by=by,
+        lead=lead,
+        student=student,
+        subject=payload.subject,
+        taken_at=payload.taken_at,
+        score=payload.score,
+    )
+
+
+@router.post("/assessments/{assessment_id}/analysis", response={200: AssessmentOut, **ERRORS})
+def analyse_assessment(request: HttpRequest, assessment_id: int, payload: AnalysisIn):
+    by = caller_staff(request)
+    qs = Assessment.objects.select_related("lead")
+    if not by.sees_all_campuses:
+        qs = qs.filter(Q(lead__campus=by.campus) | Q(student__campus=by.campus))
+    assessment = qs.filter(pk=assessment_id).first()
+    if assessment is None:
+        raise NotFound()
+    return services.assessment_analyse(
+        assessment=assessment, by=by, analysis=payload.analysis, teaching_plan=payload.teaching_plan
+    )
+
+
+@router.post("/reception-entries", response={201: ReceptionOut, **ERRORS})
+def create_reception_entry(request: HttpRequest, payload: ReceptionIn):
+    by = require_role(request, *services.LEAD_ROLES)
+    lead = get_scoped(request, Lead.objects.all(), payload.lead_id) if payload.lead_id is not None else None
+    student = (
+        get_scoped(request, Student.objects.all(), payload.student_id)
+        if payload.student_id is not None
+        else None
+    )
+    return 201, services.reception_entry_create(
+        campus=by.campus,
+        by=by,
+        channel=payload.channel,
+        category=payload.category,
+        summary=payload.summary,
+        visitor=payload.visitor,
+        phone=payload.phone,
+        lead=lead,
+        student=student,
+    )
+
+
+@router.get("/reception-entries", response={200: ReceptionList, **ERRORS})
+def list_reception_entries(request: HttpRequest, limit: int | None = None, offset: int | None = None):
+    caller_staff(request)
+    return paginate(scope(request, ReceptionEntry.objects.all()), limit, offset)

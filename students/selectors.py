@@ -1,0 +1,106 @@
+"""Read-only queries of students/. Cards and packages belong to other apps, which import
+students, never the reverse: they are read through the reverse relations `student.cards`
+and `student.packages`, and only if those apps are installed."""
+
+import re
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, FieldError
+from django.db.models import Model, Q, QuerySet
+
+from core.models import Staff
+from core.roles import Role
+
+from .models import AdvisorAssignment, Guardian, Lead, Student
+
+DIGITS = re.compile(r"^\d{3,11}$")
+MAX_QUERY = 100
+
+
+def related_model(name: str) -> type[Model] | None:
+    """The model behind Student's reverse relation `name` (e.g. "cards"), if it exists."""
+    try:
+        field = Student._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field.related_model if field.is_relation else None
+
+
+def student_search(queryset: QuerySet[Student], q: str | None) -> QuerySet[Student]:
+    """Students whose name contains `q`, any guardian's phone starts with `q`, or whose
+    card number or chip equals `q`. Each branch is an indexed subquery, so the students are
+    not multiplied by a join."""
+    q = (q or "").strip()[:MAX_QUERY]
+    if not q or "\x00" in q:
+        return queryset
+    match = Q(name__icontains=q)
+    compact = re.sub(r"[\s-]", "", q)
+    if DIGITS.match(compact):
+        match |= Q(pk__in=Guardian.objects.filter(phone__startswith=compact).values("student_id"))
+    card_model = related_model("cards")
+    if card_model is not None:
+        cards = card_model.objects.filter(Q(card_number__iexact=q) | Q(chip_uid__iexact=q))
+        match |= Q(pk__in=cards.values("student_id"))
+    return queryset.filter(match)
+
+
+def student_list(queryset: QuerySet[Student], q: str | None = None) -> QuerySet[Student]:
+    return (
+        student_search(queryset, q)
+        .select_related("campus", "advisor__user")
+        .prefetch_related("guardians")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def student_cards(student: Student) -> list[Any]:
+    if related_model("cards") is None:
+        return []
+    return list(student.cards.all().order_by("-pk"))
+
+
+def student_packages(student: Student) -> list[Any]:
+    if related_model("packages") is None:
+        return []
+    return list(student.packages.all().order_by("valid_until", "pk"))
+
+
+def student_related(student: Student, name: str, order: str = "-pk", limit: int = 100) -> list[Any]:
+    """Rows of another app's reverse relation (lessons, attendances, follow-ups, …), or []."""
+    if related_model(name) is None:
+        return []
+    try:
+        return list(getattr(student, name).all().order_by(order)[:limit])
+    except FieldError:  # another app's model may not have that ordering field
+        return list(getattr(student, name).all()[:limit])
+
+
+def pending_first_calls(advisor: Staff) -> QuerySet[AdvisorAssignment]:
+    """Hand-overs whose first call to the parent has not been made: the advisor's to-do."""
+    return (
+        AdvisorAssignment.objects.filter(advisor=advisor, ended_at__isnull=True, first_call_done_at__isnull=True)
+        .select_related("student")
+        .order_by("first_call_due", "pk")
+    )
+
+
+def unassigned_students(staff: Staff) -> QuerySet[Student]:
+    qs = Student.objects.filter(advisor__isnull=True)
+    if staff.role != Role.HQ_ADMIN:
+        qs = qs.filter(campus=staff.campus)
+    return qs.order_by("created_at", "pk")
+
+
+def advisors_of(campus_id: int) -> QuerySet[Staff]:
+    return (
+        Staff.objects.filter(campus_id=campus_id, role=Role.ADVISOR, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def leads_by_status(queryset: QuerySet[Lead]) -> dict[str, list[Lead]]:
+    board: dict[str, list[Lead]] = {status: [] for status in Lead.Status.values}
+    for lead in queryset.select_related("referred_by", "owner__user").order_by("-created_at")[:500]:
+        board[lead.status].append(lead)
+    return board
