@@ -1,0 +1,179 @@
+"""Selling a package (课时包 / 充次) and closing one on a refund."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import InvalidInput
+from core.models import Staff, Subject
+from core.money import money
+from students.models import Student
+
+from ..errors import BillingError
+from ..models import LedgerEntry, LessonPackage, Payment
+from .ledger import _append, _copy_caches, _lock, refusal_error
+from .payments import _payment_create
+
+MANAGEMENT_FEE = Decimal("800.00")  # 管理费 kept on a refund (registration, assessment, file)
+
+
+@dataclass(frozen=True)
+class PackageTerms:
+    course: str
+    kind: str
+    lessons: int
+    bonus_lessons: int
+    price: Decimal
+    paid: Decimal
+    valid_from: date
+    valid_until: date
+
+
+def package_validate(
+    *,
+    course: str,
+    kind: str,
+    lessons: int,
+    bonus_lessons: int,
+    price: Decimal,
+    paid: Decimal,
+    valid_from: date,
+    valid_until: date,
+) -> PackageTerms:
+    """The sale's terms, or InvalidInput naming every bad field."""
+    fields: dict[str, str] = {}
+    course = (course or "").strip()
+    if not course:
+        fields["course"] = "请填写课程"
+    elif len(course) > 100:
+        fields["course"] = "课程名称最多 100 个字"
+    if kind not in LessonPackage.Kind.values:
+        fields["kind"] = "类型应为 one_on_one（一对一）或 group（大课）"
+    if lessons is None or lessons < 1:
+        fields["lessons"] = "购买课时至少 1 节"
+    elif lessons > 10000:
+        fields["lessons"] = "购买课时过多"
+    if bonus_lessons is None or bonus_lessons < 0:
+        fields["bonus_lessons"] = "赠送课时不能为负数"
+    elif bonus_lessons > 10000:
+        fields["bonus_lessons"] = "赠送课时过多"
+    price = money(price) if price is not None else None
+    paid = money(paid) if paid is not None else None
+    if price is None or price <= 0:
+        fields["price"] = "价格必须大于 0"
+    if paid is None or paid < 0:
+        fields["paid"] = "已付金额不能为负数"
+    elif price is not None and price > 0 and paid > price:
+        fields["paid"] = "已付金额不能超过价格"
+    if valid_from is None:
+        fields["valid_from"] = "请填写有效期起"
+    if valid_until is None:
+        fields["valid_until"] = "请填写有效期至"
+    elif valid_from is not None and valid_until < valid_from:
+        fields["valid_until"] = "有效期至不能早于有效期起"
+    if fields:
+        raise InvalidInput("课时包信息有误：" + "；".join(fields.values()), fields)
+    return PackageTerms(course, kind, lessons, bonus_lessons, price, paid, valid_from, valid_until)
+
+
+@transaction.atomic
+def package_create(
+    *,
+    student: Student,
+    course: str,
+    kind: str,
+    lessons: int,
+    bonus_lessons: int,
+    price: Decimal,
+    paid: Decimal,
+    valid_from: date,
+    valid_until: date,
+    by: Staff,
+    subject: Subject | None = None,
+    method: str = Payment.Method.CASH,
+) -> LessonPackage:
+    """Sell a package (课时包 / 充次): the `bought` and `bonus` ledger entries, and the
+    first payment (with its receipt) when anything is paid now."""
+    terms = package_validate(
+        course=course,
+        kind=kind,
+        lessons=lessons,
+        bonus_lessons=bonus_lessons,
+        price=price,
+        paid=paid,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    if method not in Payment.Method.values:
+        raise InvalidInput("支付方式不正确", {"method": "不正确"})
+    now = timezone.now()
+    package = LessonPackage.objects.create(
+        campus=student.campus,
+        student=student,
+        course=terms.course,
+        subject=subject,
+        kind=terms.kind,
+        lessons=terms.lessons,
+        bonus_lessons=terms.bonus_lessons,
+        price=terms.price,
+        paid=terms.paid,
+        valid_from=terms.valid_from,
+        valid_until=terms.valid_until,
+        created_by=by,
+    )
+    _append(package, kind=LedgerEntry.Kind.BOUGHT, lessons=terms.lessons, at=now, by=by, reason="购买课时")
+    if terms.bonus_lessons:
+        _append(package, kind=LedgerEntry.Kind.BONUS, lessons=terms.bonus_lessons, at=now, by=by, reason="赠送课时")
+    if terms.paid > 0:
+        _payment_create(
+            campus=package.campus,
+            student=student,
+            package=package,
+            purpose=Payment.Purpose.PACKAGE,
+            amount=terms.paid,
+            method=method,
+            by=by,
+            note="首付" if terms.paid < terms.price else "全款",
+            at=now,
+        )
+    return package
+
+
+@transaction.atomic
+def package_refund(
+    *, package: LessonPackage, amount: Decimal, by: Staff, at: datetime | None = None, note: str = ""
+) -> LessonPackage:
+    """Close a package on a paid refund (退费): the lessons left go with a `refunded`
+    entry (bonus lessons are forfeited with them), the package is marked refunded and the
+    money paid back is recorded (a negative payment with its receipt). The refund flow
+    (retention) computes `amount` and calls this at its `pay` step."""
+    at = at or timezone.now()
+    amount = money(amount)
+    if amount < 0:
+        raise InvalidInput("退费金额不能为负数", {"amount": "不能为负数"}, code=BillingError.INVALID_AMOUNT)
+    locked = _lock(package)
+    if locked.refunded_at is not None:
+        raise refusal_error(BillingError.PACKAGE_REFUNDED)
+    if amount > locked.paid:
+        raise InvalidInput("退费金额不能超过已付金额", {"amount": "超过已付金额"}, code=BillingError.INVALID_AMOUNT)
+    if locked.lessons_left > 0:
+        _append(locked, kind=LedgerEntry.Kind.REFUNDED, lessons=-locked.lessons_left, at=at, by=by, reason=note or "退费")
+    locked.refunded_at = at
+    locked.save(update_fields=["refunded_at"])
+    if amount > 0:
+        _payment_create(
+            campus=locked.campus,
+            student=locked.student,
+            package=locked,
+            purpose=Payment.Purpose.PACKAGE_REFUND,
+            amount=-amount,
+            method=Payment.Method.TRANSFER,
+            by=by,
+            note=note,
+            at=at,
+        )
+    _copy_caches(package, locked)
+    return locked
