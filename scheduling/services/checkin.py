@@ -1,9 +1,8 @@
-"""Every business action of scheduling: one keyword-only service per action."""
+"""The check-in link (attendance) and the teachers' clock-in/out, called by the reception."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from billing.models import LedgerEntry, LessonPackage
 from core.errors import InvalidInput
@@ -11,12 +10,9 @@ from core.models import Staff
 from core.roles import Role
 from students.models import Student
 
-from .errors import SchedulingError
-from .models import Attendance, Lesson, TeacherClock
-
-
-def local_day(at: datetime) -> date:
-    return timezone.localtime(at).date()
+from ..errors import SchedulingError
+from ..models import Attendance, Lesson, TeacherClock
+from ._common import local_day
 
 
 @transaction.atomic

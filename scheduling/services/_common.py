@@ -1,0 +1,203 @@
+"""Pieces the scheduling services share: times, locks, the overlap check, rooms and the
+notifications of a change."""
+
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.errors import Conflict, InvalidInput
+from core.models import Campus, Staff, Subject
+from core.roles import Role
+from students.models import Student
+
+from ..errors import SchedulingError
+from ..models import GroupSession, Lesson, Notification, Room
+
+LONGEST_LESSON = timedelta(hours=8)
+WEEKDAYS = "一二三四五六日"
+
+# Constraint names of migration 0005 → the field they protect.
+EXCLUSION_FIELDS = {
+    "lesson_no_teacher_overlap": "teacher",
+    "lesson_no_student_overlap": "student",
+    "lesson_no_room_overlap": "room",
+    "groupsession_no_teacher_overlap": "teacher",
+    "groupsession_no_room_overlap": "room",
+}
+FIELD_LABELS = {"teacher": "教员", "student": "学员", "room": "教室"}
+
+
+def local_day(at: datetime) -> date:
+    return timezone.localtime(at).date()
+
+
+def aware(value: datetime) -> datetime:
+    """A datetime without an offset is read as campus time (Asia/Shanghai)."""
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def span_text(starts_at: datetime, ends_at: datetime) -> str:
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    return f"{start:%m月%d日}（周{WEEKDAYS[start.weekday()]}）{start:%H:%M}–{end:%H:%M}"
+
+
+def check_times(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    starts_at, ends_at = aware(starts_at), aware(ends_at)
+    if ends_at <= starts_at:
+        raise InvalidInput("结束时间须晚于开始时间", {"ends_at": "须晚于开始时间"}, code=SchedulingError.BAD_TIME)
+    if ends_at - starts_at > LONGEST_LESSON:
+        raise InvalidInput("一节课不能超过 8 小时", {"ends_at": "时长过长"}, code=SchedulingError.BAD_TIME)
+    return starts_at, ends_at
+
+
+def check_same_campus(*, campus: Campus, by: Staff | None, teacher: Staff | None = None) -> None:
+    if by is not None and by.role != Role.HQ_ADMIN and by.campus_id != campus.pk:
+        raise InvalidInput("只能为本校区排课", {"student": "不在本校区"}, code=SchedulingError.OTHER_CAMPUS)
+    if teacher is not None:
+        if teacher.campus_id != campus.pk:
+            raise InvalidInput("教员不在本校区", {"teacher": "不在本校区"}, code=SchedulingError.OTHER_CAMPUS)
+        if teacher.role != Role.TEACHER:
+            raise InvalidInput(f"{teacher} 不是教员", {"teacher": "不是教员"}, code=SchedulingError.NOT_A_TEACHER)
+
+
+def check_teaches(teacher: Staff, subject: Subject | None, subject_name: str = "") -> Subject:
+    """422 wrong_subject (排错科目) unless `teacher` teaches `subject`."""
+    if subject is None or not teacher.subjects.filter(pk=subject.pk).exists():
+        name = subject.name if subject is not None else subject_name
+        taught = "、".join(teacher.subjects.values_list("name", flat=True)) or "无"
+        raise InvalidInput(
+            f"{teacher} 不教{name}（任教科目：{taught}）",
+            {"subject": f"该教员不教{name}"},
+            code=SchedulingError.WRONG_SUBJECT,
+        )
+    return subject
+
+
+def lock_parties(*, teacher: Staff | None, student_ids: list[int], room: Room | None) -> None:
+    """Lock the rows a booking depends on, always in the order staff → students → room
+    (students by id) so two bookings never wait on each other in a circle. A second booking
+    of the same teacher, student or room waits here until the first has committed, and
+    then sees it in the overlap check."""
+    if teacher is not None:
+        list(Staff.objects.select_for_update().filter(pk=teacher.pk).values_list("pk"))
+    if student_ids:
+        list(Student.objects.select_for_update().filter(pk__in=student_ids).order_by("pk").values_list("pk"))
+    if room is not None:
+        list(Room.objects.select_for_update().filter(pk=room.pk).values_list("pk"))
+
+
+def find_conflicts(
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    teacher: Staff | None,
+    student_ids: list[int],
+    room: Room | None,
+    exclude_lesson: Lesson | None = None,
+    exclude_session: GroupSession | None = None,
+) -> dict[str, str]:
+    """What is already booked in [starts_at, ends_at): {"teacher"|"student"|"room": message}.
+    Half-open intervals: a lesson ending at 10:00 and one starting at 10:00 do not clash."""
+    overlap = Q(status=Lesson.Status.SCHEDULED, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    lessons = Lesson.objects.filter(overlap).select_related("student", "teacher__user", "room")
+    sessions = GroupSession.objects.filter(overlap).select_related("group", "teacher__user", "room")
+    if exclude_lesson is not None:
+        lessons = lessons.exclude(pk=exclude_lesson.pk)
+    if exclude_session is not None:
+        sessions = sessions.exclude(pk=exclude_session.pk)
+    fields: dict[str, str] = {}
+
+    def describe(item: Lesson | GroupSession) -> str:
+        what = f"{item.group.name}（大课）" if isinstance(item, GroupSession) else f"{item.student.name}的{item.subject}课"
+        return f"{span_text(item.starts_at, item.ends_at)} 已有{what}"
+
+    if teacher is not None:
+        clash = lessons.filter(teacher=teacher).first() or sessions.filter(teacher=teacher).first()
+        if clash is not None:
+            fields["teacher"] = f"教员{teacher}{describe(clash)}"
+    if student_ids:
+        clash = (
+            lessons.filter(student_id__in=student_ids).first()
+            or sessions.filter(group__members__student_id__in=student_ids).distinct().first()
+        )
+        if clash is not None:
+            who = clash.student.name if isinstance(clash, Lesson) else "学员"
+            fields["student"] = f"{who}{describe(clash)}"
+    if room is not None:
+        clash = lessons.filter(room=room).first() or sessions.filter(room=room).first()
+        if clash is not None:
+            fields["room"] = f"教室{room.name}{describe(clash)}"
+    return fields
+
+
+def conflict_error(fields: dict[str, str]) -> Conflict:
+    names = "、".join(FIELD_LABELS[f] for f in fields)
+    return Conflict(
+        SchedulingError.SCHEDULE_CONFLICT,
+        f"撞课：{names}在该时间已有安排。" + "；".join(fields.values()),
+        fields,
+    )
+
+
+def conflict_from_integrity(exc: IntegrityError) -> Conflict | None:
+    """The exclusion constraint caught a race the lock did not (or a write that skipped the
+    service): the same 409 schedule_conflict as the service's own check."""
+    text = str(exc)
+    fields = {
+        field: "该时间已被占用" for name, field in EXCLUSION_FIELDS.items() if name in text
+    }
+    return conflict_error(fields) if fields else None
+
+
+def room_get_or_create(*, campus: Campus, name: str) -> Room:
+    """The campus's room of that name; created when named for the first time."""
+    name = name.strip()
+    if not name or len(name) > 50:
+        raise InvalidInput("教室名称须为 1–50 个字符", {"room": "格式不正确"})
+    room = Room.objects.filter(campus=campus, name=name).first()
+    if room is not None:
+        return room
+    try:
+        with transaction.atomic():
+            return Room.objects.create(campus=campus, name=name)
+    except IntegrityError:
+        # Named for the first time by two desks at once: the other one created it.
+        return Room.objects.get(campus=campus, name=name)
+
+
+def resolve_room(*, campus: Campus, room: Room | str | None) -> Room | None:
+    if room is None or room == "":
+        return None
+    if isinstance(room, Room):
+        if room.campus_id != campus.pk:
+            raise InvalidInput("教室不在本校区", {"room": "不在本校区"}, code=SchedulingError.OTHER_CAMPUS)
+        return room
+    return room_get_or_create(campus=campus, name=room)
+
+
+def notify(*, lesson: Lesson, kind: str, message: str) -> list[Notification]:
+    """One notification for the teacher and one for the parent (the primary guardian)."""
+    student = lesson.student
+    guardian = student.guardians.order_by("-is_primary", "pk").first()
+    return Notification.objects.bulk_create(
+        [
+            Notification(
+                campus_id=lesson.campus_id, recipient=Notification.Recipient.TEACHER, teacher=lesson.teacher,
+                student=student, phone=lesson.teacher.phone, lesson=lesson, kind=kind, message=message[:500],
+            ),
+            Notification(
+                campus_id=lesson.campus_id, recipient=Notification.Recipient.PARENT, student=student,
+                phone=guardian.phone if guardian else "", lesson=lesson, kind=kind, message=message[:500],
+            ),
+        ]
+    )
+
+
+def lesson_text(lesson: Lesson) -> str:
+    room = f"，教室{lesson.room.name}" if lesson.room_id else ""
+    return (
+        f"{lesson.student.name} {lesson.subject}{lesson.get_lesson_kind_display()} "
+        f"{span_text(lesson.starts_at, lesson.ends_at)}，教员{lesson.teacher}{room}"
+    )
