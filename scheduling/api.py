@@ -1,5 +1,358 @@
-"""/api/v1 endpoints of scheduling (API.md). Thin: parse, check the role, call a service."""
+"""/api/v1 endpoints of scheduling (API.md § Scheduling). Thin: parse, check the role,
+look up within the caller's campus, call a service."""
 
-from ninja import Router
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from core.errors import InvalidInput, NotFound
+from core.models import Staff, Subject
+from core.roles import Role
+from students.models import Student
+
+from . import selectors, services
+from .errors import SchedulingError
+from .models import Lesson, Room, TeacherChange
+from .services._common import check_teaches
 
 router = Router(tags=["scheduling"])
+
+# Who may book and change lessons (API.md); hq_admin may do anything anywhere.
+SCHEDULERS = (Role.FRONT_DESK, Role.DEAN, Role.ADVISOR, Role.HQ_ADMIN)
+TEACHER_CHANGERS = (Role.DEAN, Role.ADVISOR, Role.FRONT_DESK, Role.PRINCIPAL, Role.HQ_ADMIN)
+
+
+class LessonIn(Schema):
+    student_id: int
+    teacher: str
+    subject: str
+    starts_at: datetime
+    ends_at: datetime
+    room: str | None = None
+    lesson_kind: str = Lesson.Kind.MAIN
+
+
+class SeriesIn(LessonIn):
+    weeks: int
+    interval_weeks: int = 1
+
+
+class LeaveIn(Schema):
+    reason: str | None = None
+
+
+class RescheduleIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    room: str | None = None
+    reason: str = ""
+
+
+class MakeupIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    room: str | None = None
+    teacher: str | None = None
+
+
+class TeacherChangeIn(Schema):
+    student_id: int
+    subject: str
+    teacher: str
+    requested_by: str
+    reason: str | None = None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def lesson_out(lesson: Lesson) -> dict[str, Any]:
+    return {
+        "id": lesson.pk,
+        "campus": lesson.campus.code,
+        "student_id": lesson.student_id,
+        "student": {"id": lesson.student_id, "name": lesson.student.name},
+        "teacher": lesson.teacher.username,
+        "teacher_name": lesson.teacher.display_name,
+        "subject": lesson.subject.name,
+        "room": lesson.room.name if lesson.room_id else None,
+        "lesson_kind": lesson.lesson_kind,
+        "starts_at": _iso(lesson.starts_at),
+        "ends_at": _iso(lesson.ends_at),
+        "status": lesson.status,
+        "package_id": lesson.package_id,
+        "series_id": lesson.series_id,
+        "makeup_for": lesson.makeup_for_id,
+        "late_notice": lesson.late_notice,
+        "leave_reason": lesson.leave_reason,
+        "confirmed_at": _iso(lesson.confirmed_at),
+    }
+
+
+def _lessons(request: HttpRequest) -> QuerySet[Lesson]:
+    qs = Lesson.objects.select_related("campus", "student", "teacher__user", "subject", "room")
+    return scope(request, qs)
+
+
+def _teacher(request: HttpRequest, username: str, campus_id: int) -> Staff:
+    teacher = Staff.objects.select_related("user", "campus").filter(user__username=(username or "").strip()).first()
+    if teacher is None or teacher.campus_id != campus_id:
+        raise InvalidInput(f"本校区没有用户名为 {username} 的教员", {"teacher": "不存在"})
+    if teacher.role != Role.TEACHER:
+        raise InvalidInput(f"{teacher} 不是教员", {"teacher": "不是教员"}, code=SchedulingError.NOT_A_TEACHER)
+    return teacher
+
+
+def _subject(name: str, teacher: Staff) -> Subject:
+    # An unknown subject is one this teacher does not teach either: 422 wrong_subject.
+    subject = Subject.objects.filter(name=(name or "").strip()).first()
+    return check_teaches(teacher, subject, subject_name=name)
+
+
+@router.post("/lessons", response={201: dict})
+def lesson_create(request: HttpRequest, payload: LessonIn) -> tuple[int, dict]:
+    by = require_role(request, *SCHEDULERS)
+    student = get_scoped(request, Student.objects.select_related("campus"), payload.student_id)
+    teacher = _teacher(request, payload.teacher, student.campus_id)
+    lesson = services.lesson_book(
+        student=student, teacher=teacher, subject=_subject(payload.subject, teacher),
+        starts_at=payload.starts_at, ends_at=payload.ends_at, by=by, room=payload.room or None,
+        lesson_kind=payload.lesson_kind,
+    )
+    return 201, lesson_out(lesson)
+
+
+@router.post("/lesson-series", response={201: dict})
+def lesson_series_create(request: HttpRequest, payload: SeriesIn) -> tuple[int, dict]:
+    by = require_role(request, *SCHEDULERS)
+    student = get_scoped(request, Student.objects.select_related("campus"), payload.student_id)
+    teacher = _teacher(request, payload.teacher, student.campus_id)
+    result = services.lesson_series_create(
+        student=student, teacher=teacher, subject=_subject(payload.subject, teacher),
+        first_starts_at=payload.starts_at, first_ends_at=payload.ends_at, weeks=payload.weeks, by=by,
+        room=payload.room or None, lesson_kind=payload.lesson_kind, interval_weeks=payload.interval_weeks,
+    )
+    return 201, {
+        "id": result.series.pk,
+        "booked": len(result.booked),
+        "skipped": len(result.skipped),
+        "occurrences": [
+            {
+                "starts_at": _iso(o.starts_at),
+                "ends_at": _iso(o.ends_at),
+                "lesson_id": o.lesson.pk if o.lesson else None,
+                "conflicts": o.conflicts,
+            }
+            for o in result.occurrences
+        ],
+    }
+
+
+def _parse_bound(value: str | None, field: str, end: bool = False) -> datetime | None:
+    """`from`/`to` as a date (whole local day) or an ISO datetime."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return timezone.make_aware(datetime.combine(day + timedelta(days=1 if end else 0), time.min))
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{field} 须为 YYYY-MM-DD 或 ISO 时间", {field: "格式不正确"})
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+@router.get("/lessons", response=dict)
+def lesson_list(
+    request: HttpRequest,
+    teacher: str | None = None,
+    student: int | None = None,
+    room: str | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> dict:
+    staff = caller_staff(request)
+    qs = _lessons(request)
+    start = _parse_bound(request.GET.get("from"), "from")
+    end = _parse_bound(request.GET.get("to"), "to", end=True)
+    if start:
+        qs = qs.filter(ends_at__gt=start)
+    if end:
+        qs = qs.filter(starts_at__lt=end)
+    if staff.role == Role.TEACHER:
+        qs = qs.filter(teacher=staff)
+    if teacher:
+        qs = qs.filter(teacher__user__username=teacher)
+    if student is not None:
+        qs = qs.filter(student_id=student)
+    if room:
+        qs = qs.filter(room__name=room)
+    if status:
+        qs = qs.filter(status=status)
+    page = paginate(qs.order_by("starts_at", "pk"), limit, offset)
+    return {"items": [lesson_out(lesson) for lesson in page["items"]], "count": page["count"]}
+
+
+def _own_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
+    lesson = get_scoped(request, _lessons(request), lesson_id)
+    staff = caller_staff(request)
+    if staff.role == Role.TEACHER and lesson.teacher_id != staff.pk:
+        raise NotFound()
+    return lesson
+
+
+@router.get("/lessons/{lesson_id}", response=dict)
+def lesson_detail(request: HttpRequest, lesson_id: int) -> dict:
+    lesson = _own_lesson(request, lesson_id)
+    out = lesson_out(lesson)
+    out["changes"] = [
+        {
+            "kind": c.kind, "old_starts_at": _iso(c.old_starts_at), "new_starts_at": _iso(c.new_starts_at),
+            "reason": c.reason, "late_notice": c.late_notice, "at": _iso(c.created_at),
+        }
+        for c in lesson.changes.all()
+    ]
+    return out
+
+
+@router.post("/lessons/{lesson_id}/leave", response=dict)
+def lesson_leave(request: HttpRequest, lesson_id: int, payload: LeaveIn) -> dict:
+    by = require_role(request, *SCHEDULERS)
+    lesson = get_scoped(request, _lessons(request), lesson_id)
+    return lesson_out(services.lesson_leave(lesson=lesson, reason=payload.reason or "", by=by))
+
+
+@router.post("/lessons/{lesson_id}/reschedule", response=dict)
+def lesson_reschedule(request: HttpRequest, lesson_id: int, payload: RescheduleIn) -> dict:
+    by = require_role(request, *SCHEDULERS)
+    lesson = get_scoped(request, _lessons(request), lesson_id)
+    return lesson_out(
+        services.lesson_reschedule(
+            lesson=lesson, starts_at=payload.starts_at, ends_at=payload.ends_at, by=by,
+            room=payload.room or None, reason=payload.reason,
+        )
+    )
+
+
+@router.post("/lessons/{lesson_id}/cancel", response=dict)
+def lesson_cancel(request: HttpRequest, lesson_id: int, payload: LeaveIn) -> dict:
+    by = require_role(request, *SCHEDULERS)
+    lesson = get_scoped(request, _lessons(request), lesson_id)
+    return lesson_out(services.lesson_cancel(lesson=lesson, reason=payload.reason or "", by=by))
+
+
+@router.post("/lessons/{lesson_id}/makeup", response={201: dict})
+def lesson_makeup(request: HttpRequest, lesson_id: int, payload: MakeupIn) -> tuple[int, dict]:
+    by = require_role(request, *SCHEDULERS)
+    lesson = get_scoped(request, _lessons(request), lesson_id)
+    teacher = _teacher(request, payload.teacher, lesson.campus_id) if payload.teacher else None
+    makeup = services.lesson_makeup(
+        lesson=lesson, starts_at=payload.starts_at, ends_at=payload.ends_at, by=by, room=payload.room or None,
+        teacher=teacher,
+    )
+    return 201, lesson_out(makeup)
+
+
+@router.post("/lessons/{lesson_id}/confirm", response=dict)
+def lesson_confirm(request: HttpRequest, lesson_id: int) -> dict:
+    by = require_role(request, *SCHEDULERS)
+    lesson = get_scoped(request, _lessons(request), lesson_id)
+    return lesson_out(services.lesson_confirm(lesson=lesson, by=by))
+
+
+@router.get("/rooms", response=dict)
+def room_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> dict:
+    caller_staff(request)
+    page = paginate(scope(request, Room.objects.order_by("name")), limit, offset)
+    return {"items": [{"id": r.pk, "name": r.name} for r in page["items"]], "count": page["count"]}
+
+
+@router.get("/teachers/matches", response=dict)
+def teacher_matches(
+    request: HttpRequest,
+    subject: str,
+    student_id: int | None = None,
+    weekday: int | None = None,
+    start: time | None = None,
+    end: time | None = None,
+) -> dict:
+    staff = caller_staff(request)
+    student = get_scoped(request, Student.objects.all(), student_id) if student_id is not None else None
+    matches = selectors.teacher_matches(
+        campus=student.campus if student else staff.campus, subject=subject, student=student,
+        weekday=weekday, start=start, end=end,
+    )
+    items = [
+        {"teacher": m.teacher.username, "name": m.teacher.display_name, "score": m.score, "reasons": m.reasons}
+        for m in matches
+    ]
+    return {"items": items, "count": len(items)}
+
+
+def teacher_change_out(change: TeacherChange) -> dict[str, Any]:
+    return {
+        "id": change.pk,
+        "student_id": change.student_id,
+        "subject": change.subject.name,
+        "from_teacher": change.from_teacher.username if change.from_teacher_id else None,
+        "to_teacher": change.to_teacher.username,
+        "requested_by": change.requested_by,
+        "reason": change.reason,
+        "lessons_moved": change.lessons_moved,
+        "changes_in_subject": selectors.teacher_change_count(student=change.student, subject=change.subject),
+        "created_at": _iso(change.created_at),
+    }
+
+
+@router.post("/teacher-changes", response={201: dict})
+def teacher_change_create(request: HttpRequest, payload: TeacherChangeIn) -> tuple[int, dict]:
+    by = require_role(request, *TEACHER_CHANGERS)
+    student = get_scoped(request, Student.objects.select_related("campus"), payload.student_id)
+    teacher = _teacher(request, payload.teacher, student.campus_id)
+    change = services.teacher_change(
+        student=student, subject=_subject(payload.subject, teacher), to_teacher=teacher,
+        requested_by=payload.requested_by, reason=payload.reason or "", by=by,
+    )
+    return 201, teacher_change_out(change)
+
+
+@router.get("/teacher-changes", response=dict)
+def teacher_change_list(
+    request: HttpRequest, student: int | None = None, subject: str | None = None,
+    limit: int | None = None, offset: int | None = None,
+) -> dict:
+    caller_staff(request)
+    qs = scope(request, TeacherChange.objects.select_related("student", "subject", "from_teacher__user", "to_teacher__user"))
+    if student is not None:
+        qs = qs.filter(student_id=student)
+    if subject:
+        qs = qs.filter(subject__name=subject)
+    page = paginate(qs, limit, offset)
+    return {"items": [teacher_change_out(c) for c in page["items"]], "count": page["count"]}
+
+
+@router.get("/lessons-reconciliation", response=dict)
+def reconciliation(request: HttpRequest) -> dict:
+    staff = caller_staff(request)
+    start = _parse_bound(request.GET.get("from"), "from") or timezone.make_aware(
+        datetime.combine(timezone.localdate(), time.min)
+    )
+    end = _parse_bound(request.GET.get("to"), "to", end=True) or start + timedelta(days=1)
+    campus = staff.campus
+    no_shows = selectors.no_shows(campus=campus, start=start, end=end)
+    unmatched = selectors.checkins_without_lesson(campus=campus, start=start, end=end)
+    return {
+        "no_shows": [lesson_out(lesson) for lesson in no_shows],
+        "checkins_without_lesson": [
+            {"attendance_id": a.pk, "student": {"id": a.student_id, "name": a.student.name},
+             "checked_in_at": _iso(a.checked_in_at), "package_id": a.package_id}
+            for a in unmatched
+        ],
+    }

@@ -1,12 +1,16 @@
 """Read-only queries of scheduling."""
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
 
+from core.models import Campus, Staff, Subject
+from core.roles import Role
 from students.models import Student
 
-from .models import Attendance, Lesson
+from .models import Attendance, GroupSession, Lesson, Room, TeacherChange, TeacherClock, TeacherProfile
 
 # A student who swipes up to 30 minutes before the start is checking in for that lesson
 # (they wait in the lobby); from the start until the end the lesson is in progress.
@@ -34,3 +38,302 @@ def lesson_at(*, student: Student, at: datetime, lesson_kind: str | None = None)
         .order_by("checked_in", "starts_at", "pk")
         .first()
     )
+
+
+# --- timetables --------------------------------------------------------------------------
+
+WEEKDAY_NAMES = "一二三四五六日"
+
+
+def week_start_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def week_bounds(monday: date) -> tuple[datetime, datetime]:
+    return day_bounds(monday)[0], day_bounds(monday + timedelta(days=6))[1]
+
+
+def lessons_between(
+    *,
+    campus: Campus,
+    start: datetime,
+    end: datetime,
+    teacher: Staff | None = None,
+    student: Student | None = None,
+    room: Room | None = None,
+    scheduled_only: bool = False,
+) -> QuerySet[Lesson]:
+    qs = Lesson.objects.filter(campus=campus, starts_at__lt=end, ends_at__gt=start).select_related(
+        "student", "teacher__user", "subject", "room"
+    )
+    if teacher is not None:
+        qs = qs.filter(teacher=teacher)
+    if student is not None:
+        qs = qs.filter(student=student)
+    if room is not None:
+        qs = qs.filter(room=room)
+    if scheduled_only:
+        qs = qs.filter(status=Lesson.Status.SCHEDULED)
+    return qs.order_by("starts_at", "pk")
+
+
+def sessions_between(
+    *,
+    campus: Campus,
+    start: datetime,
+    end: datetime,
+    teacher: Staff | None = None,
+    student: Student | None = None,
+    room: Room | None = None,
+) -> QuerySet[GroupSession]:
+    qs = GroupSession.objects.filter(campus=campus, starts_at__lt=end, ends_at__gt=start).select_related(
+        "group__subject", "teacher__user", "room"
+    )
+    if teacher is not None:
+        qs = qs.filter(teacher=teacher)
+    if student is not None:
+        qs = qs.filter(group__members__student=student)
+    if room is not None:
+        qs = qs.filter(room=room)
+    return qs.order_by("starts_at", "pk")
+
+
+@dataclass
+class Entry:
+    """One cell of a timetable: a lesson or a group session."""
+
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    subject: str
+    teacher: str
+    room: str
+    status: str
+    status_label: str
+    kind_label: str
+    lesson_id: int | None = None
+
+    @property
+    def time_text(self) -> str:
+        return f"{timezone.localtime(self.starts_at):%H:%M}–{timezone.localtime(self.ends_at):%H:%M}"
+
+
+@dataclass
+class Day:
+    day: date
+    label: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+def week_timetable(
+    *,
+    campus: Campus,
+    monday: date,
+    teacher: Staff | None = None,
+    student: Student | None = None,
+    room: Room | None = None,
+) -> list[Day]:
+    """Seven days, each with its lessons and group sessions in time order. A lesson on
+    leave or cancelled stays on the grid, marked, so the desk sees what changed."""
+    start, end = week_bounds(monday)
+    days = [Day(day=monday + timedelta(days=i), label=f"周{WEEKDAY_NAMES[i]}") for i in range(7)]
+    filters = {"teacher": teacher, "student": student, "room": room}
+    for lesson in lessons_between(campus=campus, start=start, end=end, **filters).exclude(
+        status=Lesson.Status.RESCHEDULED
+    ):
+        local = timezone.localtime(lesson.starts_at)
+        days[(local.date() - monday).days].entries.append(
+            Entry(
+                starts_at=lesson.starts_at, ends_at=lesson.ends_at, title=lesson.student.name,
+                subject=lesson.subject.name, teacher=lesson.teacher.display_name,
+                room=lesson.room.name if lesson.room_id else "", status=lesson.status,
+                status_label=lesson.get_status_display(), kind_label=lesson.get_lesson_kind_display(),
+                lesson_id=lesson.pk,
+            )
+        )
+    for session in sessions_between(campus=campus, start=start, end=end, **filters).distinct():
+        local = timezone.localtime(session.starts_at)
+        days[(local.date() - monday).days].entries.append(
+            Entry(
+                starts_at=session.starts_at, ends_at=session.ends_at, title=session.group.name,
+                subject=session.group.subject.name, teacher=session.teacher.display_name,
+                room=session.room.name if session.room_id else "", status=session.status,
+                status_label=session.get_status_display(), kind_label="大课",
+            )
+        )
+    for day in days:
+        day.entries.sort(key=lambda e: e.starts_at)
+    return days
+
+
+def day_ahead(*, campus: Campus, day: date) -> QuerySet[Lesson]:
+    """The lessons of `day` the front desk confirms with the families the day before."""
+    start, end = day_bounds(day)
+    return (
+        lessons_between(campus=campus, start=start, end=end, scheduled_only=True)
+        .prefetch_related("student__guardians")
+    )
+
+
+# --- the check-in link ------------------------------------------------------------------
+
+
+def no_shows(*, campus: Campus, start: datetime, end: datetime, now: datetime | None = None) -> QuerySet[Lesson]:
+    """Scheduled lessons in [start, end) that have ended with nobody checked in."""
+    now = now or timezone.now()
+    return (
+        lessons_between(campus=campus, start=start, end=end, scheduled_only=True)
+        .filter(ends_at__lte=now)
+        .exclude(Exists(Attendance.objects.filter(lesson=OuterRef("pk"))))
+    )
+
+
+def checkins_without_lesson(*, campus: Campus, start: datetime, end: datetime) -> QuerySet[Attendance]:
+    """Check-ins in [start, end) that belong to no scheduled lesson."""
+    return (
+        Attendance.objects.filter(campus=campus, lesson__isnull=True, checked_in_at__gte=start, checked_in_at__lt=end)
+        .select_related("student", "package")
+        .order_by("checked_in_at")
+    )
+
+
+# --- teachers ---------------------------------------------------------------------------
+
+
+def teachers_of(*, campus: Campus) -> QuerySet[Staff]:
+    return Staff.objects.filter(campus=campus, role=Role.TEACHER).select_related("user").order_by("user__username")
+
+
+@dataclass
+class Match:
+    teacher: Staff
+    score: int
+    reasons: list[str]
+
+
+def teacher_matches(
+    *,
+    campus: Campus,
+    subject: str,
+    student: Student | None = None,
+    weekday: int | None = None,
+    start: time | None = None,
+    end: time | None = None,
+) -> list[Match]:
+    """Teachers of `campus` who teach `subject`, best first. Points for being free in the
+    wanted weekly slot, for a level that suits the student's learning type (拔高冲刺 wants
+    a senior teacher) and a style that suits the four-way profile (a student who is not
+    well in mind gets a patient teacher), and for a lighter week."""
+    teachers = teachers_of(campus=campus).filter(subjects__name=subject.strip()).prefetch_related(
+        "teacher_profile__free_slots"
+    )
+    monday = week_start_of(timezone.localdate())
+    week_start, week_end = week_bounds(monday)
+    load = {
+        row["teacher"]: row["n"]
+        for row in Lesson.objects.filter(
+            campus=campus, status=Lesson.Status.SCHEDULED, starts_at__gte=week_start, starts_at__lt=week_end
+        )
+        .values("teacher")
+        .annotate(n=Count("pk"))
+    }
+    matches: list[Match] = []
+    for teacher in teachers:
+        profile = getattr(teacher, "teacher_profile", None)
+        score, reasons = 1, [f"教{subject}"]
+        if weekday is not None and start is not None and end is not None:
+            slots = profile.free_slots.all() if profile else []
+            if any(s.weekday == weekday and s.start <= start and s.end >= end for s in slots):
+                score += 3
+                reasons.append(f"周{WEEKDAY_NAMES[weekday]} {start:%H:%M}–{end:%H:%M} 有空")
+        if profile is not None and student is not None:
+            if student.learning_type == Student.LearningType.SPRINT and profile.level >= TeacherProfile.Level.SENIOR:
+                score += 2
+                reasons.append(f"{profile.get_level_display()}教员，适合拔高冲刺")
+            elif student.learning_type == Student.LearningType.FOUNDATION and profile.style in (
+                TeacherProfile.Style.PATIENT, TeacherProfile.Style.STRICT
+            ):
+                score += 1
+                reasons.append(f"{profile.get_style_display()}，适合基础巩固")
+            if student.profile.endswith("unwell") and profile.style == TeacherProfile.Style.PATIENT:
+                score += 2
+                reasons.append("耐心细致，适合心理欠佳的学员")
+            if student.profile == Student.Profile.POOR_WELL and profile.style == TeacherProfile.Style.EXAM:
+                score += 1
+                reasons.append("擅长应试提分")
+        lessons_this_week = load.get(teacher.pk, 0)
+        if lessons_this_week < 20:
+            score += 1
+            reasons.append(f"本周已排 {lessons_this_week} 节，尚有余量")
+        matches.append(Match(teacher=teacher, score=score, reasons=reasons))
+    return sorted(matches, key=lambda m: (-m.score, m.teacher.username))
+
+
+def teacher_change_count(*, student: Student, subject: Subject) -> int:
+    """How many times the student's teacher of `subject` was changed (the staff rules
+    look for 3 or more)."""
+    return TeacherChange.objects.filter(student=student, subject=subject).count()
+
+
+def teacher_change_counts(*, campus: Campus, at_least: int = 1) -> QuerySet:
+    """Rows {"student", "student__name", "subject", "subject__name", "changes"} per student
+    and subject with at least `at_least` changes."""
+    return (
+        TeacherChange.objects.filter(campus=campus)
+        .values("student", "student__name", "subject", "subject__name")
+        .annotate(changes=Count("pk"))
+        .filter(changes__gte=at_least)
+        .order_by("-changes", "student__name")
+    )
+
+
+# --- teacher time-keeping ---------------------------------------------------------------
+
+# A teacher is expected in at least 10 minutes before their first lesson of the day.
+CLOCK_IN_LEAD = timedelta(minutes=10)
+
+
+@dataclass
+class TimekeepingRow:
+    teacher: Staff
+    clocks: list[TeacherClock]
+    first_lesson_at: datetime | None
+
+    @property
+    def first_in(self) -> datetime | None:
+        return next((c.at for c in self.clocks if c.kind == TeacherClock.Kind.IN), None)
+
+    @property
+    def last_out(self) -> datetime | None:
+        outs = [c.at for c in self.clocks if c.kind == TeacherClock.Kind.OUT]
+        return outs[-1] if outs else None
+
+    @property
+    def late(self) -> bool:
+        """Clocked in later than 10 minutes before the first lesson (or not at all)."""
+        if self.first_lesson_at is None:
+            return False
+        return self.first_in is None or self.first_in > self.first_lesson_at - CLOCK_IN_LEAD
+
+
+def timekeeping(*, campus: Campus, day: date) -> list[TimekeepingRow]:
+    """Every teacher who clocked or taught on `day`, with their swipes and first lesson."""
+    start, end = day_bounds(day)
+    clocks: dict[int, list[TeacherClock]] = {}
+    for clock in TeacherClock.objects.filter(campus=campus, day=day).order_by("seq"):
+        clocks.setdefault(clock.teacher_id, []).append(clock)
+    first: dict[int, datetime] = {}
+    for lesson in lessons_between(campus=campus, start=start, end=end, scheduled_only=True):
+        first.setdefault(lesson.teacher_id, lesson.starts_at)
+    for session in sessions_between(campus=campus, start=start, end=end).filter(status=Lesson.Status.SCHEDULED):
+        if session.teacher_id not in first or session.starts_at < first[session.teacher_id]:
+            first[session.teacher_id] = session.starts_at
+    teachers = Staff.objects.filter(pk__in=set(clocks) | set(first)).select_related("user").order_by("user__username")
+    return [
+        TimekeepingRow(teacher=t, clocks=clocks.get(t.pk, []), first_lesson_at=first.get(t.pk)) for t in teachers
+    ]
