@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from core.api import caller_staff, get_scoped, paginate, require_role, scope
 from core.errors import InvalidInput, NotFound
@@ -116,7 +116,7 @@ def _subject(name: str, teacher: Staff) -> Subject:
 
 
 @router.post("/lessons", response={201: dict})
-def lesson_create(request: HttpRequest, payload: LessonIn) -> tuple[int, dict]:
+def lesson_create(request: HttpRequest, payload: LessonIn) -> Status:
     by = require_role(request, *SCHEDULERS)
     student = get_scoped(request, Student.objects.select_related("campus"), payload.student_id)
     teacher = _teacher(request, payload.teacher, student.campus_id)
@@ -125,11 +125,11 @@ def lesson_create(request: HttpRequest, payload: LessonIn) -> tuple[int, dict]:
         starts_at=payload.starts_at, ends_at=payload.ends_at, by=by, room=payload.room or None,
         lesson_kind=payload.lesson_kind,
     )
-    return 201, lesson_out(lesson)
+    return Status(201, lesson_out(lesson))
 
 
 @router.post("/lesson-series", response={201: dict})
-def lesson_series_create(request: HttpRequest, payload: SeriesIn) -> tuple[int, dict]:
+def lesson_series_create(request: HttpRequest, payload: SeriesIn) -> Status:
     by = require_role(request, *SCHEDULERS)
     student = get_scoped(request, Student.objects.select_related("campus"), payload.student_id)
     teacher = _teacher(request, payload.teacher, student.campus_id)
@@ -138,20 +138,23 @@ def lesson_series_create(request: HttpRequest, payload: SeriesIn) -> tuple[int, 
         first_starts_at=payload.starts_at, first_ends_at=payload.ends_at, weeks=payload.weeks, by=by,
         room=payload.room or None, lesson_kind=payload.lesson_kind, interval_weeks=payload.interval_weeks,
     )
-    return 201, {
-        "id": result.series.pk,
-        "booked": len(result.booked),
-        "skipped": len(result.skipped),
-        "occurrences": [
-            {
-                "starts_at": _iso(o.starts_at),
-                "ends_at": _iso(o.ends_at),
-                "lesson_id": o.lesson.pk if o.lesson else None,
-                "conflicts": o.conflicts,
-            }
-            for o in result.occurrences
-        ],
-    }
+    return Status(
+        201,
+        {
+            "id": result.series.pk,
+            "booked": len(result.booked),
+            "skipped": len(result.skipped),
+            "occurrences": [
+                {
+                    "starts_at": _iso(o.starts_at),
+                    "ends_at": _iso(o.ends_at),
+                    "lesson_id": o.lesson.pk if o.lesson else None,
+                    "conflicts": o.conflicts,
+                }
+                for o in result.occurrences
+            ],
+        },
+    )
 
 
 def _parse_bound(value: str | None, field: str, end: bool = False) -> datetime | None:
@@ -249,7 +252,7 @@ def lesson_cancel(request: HttpRequest, lesson_id: int, payload: LeaveIn) -> dic
 
 
 @router.post("/lessons/{lesson_id}/makeup", response={201: dict})
-def lesson_makeup(request: HttpRequest, lesson_id: int, payload: MakeupIn) -> tuple[int, dict]:
+def lesson_makeup(request: HttpRequest, lesson_id: int, payload: MakeupIn) -> Status:
     by = require_role(request, *SCHEDULERS)
     lesson = get_scoped(request, _lessons(request), lesson_id)
     teacher = _teacher(request, payload.teacher, lesson.campus_id) if payload.teacher else None
@@ -257,7 +260,7 @@ def lesson_makeup(request: HttpRequest, lesson_id: int, payload: MakeupIn) -> tu
         lesson=lesson, starts_at=payload.starts_at, ends_at=payload.ends_at, by=by, room=payload.room or None,
         teacher=teacher,
     )
-    return 201, lesson_out(makeup)
+    return Status(201, lesson_out(makeup))
 
 
 @router.post("/lessons/{lesson_id}/confirm", response=dict)
@@ -312,7 +315,7 @@ def teacher_change_out(change: TeacherChange) -> dict[str, Any]:
 
 
 @router.post("/teacher-changes", response={201: dict})
-def teacher_change_create(request: HttpRequest, payload: TeacherChangeIn) -> tuple[int, dict]:
+def teacher_change_create(request: HttpRequest, payload: TeacherChangeIn) -> Status:
     by = require_role(request, *TEACHER_CHANGERS)
     student = get_scoped(request, Student.objects.select_related("campus"), payload.student_id)
     teacher = _teacher(request, payload.teacher, student.campus_id)
@@ -320,7 +323,7 @@ def teacher_change_create(request: HttpRequest, payload: TeacherChangeIn) -> tup
         student=student, subject=_subject(payload.subject, teacher), to_teacher=teacher,
         requested_by=payload.requested_by, reason=payload.reason or "", by=by,
     )
-    return 201, teacher_change_out(change)
+    return Status(201, teacher_change_out(change))
 
 
 @router.get("/teacher-changes", response=dict)
