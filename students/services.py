@@ -421,7 +421,7 @@ def _check_lead(data: Mapping[str, Any], campus: Campus, *, partial: bool = Fals
 def lead_create(*, campus: Campus, by: Staff, data: Mapping[str, Any]) -> Lead:
     """Register a prospective family. A referral names the existing family that sent them."""
     _require_role(by, LEAD_ROLES)
-    data = {"referred_by": None, "owner": None, **data}
+    data = {"referred_by": None, "owner": None, **data, "status": Lead.Status.NEW}
     clean, errors = _check_lead(data, campus)
     clean.pop("status", None)
     _refuse(errors)

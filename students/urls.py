@@ -1,4 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views, views_extra
 
 app_name = "students"
-urlpatterns: list = []
+urlpatterns = [
+    path("students/", views.student_list, name="list"),
+    path("students/export.xlsx", views_extra.student_export, name="export"),
+    path("students/import/", views_extra.roster_import, name="import"),
+    path("students/new/", views.student_new, name="new"),
+    path("students/<int:pk>/", views.student_detail, name="detail"),
+    path("students/<int:pk>/edit/", views.student_edit, name="edit"),
+    path("students/<int:pk>/file.pdf", views_extra.student_pdf, name="pdf"),
+    path("students/<int:pk>/guardians/", views.guardian_action, name="guardians"),
+    path("students/handover/", views.handover, name="handover"),
+    path("students/first-call/<int:pk>/", views.first_call_done, name="first_call"),
+    path("students/leads/", views.lead_board, name="leads"),
+    path("students/leads/<int:pk>/", views.lead_detail, name="lead"),
+    path("students/leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
+    path("students/reception/", views.reception_log, name="reception"),
+    path("students/duty/", views_extra.duty_log, name="duty"),
+]

@@ -1,0 +1,47 @@
+"""Landing-page panels of students/: an advisor's first calls due after a hand-over,
+a supervisor's students still without an advisor, the open lobby findings."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from core.dashboard import Panel
+from core.models import Staff
+from core.roles import Role
+
+from .models import HygieneFinding
+from .selectors import pending_first_calls, unassigned_students
+
+LIMIT = 20
+
+
+def panels(staff: Staff) -> list[Panel]:
+    result: list[Panel] = []
+    today = timezone.localdate()
+    if staff.role == Role.ADVISOR:
+        rows = []
+        for a in pending_first_calls(staff)[:LIMIT]:
+            late = "（已逾期）" if a.first_call_due < today else ""
+            rows.append(
+                {
+                    "text": f"首次回访 {a.student.name}：{a.first_call_due:%m-%d} 前{late}",
+                    "url": reverse("students:detail", args=[a.student_id]),
+                }
+            )
+        result.append(Panel(title="接档待首次回访", rows=rows, empty="没有待回访的新接档学员", order=20))
+    if staff.role in (Role.CS_SUPERVISOR, Role.PRINCIPAL):
+        rows = [
+            {"text": f"{s.name}（{s.created_at:%m-%d} 建档）", "url": reverse("students:handover")}
+            for s in unassigned_students(staff)[:LIMIT]
+        ]
+        result.append(
+            Panel(title="待接档学员", rows=rows, empty="所有学员都已分配班主任", link=reverse("students:handover"), order=30)
+        )
+    if staff.role in (Role.FRONT_DESK, Role.CS_SUPERVISOR, Role.PRINCIPAL):
+        findings = HygieneFinding.objects.filter(
+            round__campus=staff.campus, status=HygieneFinding.Status.OPEN
+        ).select_related("round")[:LIMIT]
+        rows = [
+            {"text": f"{f.area}：{f.problem}（{f.department}）", "url": reverse("students:duty")} for f in findings
+        ]
+        result.append(Panel(title="大厅巡查待整改", rows=rows, empty="大厅巡查没有未整改的问题", order=60))
+    return result
