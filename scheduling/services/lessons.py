@@ -200,7 +200,7 @@ def lesson_series_create(
 
 
 def _locked_scheduled(lesson: Lesson) -> Lesson:
-    locked = Lesson.objects.select_for_update().select_related("student", "teacher__user", "room", "subject").get(
+    locked = Lesson.objects.select_for_update(of=("self",)).select_related("student", "teacher__user", "room", "subject").get(
         pk=lesson.pk
     )
     if locked.status != Lesson.Status.SCHEDULED:
