@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import F, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.errors import InvalidInput
@@ -152,3 +153,57 @@ def packages_expiring(campus: Campus, *, within_days: int = 30, on: date | None 
         valid_until__gte=on,
         valid_until__lte=on + timedelta(days=within_days),
     ).select_related("student")
+
+
+@dataclass(frozen=True)
+class LedgerMismatch:
+    package_id: int
+    student: str
+    course: str
+    cached_left: int
+    ledger_left: int
+    cached_used: int
+    ledger_used: int
+    last_balance_after: int | None
+
+
+def ledger_mismatches() -> tuple[int, list[LedgerMismatch]]:
+    """(packages checked, those whose caches differ from their ledger). Three sums per
+    package in one query each: the ledger's total, used − reversed uses, and the last
+    balance_after must all agree with the cached lessons_left / lessons_used."""
+    used = Count("ledger", filter=Q(ledger__kind=LedgerEntry.Kind.USED))
+    unused = Count(
+        "ledger",
+        filter=Q(ledger__kind=LedgerEntry.Kind.REVERSAL, ledger__reverses__kind=LedgerEntry.Kind.USED),
+    )
+    last_balance = Subquery(
+        LedgerEntry.objects.filter(package=OuterRef("pk")).order_by("-occurred_at", "-pk").values("balance_after")[:1]
+    )
+    packages = (
+        LessonPackage.objects.select_related("student")
+        .annotate(
+            ledger_left=Coalesce(Sum("ledger__lessons"), 0),
+            ledger_used=used - unused,
+            last_balance=last_balance,
+        )
+        .order_by("pk")
+    )
+    checked = 0
+    found: list[LedgerMismatch] = []
+    for p in packages:
+        checked += 1
+        last_ok = p.last_balance is None or p.last_balance == p.lessons_left
+        if p.ledger_left != p.lessons_left or p.ledger_used != p.lessons_used or not last_ok:
+            found.append(
+                LedgerMismatch(
+                    package_id=p.pk,
+                    student=p.student.name,
+                    course=p.course,
+                    cached_left=p.lessons_left,
+                    ledger_left=p.ledger_left,
+                    cached_used=p.lessons_used,
+                    ledger_used=p.ledger_used,
+                    last_balance_after=p.last_balance,
+                )
+            )
+    return checked, found

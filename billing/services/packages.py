@@ -14,10 +14,9 @@ from students.models import Student
 
 from ..errors import BillingError
 from ..models import LedgerEntry, LessonPackage, Payment
+from ..pricing import MANAGEMENT_FEE  # noqa: F401  (re-exported by billing.services)
 from .ledger import _append, _copy_caches, _lock, refusal_error
 from .payments import _payment_create
-
-MANAGEMENT_FEE = Decimal("800.00")  # 管理费 kept on a refund (registration, assessment, file)
 
 
 @dataclass(frozen=True)
