@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from core.api import caller_staff, get_scoped, paginate, require_role, scope
 from core.errors import InvalidInput, NotFound
@@ -381,7 +381,7 @@ def create_student(request: HttpRequest, payload: StudentIn):
     student = services.student_create(
         campus=by.campus, by=by, data=data, guardians=guardians, advisor=payload.advisor
     )
-    return 201, student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
+    return Status(201, student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk)))
 
 
 @router.get("/students", response={200: StudentList, **ERRORS})
@@ -414,7 +414,7 @@ def add_guardian(request: HttpRequest, student_id: int, payload: GuardianIn):
     by = require_role(request, *services.CREATE_ROLES)
     student = get_scoped(request, _students(request), student_id)
     guardian = services.guardian_add(student=student, by=by, **payload.model_dump())
-    return 201, guardian
+    return Status(201, guardian)
 
 
 def _guardian(request: HttpRequest, guardian_id: int) -> Guardian:
@@ -438,7 +438,7 @@ def make_guardian_primary(request: HttpRequest, guardian_id: int):
 def remove_guardian(request: HttpRequest, guardian_id: int):
     by = require_role(request, *services.CREATE_ROLES)
     services.guardian_remove(guardian=_guardian(request, guardian_id), by=by)
-    return 204, None
+    return Status(204, None)
 
 
 # --- hand-over (接档) ---------------------------------------------------------------------
@@ -454,7 +454,7 @@ def hand_over(request: HttpRequest, student_id: int, payload: HandOverIn):
     assignment = services.student_assign_advisor(
         student=student, advisor=advisor, by=by, note=payload.note or ""
     )
-    return 201, assignment_payload(assignment)
+    return Status(201, assignment_payload(assignment))
 
 
 @router.get("/students/{student_id}/advisor-history", response={200: list[AssignmentOut], **ERRORS})
@@ -485,7 +485,7 @@ def create_lead(request: HttpRequest, payload: LeadIn):
     data = payload.model_dump()
     data["referred_by"] = _referrer(request, payload.referred_by)
     lead = services.lead_create(campus=by.campus, by=by, data=data)
-    return 201, lead_payload(lead)
+    return Status(201, lead_payload(lead))
 
 
 @router.get("/leads", response={200: LeadList, **ERRORS})
@@ -524,7 +524,7 @@ def convert_lead(request: HttpRequest, lead_id: int, payload: StudentIn):
         guardians=guardians,
         advisor=payload.advisor,
     )
-    return 201, student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
+    return Status(201, student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk)))
 
 
 @router.post("/leads/{lead_id}/trials", response={201: TrialOut, **ERRORS})
@@ -546,15 +546,18 @@ def book_trial(request: HttpRequest, lead_id: int, payload: TrialIn):
         starts_at=payload.starts_at,
         minutes=payload.minutes,
     )
-    return 201, {
-        "id": trial.id,
-        "lead_id": trial.lead_id,
-        "subject": trial.subject,
-        "teacher": teacher.user.username,
-        "starts_at": trial.starts_at,
-        "minutes": trial.minutes,
-        "status": trial.status,
-    }
+    return Status(
+        201,
+        {
+            "id": trial.id,
+            "lead_id": trial.lead_id,
+            "subject": trial.subject,
+            "teacher": teacher.user.username,
+            "starts_at": trial.starts_at,
+            "minutes": trial.minutes,
+            "status": trial.status,
+        },
+    )
 
 
 @router.post("/assessments", response={201: AssessmentOut, **ERRORS})
@@ -566,13 +569,16 @@ def record_assessment(request: HttpRequest, payload: AssessmentIn):
         if payload.student_id is not None
         else None
     )
-    return 201, services.assessment_record(
-        by=by,
-        lead=lead,
-        student=student,
-        subject=payload.subject,
-        taken_at=payload.taken_at,
-        score=payload.score,
+    return Status(
+        201,
+        services.assessment_record(
+            by=by,
+            lead=lead,
+            student=student,
+            subject=payload.subject,
+            taken_at=payload.taken_at,
+            score=payload.score,
+        ),
     )
 
 
@@ -599,16 +605,19 @@ def create_reception_entry(request: HttpRequest, payload: ReceptionIn):
         if payload.student_id is not None
         else None
     )
-    return 201, services.reception_entry_create(
-        campus=by.campus,
-        by=by,
-        channel=payload.channel,
-        category=payload.category,
-        summary=payload.summary,
-        visitor=payload.visitor,
-        phone=payload.phone,
-        lead=lead,
-        student=student,
+    return Status(
+        201,
+        services.reception_entry_create(
+            campus=by.campus,
+            by=by,
+            channel=payload.channel,
+            category=payload.category,
+            summary=payload.summary,
+            visitor=payload.visitor,
+            phone=payload.phone,
+            lead=lead,
+            student=student,
+        ),
     )
 
 
