@@ -1,0 +1,46 @@
+import pytest
+from django.urls import reverse
+
+from core.roles import Role
+from students.models import Student
+
+from ..factories import PASSWORD
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_front_desk_creates_a_student_with_two_guardians_and_finds_them_by_phone(page, live_server, make_staff):
+    staff = make_staff(Role.FRONT_DESK)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", staff.user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+
+    page.goto(live_server.url + reverse("students:new"))
+    page.fill("#id_name", "林小溪")
+    page.check("input[name=gender][value=F]")
+    page.fill("#id_birthday", "2015-04-03")
+    page.fill("#id_address", "北京市海淀区中关村大街 1 号")
+    page.fill("input[name=g0_name]", "林妈妈")
+    page.select_option("select[name=g0_relation]", "mother")
+    page.fill("input[name=g0_phone]", "13612340000")
+    page.fill("input[name=g1_name]", "林爸爸")
+    page.select_option("select[name=g1_relation]", "father")
+    # the same number twice is refused beside the field, and what was typed stays
+    page.fill("input[name=g1_phone]", "13612340000")
+    page.click("button[type=submit]")
+    assert page.locator(".errorlist").first.inner_text() == "与第 1 位家长的号码重复，须为不同号码"
+    assert Student.objects.count() == 0
+    page.fill("input[name=g1_phone]", "13698760000")
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('林小溪')")
+    student = Student.objects.get()
+    assert sorted(student.guardians.values_list("phone", flat=True)) == ["13612340000", "13698760000"]
+
+    page.goto(live_server.url + reverse("students:list"))
+    page.fill("input[type=search]", "1369876")
+    page.wait_for_selector("#student-rows a:has-text('林小溪')")
+    page.fill("input[type=search]", "1369999")
+    page.wait_for_selector("#student-rows :text('没有找到')")
+    assert page.locator("#student-rows a").count() == 0

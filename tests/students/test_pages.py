@@ -1,0 +1,227 @@
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
+
+from core.roles import Role
+from students.models import AdvisorAssignment, HygieneFinding, Lead, ReceptionEntry, Student
+from students.roster import COLUMNS
+
+from .helpers import make_student
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk_client(client, make_staff):
+    staff = make_staff(Role.FRONT_DESK)
+    client.force_login(staff.user)
+    client.staff = staff
+    return client
+
+
+NEW_FORM = {
+    "name": "赵小雨",
+    "gender": "F",
+    "birthday": "2015-06-01",
+    "address": "北京市朝阳区建国路 8 号",
+    "school": "朝阳小学",
+    "grade": "三年级",
+    "primary": "0",
+    "g0_name": "钱芳",
+    "g0_relation": "mother",
+    "g0_phone": "13611112222",
+    "g1_name": "赵强",
+    "g1_relation": "father",
+    "g1_phone": "13633334444",
+}
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, db):
+    response = client.get(reverse("students:list"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_front_desk_opens_a_file_from_the_form(desk_client):
+    response = desk_client.post(reverse("students:new"), NEW_FORM)
+    student = Student.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("students:detail", args=[student.pk])
+    assert student.name == "赵小雨" and student.primary_guardian.phone == "13611112222"
+
+
+def test_the_form_shows_each_message_beside_its_field_and_saves_nothing(desk_client):
+    bad = {**NEW_FORM, "birthday": "2999-01-01", "g1_phone": "13611112222", "name": ""}
+    response = desk_client.post(reverse("students:new"), bad)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "出生日期须早于今天" in html and "必填" in html and "与第 1 位家长的号码重复" in html
+    assert 'value="13611112222"' in html  # what was typed is kept
+    assert not Student.objects.exists()
+
+
+def test_a_teacher_cannot_open_the_new_student_form(client, make_staff):
+    client.force_login(make_staff(Role.TEACHER).user)
+    assert client.get(reverse("students:new")).status_code == 403
+
+
+def test_search_as_you_type_returns_only_the_rows(desk_client, campus):
+    make_student(campus, desk_client.staff, name="孙悟空", phones=("13512345678", "13587654321"))
+    make_student(campus, desk_client.staff, name="猪八戒", phones=("13711111111", "13722222222"))
+    response = desk_client.get(reverse("students:list"), {"q": "1351234"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "孙悟空" in html and "猪八戒" not in html and "<h1>" not in html
+    full = desk_client.get(reverse("students:list")).content.decode()
+    assert "孙悟空" in full and "猪八戒" in full
+
+
+def test_the_list_page_makes_a_fixed_number_of_queries(desk_client, campus, django_assert_max_num_queries):
+    for i in range(30):
+        make_student(campus, desk_client.staff, name=f"学员{i}", phones=(f"1380000{i:04d}", f"1390000{i:04d}"))
+    # session, user, staff, count, page of students with advisor, their guardians, navigation/context
+    with django_assert_max_num_queries(12):
+        desk_client.get(reverse("students:list"))
+
+
+def test_each_tab_of_the_file_renders(desk_client, campus):
+    student = make_student(campus, desk_client.staff, name="周小舟")
+    for tab in ("family", "packages", "lessons", "followups", "history"):
+        response = desk_client.get(reverse("students:detail", args=[student.pk]), {"tab": tab})
+        assert response.status_code == 200 and "周小舟" in response.content.decode()
+    history = desk_client.get(reverse("students:detail", args=[student.pk]), {"tab": "history"}).content.decode()
+    assert "建档" in history
+
+
+def test_another_campus_file_is_404(desk_client, other_campus, make_staff):
+    theirs = make_student(other_campus, make_staff(campus=other_campus))
+    assert desk_client.get(reverse("students:detail", args=[theirs.pk])).status_code == 404
+    assert desk_client.get(reverse("students:pdf", args=[theirs.pk])).status_code == 404
+
+
+def test_guardian_changes_from_the_family_tab(desk_client, campus):
+    student = make_student(campus, desk_client.staff)
+    url = reverse("students:guardians", args=[student.pk])
+    desk_client.post(url, {"action": "add", "name": "爷爷", "relation": "grandparent", "phone": "13900001111"})
+    assert student.guardians.count() == 3
+    response = desk_client.post(url, {"action": "add", "name": "x", "relation": "", "phone": "123"}, follow=True)
+    assert "手机号" in response.content.decode() and student.guardians.count() == 3
+
+
+def test_the_printable_file_has_the_chinese_name(desk_client, campus):
+    student = make_student(campus, desk_client.staff, name="欧阳娜娜")
+    response = desk_client.get(reverse("students:pdf", args=[student.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "欧阳娜娜" in text and "学员档案" in text and "13800000001" in text and "家长签字" in text
+
+
+def test_a_supervisor_hands_over_from_the_page(client, campus, make_staff):
+    supervisor, advisor = make_staff(Role.CS_SUPERVISOR), make_staff(Role.ADVISOR)
+    student = make_student(campus, make_staff())
+    client.force_login(supervisor.user)
+    assert "待接档" in client.get(reverse("students:handover")).content.decode()
+    client.post(reverse("students:handover"), {"student": student.pk, "advisor": advisor.pk})
+    assert AdvisorAssignment.objects.get().advisor == advisor
+    client.force_login(advisor.user)
+    home = client.get(reverse("home")).content.decode()
+    assert student.name in home and "首次回访" in home
+
+
+def test_the_front_desk_cannot_open_the_hand_over_page(desk_client):
+    assert desk_client.get(reverse("students:handover")).status_code == 403
+
+
+def test_leads_board_registers_and_converts(desk_client, campus):
+    response = desk_client.post(reverse("students:leads"), {"name": "吴小凡", "phone": "13655556666", "source": "walk_in"})
+    assert response.status_code == 302
+    lead = Lead.objects.get()
+    assert "吴小凡" in desk_client.get(reverse("students:leads")).content.decode()
+    refused = desk_client.post(reverse("students:leads"), {"name": "", "phone": "1", "source": ""})
+    assert refused.status_code == 422 and Lead.objects.count() == 1
+    form = {**NEW_FORM, "name": "吴小凡", "g0_phone": "13655556666"}
+    response = desk_client.post(reverse("students:lead_convert", args=[lead.pk]), form)
+    lead.refresh_from_db()
+    assert lead.student is not None and response["Location"] == reverse("students:detail", args=[lead.student.pk])
+
+
+def test_reception_log_needs_a_category(desk_client):
+    refused = desk_client.post(reverse("students:reception"), {"channel": "visit", "category": "", "summary": "问价"})
+    assert refused.status_code == 422 and not ReceptionEntry.objects.exists()
+    desk_client.post(reverse("students:reception"), {"channel": "visit", "category": "consult", "summary": "问钢琴价"})
+    assert "问钢琴价" in desk_client.get(reverse("students:reception")).content.decode()
+
+
+def test_the_lobby_round_from_the_page(desk_client):
+    page = desk_client.get(reverse("students:duty")).content.decode()
+    for area in ("前台台面", "货架/杯架", "厕所", "沙发/茶几/饮水机", "大厅地面"):
+        assert area in page
+    desk_client.post(reverse("students:duty"), {"fail_2": "1", "problem_2": "地面有水印", "department_2": "后勤部"})
+    finding = HygieneFinding.objects.get()
+    assert (finding.area, finding.department) == ("厕所", "后勤部")
+    refused = desk_client.post(reverse("students:duty"), {"fail_0": "1", "problem_0": ""})
+    assert refused.status_code == 422 and HygieneFinding.objects.count() == 1
+    desk_client.post(reverse("students:duty"), {"action": "close", "finding": finding.pk, "fix_note": "已拖干"})
+    finding.refresh_from_db()
+    assert finding.status == HygieneFinding.Status.CLOSED
+
+
+def roster_file(rows: list[list]) -> io.BytesIO:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([label for _key, label in COLUMNS])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "roster.xlsx"
+    return buffer
+
+
+GOOD = ["郑一", "男", date(2013, 5, 6), "朝阳路 1 号", "", "", "郑母", "母亲", "13100000001", "郑父", "父亲", "13100000002", ""]
+GOOD2 = ["郑二", "女", "2012-01-02", "朝阳路 2 号", "", "", "王母", "妈妈", 13100000003, "王父", "爸爸", "13100000004", ""]
+BAD_PHONE = ["钱三", "男", "2013-01-01", "朝阳路 3 号", "", "", "钱母", "母亲", "1310000", "钱父", "父亲", "13100000006", ""]
+BAD_MANY = ["", "不详", "2999-01-01", "", "", "", "孙母", "母亲", "13100000007", "孙父", "父亲", "13100000007", ""]
+
+
+def test_import_previews_every_bad_row_and_saves_nothing_until_confirmed(desk_client):
+    url = reverse("students:import")
+    response = desk_client.post(url, {"file": roster_file([GOOD, BAD_PHONE, GOOD2, BAD_MANY])})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "共 2 行可导入，2 行有误" in html
+    assert "家长1手机" in html and "出生日期须早于今天" in html and "性别" in html
+    assert not Student.objects.exists()
+    # importing everything is refused while bad rows remain
+    desk_client.post(url, {"step": "confirm", "only_valid": "0"})
+    assert not Student.objects.exists()
+    desk_client.post(url, {"file": roster_file([GOOD, BAD_PHONE, GOOD2, BAD_MANY])})
+    desk_client.post(url, {"step": "confirm", "only_valid": "1"})
+    assert sorted(Student.objects.values_list("name", flat=True)) == ["郑一", "郑二"]
+    assert Student.objects.get(name="郑二").primary_guardian.relation == "mother"
+
+
+def test_importing_the_same_roster_again_flags_duplicates(desk_client):
+    url = reverse("students:import")
+    desk_client.post(url, {"file": roster_file([GOOD])})
+    desk_client.post(url, {"step": "confirm", "only_valid": "0"})
+    html = desk_client.post(url, {"file": roster_file([GOOD])}).content.decode()
+    assert "同名同生日" in html and Student.objects.count() == 1
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(desk_client):
+    junk = io.BytesIO(b"not a spreadsheet")
+    junk.name = "x.xlsx"
+    response = desk_client.post(reverse("students:import"), {"file": junk})
+    assert response.status_code == 422 and "Excel" in response.content.decode()
+
+
+def test_export_writes_the_filtered_list(desk_client, campus):
+    make_student(campus, desk_client.staff, name="导出甲", phones=("13300000001", "13300000002"))
+    make_student(campus, desk_client.staff, name="其他乙", phones=("13300000003", "13300000004"))
+    response = desk_client.get(reverse("students:export"), {"q": "导出"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "姓名" and len(rows) == 2 and rows[1][0] == "导出甲" and rows[1][8] == "13300000001"
