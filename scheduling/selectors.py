@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core.models import Campus, Staff, Subject
@@ -337,3 +337,86 @@ def timekeeping(*, campus: Campus, day: date) -> list[TimekeepingRow]:
     return [
         TimekeepingRow(teacher=t, clocks=clocks.get(t.pk, []), first_lesson_at=first.get(t.pk)) for t in teachers
     ]
+
+
+# --- double booking ---------------------------------------------------------------------
+
+
+def span_text(starts_at: datetime, ends_at: datetime) -> str:
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    return f"{start:%m月%d日}（周{WEEKDAY_NAMES[start.weekday()]}）{start:%H:%M}–{end:%H:%M}"
+
+
+def find_conflicts(
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    teacher: Staff | None,
+    student_ids: list[int],
+    room: Room | None,
+    exclude_lesson: Lesson | None = None,
+    exclude_session: GroupSession | None = None,
+) -> dict[str, str]:
+    """What is already booked in [starts_at, ends_at): {"teacher"|"student"|"room": message}.
+    Half-open intervals: a lesson ending at 10:00 and one starting at 10:00 do not clash."""
+    overlap = Q(status=Lesson.Status.SCHEDULED, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    lessons = Lesson.objects.filter(overlap).select_related("student", "teacher__user", "room")
+    sessions = GroupSession.objects.filter(overlap).select_related("group", "teacher__user", "room")
+    if exclude_lesson is not None:
+        lessons = lessons.exclude(pk=exclude_lesson.pk)
+    if exclude_session is not None:
+        sessions = sessions.exclude(pk=exclude_session.pk)
+    fields: dict[str, str] = {}
+
+    def describe(item: Lesson | GroupSession) -> str:
+        what = f"{item.group.name}（大课）" if isinstance(item, GroupSession) else f"{item.student.name}的{item.subject}课"
+        return f"{span_text(item.starts_at, item.ends_at)} 已有{what}"
+
+    if teacher is not None:
+        clash = lessons.filter(teacher=teacher).first() or sessions.filter(teacher=teacher).first()
+        if clash is not None:
+            fields["teacher"] = f"教员{teacher}{describe(clash)}"
+    if student_ids:
+        clash = (
+            lessons.filter(student_id__in=student_ids).first()
+            or sessions.filter(group__members__student_id__in=student_ids).distinct().first()
+        )
+        if clash is not None:
+            who = clash.student.name if isinstance(clash, Lesson) else "学员"
+            fields["student"] = f"{who}{describe(clash)}"
+    if room is not None:
+        clash = lessons.filter(room=room).first() or sessions.filter(room=room).first()
+        if clash is not None:
+            fields["room"] = f"教室{room.name}{describe(clash)}"
+    return fields
+
+
+def booking_problems(
+    *,
+    campus: Campus,
+    student: Student | None,
+    teacher: Staff | None,
+    subject: Subject | None,
+    starts_at: datetime | None,
+    ends_at: datetime | None,
+    room_name: str = "",
+    exclude_lesson: Lesson | None = None,
+) -> dict[str, str]:
+    """What would stop this booking, for the live check of the lesson form; the service
+    checks the same again under lock when the form is sent."""
+    problems: dict[str, str] = {}
+    if teacher is not None and subject is not None and not teacher.subjects.filter(pk=subject.pk).exists():
+        problems["subject"] = f"{teacher} 不教{subject}（排错科目）"
+    if starts_at is None or ends_at is None:
+        return problems
+    if ends_at <= starts_at:
+        problems["ends_at"] = "结束时间须晚于开始时间"
+        return problems
+    room = Room.objects.filter(campus=campus, name=room_name.strip()).first() if room_name.strip() else None
+    problems.update(
+        find_conflicts(
+            starts_at=starts_at, ends_at=ends_at, teacher=teacher,
+            student_ids=[student.pk] if student is not None else [], room=room, exclude_lesson=exclude_lesson,
+        )
+    )
+    return problems

@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "scheduling"
-urlpatterns: list = []
+urlpatterns = [
+    path("schedule/", views.week, name="week"),
+    path("schedule/week.pdf", views.week_pdf, name="week_pdf"),
+    path("schedule/lessons/new/", views.lesson_new, name="lesson_new"),
+    path("schedule/lessons/check/", views.lesson_check, name="lesson_check"),
+    path("schedule/lessons/<int:pk>/", views.lesson_detail, name="lesson_detail"),
+    path("schedule/lessons/<int:pk>/leave/", views.lesson_leave, name="lesson_leave"),
+    path("schedule/lessons/<int:pk>/reschedule/", views.lesson_reschedule, name="lesson_reschedule"),
+    path("schedule/lessons/<int:pk>/makeup/", views.lesson_makeup, name="lesson_makeup"),
+    path("schedule/lessons/<int:pk>/cancel/", views.lesson_cancel, name="lesson_cancel"),
+    path("schedule/lessons/<int:pk>/confirm/", views.lesson_confirm, name="lesson_confirm"),
+    path("schedule/tomorrow/", views.day_ahead, name="day_ahead"),
+    path("schedule/reconciliation/", views.reconciliation, name="reconciliation"),
+    path("schedule/timekeeping/", views.timekeeping, name="timekeeping"),
+    path("schedule/teachers/", views.teachers, name="teachers"),
+    path("schedule/teachers/<int:pk>/profile/", views.teacher_profile, name="teacher_profile"),
+    path("schedule/teacher-changes/", views.teacher_changes, name="teacher_changes"),
+]

@@ -4,7 +4,6 @@ notifications of a change."""
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import Conflict, InvalidInput
@@ -13,10 +12,10 @@ from core.roles import Role
 from students.models import Student
 
 from ..errors import SchedulingError
-from ..models import GroupSession, Lesson, Notification, Room
+from ..models import Lesson, Notification, Room
+from ..selectors import find_conflicts, span_text
 
 LONGEST_LESSON = timedelta(hours=8)
-WEEKDAYS = "一二三四五六日"
 
 # Constraint names of migration 0005 → the field they protect.
 EXCLUSION_FIELDS = {
@@ -36,11 +35,6 @@ def local_day(at: datetime) -> date:
 def aware(value: datetime) -> datetime:
     """A datetime without an offset is read as campus time (Asia/Shanghai)."""
     return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
-def span_text(starts_at: datetime, ends_at: datetime) -> str:
-    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    return f"{start:%m月%d日}（周{WEEKDAYS[start.weekday()]}）{start:%H:%M}–{end:%H:%M}"
 
 
 def check_times(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
@@ -86,50 +80,6 @@ def lock_parties(*, teacher: Staff | None, student_ids: list[int], room: Room | 
         list(Student.objects.select_for_update().filter(pk__in=student_ids).order_by("pk").values_list("pk"))
     if room is not None:
         list(Room.objects.select_for_update().filter(pk=room.pk).values_list("pk"))
-
-
-def find_conflicts(
-    *,
-    starts_at: datetime,
-    ends_at: datetime,
-    teacher: Staff | None,
-    student_ids: list[int],
-    room: Room | None,
-    exclude_lesson: Lesson | None = None,
-    exclude_session: GroupSession | None = None,
-) -> dict[str, str]:
-    """What is already booked in [starts_at, ends_at): {"teacher"|"student"|"room": message}.
-    Half-open intervals: a lesson ending at 10:00 and one starting at 10:00 do not clash."""
-    overlap = Q(status=Lesson.Status.SCHEDULED, starts_at__lt=ends_at, ends_at__gt=starts_at)
-    lessons = Lesson.objects.filter(overlap).select_related("student", "teacher__user", "room")
-    sessions = GroupSession.objects.filter(overlap).select_related("group", "teacher__user", "room")
-    if exclude_lesson is not None:
-        lessons = lessons.exclude(pk=exclude_lesson.pk)
-    if exclude_session is not None:
-        sessions = sessions.exclude(pk=exclude_session.pk)
-    fields: dict[str, str] = {}
-
-    def describe(item: Lesson | GroupSession) -> str:
-        what = f"{item.group.name}（大课）" if isinstance(item, GroupSession) else f"{item.student.name}的{item.subject}课"
-        return f"{span_text(item.starts_at, item.ends_at)} 已有{what}"
-
-    if teacher is not None:
-        clash = lessons.filter(teacher=teacher).first() or sessions.filter(teacher=teacher).first()
-        if clash is not None:
-            fields["teacher"] = f"教员{teacher}{describe(clash)}"
-    if student_ids:
-        clash = (
-            lessons.filter(student_id__in=student_ids).first()
-            or sessions.filter(group__members__student_id__in=student_ids).distinct().first()
-        )
-        if clash is not None:
-            who = clash.student.name if isinstance(clash, Lesson) else "学员"
-            fields["student"] = f"{who}{describe(clash)}"
-    if room is not None:
-        clash = lessons.filter(room=room).first() or sessions.filter(room=room).first()
-        if clash is not None:
-            fields["room"] = f"教室{room.name}{describe(clash)}"
-    return fields
 
 
 def conflict_error(fields: dict[str, str]) -> Conflict:
@@ -201,3 +151,6 @@ def lesson_text(lesson: Lesson) -> str:
         f"{lesson.student.name} {lesson.subject}{lesson.get_lesson_kind_display()} "
         f"{span_text(lesson.starts_at, lesson.ends_at)}，教员{lesson.teacher}{room}"
     )
+
+
+__all__ = ["find_conflicts", "span_text"]

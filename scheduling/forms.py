@@ -1,0 +1,147 @@
+"""Forms of the scheduling pages. They only parse; the services decide."""
+
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Campus, Staff, Subject
+from core.roles import Role
+from students.models import Student
+
+from .models import Lesson, TeacherChange, TeacherProfile
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def combine(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+class TimeSpanForm(forms.Form):
+    day = forms.DateField(label=_("日期"), widget=DATE)
+    start = forms.TimeField(label=_("开始"), widget=TIME)
+    end = forms.TimeField(label=_("结束"), widget=TIME)
+    room = forms.CharField(label=_("教室"), max_length=50, required=False, help_text=_("新教室名称会自动创建"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("结束时间须晚于开始时间"))
+        return data
+
+    @property
+    def starts_at(self) -> datetime:
+        return combine(self.cleaned_data["day"], self.cleaned_data["start"])
+
+    @property
+    def ends_at(self) -> datetime:
+        return combine(self.cleaned_data["day"], self.cleaned_data["end"])
+
+
+class LessonForm(TimeSpanForm):
+    student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none())
+    teacher = forms.ModelChoiceField(label=_("教员"), queryset=Staff.objects.none())
+    subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.all())
+    lesson_kind = forms.ChoiceField(label=_("课型"), choices=Lesson.Kind.choices, initial=Lesson.Kind.MAIN)
+    weeks = forms.IntegerField(
+        label=_("重复周数"), min_value=1, max_value=52, initial=1, help_text=_("大于 1 时每周同一时间排课")
+    )
+
+    field_order = ["student", "teacher", "subject", "lesson_kind", "day", "start", "end", "room", "weeks"]
+
+    def __init__(self, *args, campus: Campus, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = Student.objects.filter(campus=campus).order_by("name")
+        self.fields["teacher"].queryset = (
+            Staff.objects.filter(campus=campus, role=Role.TEACHER).select_related("user").order_by("user__username")
+        )
+
+
+class LeaveForm(forms.Form):
+    reason = forms.CharField(label=_("请假原因"), max_length=200, widget=forms.TextInput())
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("取消原因"), max_length=200)
+
+
+class RescheduleForm(TimeSpanForm):
+    reason = forms.CharField(label=_("调课原因"), max_length=200, required=False)
+
+
+class TeacherProfileForm(forms.Form):
+    level = forms.TypedChoiceField(label=_("级别"), choices=TeacherProfile.Level.choices, coerce=int)
+    style = forms.ChoiceField(label=_("教学风格"), choices=[("", "—"), *TeacherProfile.Style.choices], required=False)
+    bio = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    free_slots = forms.CharField(
+        label=_("每周空闲时段"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("每行一段，如“周一 14:00-18:00”"),
+    )
+
+    def clean_free_slots(self) -> list[tuple[int, time, time]]:
+        slots = []
+        for raw in self.cleaned_data["free_slots"].splitlines():
+            line = raw.strip().replace("–", "-").replace("～", "-").replace("~", "-")
+            if not line:
+                continue
+            try:
+                head, span = line.split(maxsplit=1)
+                weekday = "一二三四五六日".index(head.removeprefix("周").removeprefix("星期"))
+                start, end = (time.fromisoformat(part.strip()) for part in span.split("-"))
+            except ValueError:
+                raise forms.ValidationError(_("无法识别“%(line)s”，请写成“周一 14:00-18:00”"), params={"line": raw})
+            if end <= start:
+                raise forms.ValidationError(_("“%(line)s”的结束须晚于开始"), params={"line": raw})
+            slots.append((weekday, start, end))
+        return slots
+
+
+class MatchForm(forms.Form):
+    subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.all())
+    student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none(), required=False)
+    weekday = forms.TypedChoiceField(
+        label=_("星期"), choices=[("", "—"), *[(i, f"周{n}") for i, n in enumerate("一二三四五六日")]],
+        coerce=int, required=False, empty_value=None,
+    )
+    start = forms.TimeField(label=_("开始"), widget=TIME, required=False)
+    end = forms.TimeField(label=_("结束"), widget=TIME, required=False)
+
+    def __init__(self, *args, campus: Campus, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = Student.objects.filter(campus=campus).order_by("name")
+
+
+class TeacherChangeForm(forms.Form):
+    student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none())
+    subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.all())
+    teacher = forms.ModelChoiceField(label=_("新教员"), queryset=Staff.objects.none())
+    requested_by = forms.ChoiceField(label=_("提出方"), choices=TeacherChange.RequestedBy.choices)
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+    def __init__(self, *args, campus: Campus, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = Student.objects.filter(campus=campus).order_by("name")
+        self.fields["teacher"].queryset = (
+            Staff.objects.filter(campus=campus, role=Role.TEACHER).select_related("user").order_by("user__username")
+        )
+
+
+def week_param(value: str | None) -> date:
+    """The Monday of the week containing `value` (YYYY-MM-DD), else of this week."""
+    try:
+        day = date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        day = timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+def day_param(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default

@@ -1,0 +1,14 @@
+from core.navigation import NavItem
+from core.roles import Role
+
+SCHEDULERS = frozenset({Role.FRONT_DESK, Role.DEAN, Role.ADVISOR, Role.PRINCIPAL})
+
+ITEMS = [
+    NavItem("课表", "scheduling:week", SCHEDULERS | {Role.TEACHER, Role.CS_SUPERVISOR, Role.CONSULTANT}, 30),
+    NavItem("排课", "scheduling:lesson_new", SCHEDULERS, 31),
+    NavItem("课前确认", "scheduling:day_ahead", SCHEDULERS, 32),
+    NavItem("签到对账", "scheduling:reconciliation", SCHEDULERS | {Role.CS_SUPERVISOR}, 33),
+    NavItem("教员", "scheduling:teachers", SCHEDULERS, 34),
+    NavItem("教员考勤", "scheduling:timekeeping", frozenset({Role.DEAN, Role.PRINCIPAL, Role.FRONT_DESK}), 35),
+    NavItem("更换教员", "scheduling:teacher_changes", SCHEDULERS, 36),
+]

@@ -1,0 +1,419 @@
+"""Pages of scheduling (Chinese UI). Thin: parse a form, call a service or a selector,
+show the refusal beside the field it concerns."""
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.decorators import staff_required
+from core.errors import DomainError
+from core.models import Staff
+from core.roles import Role
+from students.models import Student
+
+from . import selectors, services
+from .forms import (
+    CancelForm,
+    LeaveForm,
+    LessonForm,
+    MatchForm,
+    RescheduleForm,
+    TeacherChangeForm,
+    TeacherProfileForm,
+    TimeSpanForm,
+    day_param,
+    week_param,
+)
+from .models import Lesson, Room, TeacherProfile
+from .pdf import timetable_pdf
+
+SCHEDULERS = (Role.FRONT_DESK, Role.DEAN, Role.ADVISOR, Role.PRINCIPAL)
+VIEWERS = (*SCHEDULERS, Role.TEACHER, Role.CS_SUPERVISOR, Role.CONSULTANT)
+MANAGERS = (Role.DEAN, Role.PRINCIPAL)
+
+# API field names of a refusal → the form field to show it beside
+FIELD_OF = {"starts_at": "start", "ends_at": "end", "to_teacher": "teacher", "lesson_kind": "lesson_kind"}
+
+
+def show_refusal(form: forms.Form, exc: DomainError) -> None:
+    for name, text in exc.fields.items():
+        field = FIELD_OF.get(name, name)
+        if field in form.fields:
+            form.add_error(field, text)
+    # The whole message too: it says what clashes with what (student, time, room).
+    form.add_error(None, exc.message)
+
+
+def _lesson(request: HttpRequest, pk: int) -> Lesson:
+    qs = Lesson.objects.select_related("campus", "student", "teacher__user", "subject", "room", "makeup_for")
+    if request.staff.role != Role.HQ_ADMIN:
+        qs = qs.filter(campus=request.campus)
+    if request.staff.role == Role.TEACHER:
+        qs = qs.filter(teacher=request.staff)
+    lesson = qs.filter(pk=pk).first()
+    if lesson is None:
+        raise Http404
+    return lesson
+
+
+def _campus_teachers(request: HttpRequest) -> QuerySet[Staff]:
+    return selectors.teachers_of(campus=request.campus)
+
+
+# --- timetables --------------------------------------------------------------------------
+
+
+def _week_filters(request: HttpRequest) -> dict[str, Any]:
+    """Whose week: ?teacher=, ?student= or ?room= (ids of the caller's campus); a teacher
+    always sees their own."""
+    campus = request.campus
+    found: dict[str, Any] = {"teacher": None, "student": None, "room": None}
+    if request.staff.role == Role.TEACHER:
+        found["teacher"] = request.staff
+        return found
+    for key, qs in (
+        ("teacher", _campus_teachers(request)),
+        ("student", Student.objects.filter(campus=campus)),
+        ("room", Room.objects.filter(campus=campus)),
+    ):
+        value = request.GET.get(key)
+        if value:
+            found[key] = qs.filter(pk=value).first() if value.isdigit() else None
+            if found[key] is None:
+                raise Http404
+    return found
+
+
+def _whose(filters: dict[str, Any], campus_name: str) -> str:
+    if filters["teacher"] is not None:
+        return f"教员：{filters['teacher']}"
+    if filters["student"] is not None:
+        return f"学员：{filters['student'].name}"
+    if filters["room"] is not None:
+        return f"教室：{filters['room'].name}"
+    return f"校区：{campus_name}"
+
+
+@staff_required(*VIEWERS)
+def week(request: HttpRequest) -> HttpResponse:
+    """The week grid (周课表) of the campus, a teacher, a student or a room."""
+    monday = week_param(request.GET.get("week"))
+    filters = _week_filters(request)
+    days = selectors.week_timetable(campus=request.campus, monday=monday, **filters)
+    query = {k: v.pk for k, v in filters.items() if v is not None and request.staff.role != Role.TEACHER}
+    return render(
+        request,
+        "scheduling/week.html",
+        {
+            "days": days,
+            "monday": monday,
+            "prev_week": monday - timedelta(days=7),
+            "next_week": monday + timedelta(days=7),
+            "whose": _whose(filters, request.campus.name),
+            "filters": filters,
+            "query": "&".join(f"{k}={v}" for k, v in query.items()),
+            "teachers": _campus_teachers(request),
+            "rooms": Room.objects.filter(campus=request.campus),
+            "students": Student.objects.filter(campus=request.campus).order_by("name"),
+            "today": timezone.localdate(),
+            "can_book": request.staff.role in (*SCHEDULERS, Role.HQ_ADMIN),
+        },
+    )
+
+
+@staff_required(*VIEWERS)
+def week_pdf(request: HttpRequest) -> HttpResponse:
+    """The week printed in three copies: teacher, parent, archive."""
+    monday = week_param(request.GET.get("week"))
+    filters = _week_filters(request)
+    days = selectors.week_timetable(campus=request.campus, monday=monday, **filters)
+    content = timetable_pdf(
+        campus=request.campus, monday=monday, subject_line=_whose(filters, request.campus.name), days=days
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="timetable-{monday:%Y%m%d}.pdf"'
+    return response
+
+
+# --- booking -----------------------------------------------------------------------------
+
+
+@staff_required(*SCHEDULERS)
+def lesson_new(request: HttpRequest) -> HttpResponse:
+    """Book a lesson, or a weekly series when 重复周数 > 1."""
+    initial = {k: request.GET[k] for k in ("student", "teacher", "day", "start", "end") if request.GET.get(k)}
+    form = LessonForm(request.POST or None, campus=request.campus, initial={"weeks": 1, **initial})
+    report = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common = {
+            "student": data["student"], "teacher": data["teacher"], "subject": data["subject"], "by": request.staff,
+            "room": data["room"] or None, "lesson_kind": data["lesson_kind"],
+        }
+        try:
+            if data["weeks"] > 1:
+                report = services.lesson_series_create(
+                    first_starts_at=form.starts_at, first_ends_at=form.ends_at, weeks=data["weeks"], **common
+                )
+                messages.success(
+                    request, f"已排 {len(report.booked)} 节，{len(report.skipped)} 节因撞课未排"
+                )
+            else:
+                lesson = services.lesson_book(starts_at=form.starts_at, ends_at=form.ends_at, **common)
+                messages.success(request, f"已排课：{lesson}")
+                return redirect("scheduling:lesson_detail", pk=lesson.pk)
+        except DomainError as exc:
+            show_refusal(form, exc)
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        "scheduling/lesson_form.html",
+        {"form": form, "report": report, "rooms": Room.objects.filter(campus=request.campus)},
+        status=status,
+    )
+
+
+@staff_required(*SCHEDULERS)
+def lesson_check(request: HttpRequest) -> HttpResponse:
+    """The live conflict message of the lesson and reschedule forms (htmx, as you type)."""
+    exclude = _lesson(request, int(request.GET["lesson"])) if request.GET.get("lesson", "").isdigit() else None
+    data = request.GET.copy()
+    if exclude is not None:
+        data.update({"student": exclude.student_id, "teacher": exclude.teacher_id, "subject": exclude.subject_id})
+    form = LessonForm(data, campus=request.campus)
+    form.is_valid()
+    clean = form.cleaned_data
+    span = TimeSpanForm(data)
+    starts_at = ends_at = None
+    if span.is_valid():
+        starts_at, ends_at = span.starts_at, span.ends_at
+    problems = selectors.booking_problems(
+        campus=request.campus, student=clean.get("student"), teacher=clean.get("teacher"),
+        subject=clean.get("subject"), starts_at=starts_at, ends_at=ends_at, room_name=data.get("room", ""),
+        exclude_lesson=exclude,
+    )
+    ready = starts_at is not None and (exclude is not None or all(clean.get(k) for k in ("student", "teacher")))
+    return render(request, "scheduling/_check.html", {"problems": problems, "ready": ready})
+
+
+@staff_required(*VIEWERS)
+def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = _lesson(request, pk)
+    return render(
+        request,
+        "scheduling/lesson_detail.html",
+        {
+            "lesson": lesson,
+            "changes": lesson.changes.select_related("created_by__user"),
+            "attendances": lesson.attendances.select_related("package"),
+            "makeups": lesson.makeups.all(),
+            "notifications": lesson.notifications.all()[:10],
+            "can_change": request.staff.role in (*SCHEDULERS, Role.HQ_ADMIN),
+        },
+    )
+
+
+def _change_page(request: HttpRequest, pk: int, form_class: type[forms.Form], template: str, act) -> HttpResponse:
+    lesson = _lesson(request, pk)
+    form = form_class(request.POST or None, initial=_initial_span(lesson, form_class))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = act(lesson, form)
+        except DomainError as exc:
+            show_refusal(form, exc)
+        else:
+            return redirect("scheduling:lesson_detail", pk=result.pk)
+    status = 422 if request.method == "POST" and form.errors else 200
+    notice_line = lesson.starts_at - services.NOTICE
+    return render(
+        request, template,
+        {"lesson": lesson, "form": form, "late": timezone.now() > notice_line, "notice_line": notice_line},
+        status=status,
+    )
+
+
+def _initial_span(lesson: Lesson, form_class: type[forms.Form]) -> dict[str, Any]:
+    if not issubclass(form_class, TimeSpanForm):
+        return {}
+    start, end = timezone.localtime(lesson.starts_at), timezone.localtime(lesson.ends_at)
+    return {"day": start.date(), "start": start.time(), "end": end.time(), "room": lesson.room.name if lesson.room else ""}
+
+
+@staff_required(*SCHEDULERS)
+def lesson_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(lesson: Lesson, form: LeaveForm) -> Lesson:
+        done = services.lesson_leave(lesson=lesson, reason=form.cleaned_data["reason"], by=request.staff)
+        messages.success(request, "已请假" + ("（不足 24 小时，已标记为临时请假）" if done.late_notice else ""))
+        return done
+
+    return _change_page(request, pk, LeaveForm, "scheduling/lesson_leave.html", act)
+
+
+@staff_required(*SCHEDULERS)
+def lesson_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(lesson: Lesson, form: RescheduleForm) -> Lesson:
+        done = services.lesson_reschedule(
+            lesson=lesson, starts_at=form.starts_at, ends_at=form.ends_at, by=request.staff,
+            reason=form.cleaned_data["reason"], room=form.cleaned_data["room"] or None,
+        )
+        messages.success(request, "已调课" + ("（不足 24 小时，已标记为临时调课）" if done.late_notice else ""))
+        return done
+
+    return _change_page(request, pk, RescheduleForm, "scheduling/lesson_reschedule.html", act)
+
+
+@staff_required(*SCHEDULERS)
+def lesson_makeup(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(lesson: Lesson, form: TimeSpanForm) -> Lesson:
+        done = services.lesson_makeup(
+            lesson=lesson, starts_at=form.starts_at, ends_at=form.ends_at, by=request.staff,
+            room=form.cleaned_data["room"] or None,
+        )
+        messages.success(request, "已安排补课")
+        return done
+
+    return _change_page(request, pk, TimeSpanForm, "scheduling/lesson_makeup.html", act)
+
+
+@staff_required(*SCHEDULERS)
+def lesson_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(lesson: Lesson, form: CancelForm) -> Lesson:
+        done = services.lesson_cancel(lesson=lesson, reason=form.cleaned_data["reason"], by=request.staff)
+        messages.success(request, "已取消，可稍后安排补课")
+        return done
+
+    return _change_page(request, pk, CancelForm, "scheduling/lesson_cancel.html", act)
+
+
+# --- the front desk's lists --------------------------------------------------------------
+
+
+@staff_required(*SCHEDULERS)
+def day_ahead(request: HttpRequest) -> HttpResponse:
+    """Tomorrow's lessons to confirm with each family (课前确认)."""
+    day = day_param(request.GET.get("day"), timezone.localdate() + timedelta(days=1))
+    lessons = selectors.day_ahead(campus=request.campus, day=day)
+    return render(
+        request, "scheduling/day_ahead.html",
+        {"day": day, "lessons": lessons, "prev": day - timedelta(days=1), "next": day + timedelta(days=1)},
+    )
+
+
+@require_POST
+@staff_required(*SCHEDULERS)
+def lesson_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    lesson = _lesson(request, pk)
+    try:
+        services.lesson_confirm(lesson=lesson, by=request.staff)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    day = timezone.localtime(lesson.starts_at).date()
+    return redirect(reverse("scheduling:day_ahead") + f"?day={day:%Y-%m-%d}")
+
+
+@staff_required(*SCHEDULERS, Role.CS_SUPERVISOR)
+def reconciliation(request: HttpRequest) -> HttpResponse:
+    """Scheduled lessons nobody checked in for, and check-ins with no lesson (对账)."""
+    day = day_param(request.GET.get("day"), timezone.localdate())
+    start, end = selectors.day_bounds(day)
+    return render(
+        request, "scheduling/reconciliation.html",
+        {
+            "day": day, "prev": day - timedelta(days=1), "next": day + timedelta(days=1),
+            "no_shows": selectors.no_shows(campus=request.campus, start=start, end=end),
+            "unmatched": selectors.checkins_without_lesson(campus=request.campus, start=start, end=end),
+        },
+    )
+
+
+@staff_required(*MANAGERS, Role.FRONT_DESK)
+def timekeeping(request: HttpRequest) -> HttpResponse:
+    """Teachers' clock-ins of a day; late = in later than 10 minutes before the first lesson."""
+    day = day_param(request.GET.get("day"), timezone.localdate())
+    return render(
+        request, "scheduling/timekeeping.html",
+        {
+            "day": day, "prev": day - timedelta(days=1), "next": day + timedelta(days=1),
+            "rows": selectors.timekeeping(campus=request.campus, day=day),
+            "lead_minutes": int(selectors.CLOCK_IN_LEAD.total_seconds() // 60),
+        },
+    )
+
+
+# --- teachers ----------------------------------------------------------------------------
+
+
+@staff_required(*SCHEDULERS)
+def teachers(request: HttpRequest) -> HttpResponse:
+    """The campus's teachers with their profile, and the matching helper."""
+    form = MatchForm(request.GET or None, campus=request.campus)
+    matches = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        matches = selectors.teacher_matches(
+            campus=request.campus, subject=data["subject"].name, student=data["student"],
+            weekday=data["weekday"], start=data["start"], end=data["end"],
+        )
+    teacher_list = _campus_teachers(request).prefetch_related("subjects", "teacher_profile__free_slots")
+    return render(request, "scheduling/teachers.html", {"teachers": teacher_list, "form": form, "matches": matches})
+
+
+@staff_required(*MANAGERS, Role.FRONT_DESK)
+def teacher_profile(request: HttpRequest, pk: int) -> HttpResponse:
+    teacher = _campus_teachers(request).filter(pk=pk).first()
+    if teacher is None:
+        raise Http404
+    profile = TeacherProfile.objects.filter(teacher=teacher).prefetch_related("free_slots").first()
+    initial = {}
+    if profile is not None:
+        initial = {
+            "level": profile.level, "style": profile.style, "bio": profile.bio,
+            "free_slots": "\n".join(str(slot) for slot in profile.free_slots.all()),
+        }
+    form = TeacherProfileForm(request.POST or None, initial=initial or {"level": TeacherProfile.Level.INTERMEDIATE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.teacher_profile_save(
+                teacher=teacher, by=request.staff, level=data["level"], style=data["style"], bio=data["bio"],
+                free_slots=data["free_slots"],
+            )
+        except DomainError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, f"已保存 {teacher} 的档案")
+            return redirect("scheduling:teachers")
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(request, "scheduling/teacher_profile.html", {"teacher": teacher, "form": form}, status=status)
+
+
+@staff_required(*SCHEDULERS)
+def teacher_changes(request: HttpRequest) -> HttpResponse:
+    """Change a student's teacher of a subject, and the count per student and subject."""
+    form = TeacherChangeForm(request.POST or None, campus=request.campus)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = services.teacher_change(
+                student=data["student"], subject=data["subject"], to_teacher=data["teacher"],
+                requested_by=data["requested_by"], reason=data["reason"], by=request.staff,
+            )
+        except DomainError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, f"已更换教员，改派 {change.lessons_moved} 节课")
+            return redirect("scheduling:teacher_changes")
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render(
+        request, "scheduling/teacher_changes.html",
+        {"form": form, "counts": selectors.teacher_change_counts(campus=request.campus)},
+        status=status,
+    )
