@@ -218,7 +218,7 @@ def get_package(request: HttpRequest, package_id: int):
 def package_ledger(request: HttpRequest, package_id: int, limit: int | None = None, offset: int | None = None):
     caller_staff(request)
     package = get_scoped(request, _packages(request), package_id)
-    page = paginate(package.ledger.select_related("created_by__user").order_by("occurred_at", "pk"), limit, offset)
+    page = paginate(package.ledger.select_related("created_by__user").order_by("pk"), limit, offset)
     return {"items": [entry_out(e) for e in page["items"]], "count": page["count"]}
 
 

@@ -91,12 +91,14 @@ def _attendance_of(entry: LedgerEntry):
 
 
 def statement_rows(student: Student) -> list[StatementRow]:
-    """Every ledger entry of every package of `student`, oldest first, with the lesson and
-    teacher when a check-in consumed it: the answer to "why was this one deducted"."""
+    """Every ledger entry of every package of `student` in the order they were recorded
+    (so each balance follows from the line before; a replayed offline swipe keeps its own
+    time), with the lesson and teacher when a check-in consumed it: the answer to
+    "why was this one deducted"."""
     entries = (
         LedgerEntry.objects.filter(package__student=student)
         .select_related("package", "created_by__user", "reverses")
-        .order_by("occurred_at", "pk")
+        .order_by("pk")
     )
     related = ["attendance", "attendance__lesson", "attendance__lesson__teacher__user", "attendance__lesson__subject"]
     if hasattr(LedgerEntry, "attendance"):
@@ -168,16 +170,16 @@ class LedgerMismatch:
 
 
 def ledger_mismatches() -> tuple[int, list[LedgerMismatch]]:
-    """(packages checked, those whose caches differ from their ledger). Three sums per
-    package in one query each: the ledger's total, used − reversed uses, and the last
-    balance_after must all agree with the cached lessons_left / lessons_used."""
+    """(packages checked, those whose caches differ from their ledger). In one query: the
+    ledger's total, used − reversed uses, and the balance_after of the last entry recorded
+    must all agree with the cached lessons_left / lessons_used."""
     used = Count("ledger", filter=Q(ledger__kind=LedgerEntry.Kind.USED))
     unused = Count(
         "ledger",
         filter=Q(ledger__kind=LedgerEntry.Kind.REVERSAL, ledger__reverses__kind=LedgerEntry.Kind.USED),
     )
     last_balance = Subquery(
-        LedgerEntry.objects.filter(package=OuterRef("pk")).order_by("-occurred_at", "-pk").values("balance_after")[:1]
+        LedgerEntry.objects.filter(package=OuterRef("pk")).order_by("-pk").values("balance_after")[:1]
     )
     packages = (
         LessonPackage.objects.select_related("student")

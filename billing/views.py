@@ -168,7 +168,7 @@ def _package_page(
     deduct_form: DeductionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    entries = package.ledger.select_related("created_by__user", "reverses").order_by("occurred_at", "pk")
+    entries = package.ledger.select_related("created_by__user", "reverses").order_by("pk")
     reversed_ids = set(LedgerEntry.objects.filter(package=package, reverses__isnull=False).values_list("reverses_id", flat=True))
     refusal = services.lesson_refusal(package, timezone.now())
     return render(

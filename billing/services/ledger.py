@@ -106,7 +106,14 @@ def _append(
 
 
 def _lock(package: LessonPackage) -> LessonPackage:
-    return LessonPackage.objects.select_for_update().select_related("campus", "student").get(pk=package.pk)
+    # of=("self",): only the package row. Locking the joined campus and student rows too
+    # would block every payment of the campus (its insert takes a key-share lock on them)
+    # while this transaction waits for the receipt counter: a deadlock.
+    return (
+        LessonPackage.objects.select_for_update(of=("self",))
+        .select_related("campus", "student")
+        .get(pk=package.pk)
+    )
 
 
 def _copy_caches(target: LessonPackage, source: LessonPackage) -> None:
