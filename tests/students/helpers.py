@@ -29,7 +29,15 @@ def student_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def make_student(campus: Campus, by: Staff, name: str = "张三", phones: tuple[str, str] | None = None, **data: Any) -> Student:
+def make_student(
+    campus: Campus, by: Staff, name: str = "张三", phones: tuple[str, str] | None = None, **data: Any
+) -> Student:
     phones = phones or ("13800000001", "13800000002")
-    fields = {"name": name, "gender": "M", "birthday": date(2014, 3, 2), "address": "北京市朝阳区幸福路 1 号", **data}
+    fields = {
+        "name": name,
+        "gender": "M",
+        "birthday": date(2014, 3, 2),
+        "address": "北京市朝阳区幸福路 1 号",
+        **data,
+    }
     return student_create(campus=campus, by=by, data=fields, guardians=guardians(*phones))

@@ -23,7 +23,9 @@ def assert_refused(response, status: int, *fields: str) -> dict:
     return error
 
 
-@pytest.mark.parametrize("role", [Role.FRONT_DESK, Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.PRINCIPAL])
+@pytest.mark.parametrize(
+    "role", [Role.FRONT_DESK, Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.PRINCIPAL]
+)
 def test_each_desk_role_opens_a_file(api_as, campus, role):
     response = api_as(role).post(URL, student_body())
     assert response.status_code == 201, response.content
@@ -121,7 +123,9 @@ def test_missing_fields_are_each_named(api_as):
     assert error["code"] == "invalid"
 
 
-@pytest.mark.parametrize("raw", ["{not json", "", "[]", "null", "42", '"text"', '{"name": "a"', "\u00ff\u00fe"])
+@pytest.mark.parametrize(
+    "raw", ["{not json", "", "[]", "null", "42", '"text"', '{"name": "a"', "\u00ff\u00fe"]
+)
 def test_a_malformed_body_is_refused_without_a_500(api_as, raw):
     response = api_as("front_desk").post(URL, raw=raw.encode() if isinstance(raw, str) else raw)
     assert response.status_code in (400, 422), response.content
@@ -146,7 +150,9 @@ def test_get_shows_the_student_with_cards_and_packages(api_as, campus):
 
 
 def test_another_campus_is_404_and_invisible_in_search(api_as, campus, other_campus, make_staff):
-    theirs = make_student(other_campus, make_staff(campus=other_campus), name="别校学生", phones=("13900000001", "13900000002"))
+    theirs = make_student(
+        other_campus, make_staff(campus=other_campus), name="别校学生", phones=("13900000001", "13900000002")
+    )
     api = api_as("front_desk")
     assert_refused(api.get(f"{URL}/{theirs.pk}"), 404)
     assert_refused(api.patch(f"{URL}/{theirs.pk}", {"grade": "初二"}), 404)
@@ -225,7 +231,9 @@ def test_patch_updates_under_the_same_rules(api_as, campus):
 def test_guardians_through_the_api(api_as, campus):
     api = api_as("front_desk")
     student = make_student(campus, api.staff)
-    response = api.post(f"{URL}/{student.pk}/guardians", {"name": "奶奶", "relation": "grandparent", "phone": "13900000009"})
+    response = api.post(
+        f"{URL}/{student.pk}/guardians", {"name": "奶奶", "relation": "grandparent", "phone": "13900000009"}
+    )
     assert response.status_code == 201
     new_id = response.json()["id"]
     assert_refused(api.post(f"{URL}/{student.pk}/guardians", {"phone": "13900000009"}), 422, "phone")
@@ -239,10 +247,14 @@ def test_guardians_through_the_api(api_as, campus):
 def test_hand_over_through_the_api(api_as, campus, make_staff, other_campus):
     student = make_student(campus, make_staff())
     advisor = make_staff(Role.ADVISOR)
-    assert_refused(api_as("front_desk").post(f"{URL}/{student.pk}/advisor", {"advisor": advisor.user.username}), 403)
+    assert_refused(
+        api_as("front_desk").post(f"{URL}/{student.pk}/advisor", {"advisor": advisor.user.username}), 403
+    )
     supervisor = api_as(Role.CS_SUPERVISOR)
     elsewhere = make_staff(Role.ADVISOR, campus=other_campus)
-    assert_refused(supervisor.post(f"{URL}/{student.pk}/advisor", {"advisor": elsewhere.user.username}), 422, "advisor")
+    assert_refused(
+        supervisor.post(f"{URL}/{student.pk}/advisor", {"advisor": elsewhere.user.username}), 422, "advisor"
+    )
     response = supervisor.post(f"{URL}/{student.pk}/advisor", {"advisor": advisor.user.username})
     assert response.status_code == 201
     assert response.json()["first_call_due"] == (timezone.localdate() + timedelta(days=1)).isoformat()
@@ -255,10 +267,17 @@ def test_hand_over_through_the_api(api_as, campus, make_staff, other_campus):
 def test_leads_and_conversion_through_the_api(api_as, campus):
     api = api_as("front_desk")
     family = make_student(campus, api.staff, name="老学员")
-    assert_refused(api.post("/api/v1/leads", {"name": "新", "phone": "137", "source": "tv"}), 422, "phone", "source")
-    assert_refused(api.post("/api/v1/leads", {"name": "新", "phone": "13700000001", "source": "referral"}), 422, "referred_by")
+    assert_refused(
+        api.post("/api/v1/leads", {"name": "新", "phone": "137", "source": "tv"}), 422, "phone", "source"
+    )
+    assert_refused(
+        api.post("/api/v1/leads", {"name": "新", "phone": "13700000001", "source": "referral"}),
+        422,
+        "referred_by",
+    )
     response = api.post(
-        "/api/v1/leads", {"name": "新同学", "phone": "13700000001", "source": "referral", "referred_by": family.pk}
+        "/api/v1/leads",
+        {"name": "新同学", "phone": "13700000001", "source": "referral", "referred_by": family.pk},
     )
     assert response.status_code == 201
     lead_id = response.json()["id"]
@@ -275,7 +294,9 @@ def test_leads_of_another_campus_are_404(api_as, other_campus, make_staff):
     from students.services import lead_create
 
     theirs = lead_create(
-        campus=other_campus, by=make_staff(campus=other_campus), data={"name": "x", "phone": "13700000001", "source": "phone"}
+        campus=other_campus,
+        by=make_staff(campus=other_campus),
+        data={"name": "x", "phone": "13700000001", "source": "phone"},
     )
     assert api_as("front_desk").get(f"/api/v1/leads/{theirs.pk}").status_code == 404
 
@@ -283,6 +304,88 @@ def test_leads_of_another_campus_are_404(api_as, other_campus, make_staff):
 def test_reception_log_through_the_api(api_as):
     api = api_as("front_desk")
     assert_refused(api.post("/api/v1/reception-entries", {"channel": "visit"}), 422, "category", "summary")
-    response = api.post("/api/v1/reception-entries", {"channel": "phone", "category": "consult", "summary": "问钢琴价格"})
+    response = api.post(
+        "/api/v1/reception-entries", {"channel": "phone", "category": "consult", "summary": "问钢琴价格"}
+    )
     assert response.status_code == 201
     assert api.get("/api/v1/reception-entries").json()["count"] == 1
+
+
+def test_get_shows_packages_with_money_as_decimal_strings(api_as, campus):
+    from datetime import date
+    from decimal import Decimal
+
+    from billing.services import package_create
+
+    api = api_as("front_desk")
+    student = make_student(campus, api.staff)
+    package_create(
+        student=student,
+        course="钢琴一对一",
+        kind="one_on_one",
+        lessons=40,
+        bonus_lessons=4,
+        price=Decimal("12000.00"),
+        paid=Decimal("5000.00"),
+        valid_from=date(2026, 1, 1),
+        valid_until=date(2099, 12, 31),
+        by=api.staff,
+    )
+    package = api.get(f"{URL}/{student.pk}").json()["packages"][0]
+    assert (
+        package["price"] == "12000.00"
+        and package["paid"] == "5000.00"
+        and package["balance_due"] == "7000.00"
+    )
+    assert package["lessons_left"] == 44 and package["lessons_used"] == 0
+    assert package["status"] == "active" and package["payment_plan"] == "deposit"
+    assert package["valid_until"] == "2099-12-31" and package["kind"] == "one_on_one"
+
+
+def test_trials_and_assessments_through_the_api(api_as, make_staff):
+    api = api_as("consultant")
+    teacher = make_staff(Role.TEACHER)
+    lead_id = api.post("/api/v1/leads", {"name": "小周", "phone": "13700000009", "source": "online"}).json()[
+        "id"
+    ]
+    starts = (timezone.now() + timedelta(days=1)).isoformat()
+    assert_refused(
+        api.post(
+            f"/api/v1/leads/{lead_id}/trials", {"teacher": "ghost", "subject": "钢琴", "starts_at": starts}
+        ),
+        422,
+        "teacher",
+    )
+    trial = api.post(
+        f"/api/v1/leads/{lead_id}/trials",
+        {"teacher": teacher.user.username, "subject": "钢琴", "starts_at": starts, "minutes": 60},
+    )
+    assert trial.status_code == 201 and trial.json()["minutes"] == 40
+    taken = (timezone.now() - timedelta(hours=1)).isoformat()
+    assessment = api.post("/api/v1/assessments", {"lead_id": lead_id, "subject": "数学", "taken_at": taken})
+    assert assessment.status_code == 201
+    assessment_id = assessment.json()["id"]
+    assert_refused(
+        api.post(f"/api/v1/assessments/{assessment_id}/analysis", {"analysis": "x"}), 422, "teaching_plan"
+    )
+    done = api.post(
+        f"/api/v1/assessments/{assessment_id}/analysis", {"analysis": "基础薄弱", "teaching_plan": "每周两次"}
+    )
+    assert done.status_code == 200 and done.json()["analysed_at"]
+    assert api.get(f"/api/v1/leads/{lead_id}").json()["status"] == "assessed"
+
+
+def test_assessments_of_another_campus_are_404(api_as, make_staff, other_campus):
+    from students.services import assessment_record, lead_create
+
+    theirs = make_staff(Role.CONSULTANT, campus=other_campus)
+    lead = lead_create(
+        campus=other_campus, by=theirs, data={"name": "x", "phone": "13700000001", "source": "phone"}
+    )
+    assessment = assessment_record(by=theirs, lead=lead, subject="数学", taken_at=timezone.now())
+    response = api_as("consultant").post(
+        f"/api/v1/assessments/{assessment.pk}/analysis", {"analysis": "a", "teaching_plan": "b"}
+    )
+    assert_refused(response, 404)
+    assessment.refresh_from_db()
+    assert assessment.analysed_at is None

@@ -9,7 +9,9 @@ from ..factories import PASSWORD
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_front_desk_creates_a_student_with_two_guardians_and_finds_them_by_phone(page, live_server, make_staff):
+def test_the_front_desk_creates_a_student_with_two_guardians_and_finds_them_by_phone(
+    page, live_server, make_staff
+):
     staff = make_staff(Role.FRONT_DESK)
     page.goto(live_server.url + "/accounts/login/")
     page.fill("input[name=username]", staff.user.username)

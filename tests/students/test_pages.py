@@ -48,7 +48,9 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, db):
 def test_the_front_desk_opens_a_file_from_the_form(desk_client):
     response = desk_client.post(reverse("students:new"), NEW_FORM)
     student = Student.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("students:detail", args=[student.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "students:detail", args=[student.pk]
+    )
     assert student.name == "赵小雨" and student.primary_guardian.phone == "13611112222"
 
 
@@ -79,7 +81,9 @@ def test_search_as_you_type_returns_only_the_rows(desk_client, campus):
 
 def test_the_list_page_makes_a_fixed_number_of_queries(desk_client, campus, django_assert_max_num_queries):
     for i in range(30):
-        make_student(campus, desk_client.staff, name=f"学员{i}", phones=(f"1380000{i:04d}", f"1390000{i:04d}"))
+        make_student(
+            campus, desk_client.staff, name=f"学员{i}", phones=(f"1380000{i:04d}", f"1390000{i:04d}")
+        )
     # session, user, staff, count, page of students with advisor, their guardians, navigation/context
     with django_assert_max_num_queries(12):
         desk_client.get(reverse("students:list"))
@@ -90,7 +94,9 @@ def test_each_tab_of_the_file_renders(desk_client, campus):
     for tab in ("family", "packages", "lessons", "followups", "history"):
         response = desk_client.get(reverse("students:detail", args=[student.pk]), {"tab": tab})
         assert response.status_code == 200 and "周小舟" in response.content.decode()
-    history = desk_client.get(reverse("students:detail", args=[student.pk]), {"tab": "history"}).content.decode()
+    history = desk_client.get(
+        reverse("students:detail", args=[student.pk]), {"tab": "history"}
+    ).content.decode()
     assert "建档" in history
 
 
@@ -103,9 +109,13 @@ def test_another_campus_file_is_404(desk_client, other_campus, make_staff):
 def test_guardian_changes_from_the_family_tab(desk_client, campus):
     student = make_student(campus, desk_client.staff)
     url = reverse("students:guardians", args=[student.pk])
-    desk_client.post(url, {"action": "add", "name": "爷爷", "relation": "grandparent", "phone": "13900001111"})
+    desk_client.post(
+        url, {"action": "add", "name": "爷爷", "relation": "grandparent", "phone": "13900001111"}
+    )
     assert student.guardians.count() == 3
-    response = desk_client.post(url, {"action": "add", "name": "x", "relation": "", "phone": "123"}, follow=True)
+    response = desk_client.post(
+        url, {"action": "add", "name": "x", "relation": "", "phone": "123"}, follow=True
+    )
     assert "手机号" in response.content.decode() and student.guardians.count() == 3
 
 
@@ -134,7 +144,9 @@ def test_the_front_desk_cannot_open_the_hand_over_page(desk_client):
 
 
 def test_leads_board_registers_and_converts(desk_client, campus):
-    response = desk_client.post(reverse("students:leads"), {"name": "吴小凡", "phone": "13655556666", "source": "walk_in"})
+    response = desk_client.post(
+        reverse("students:leads"), {"name": "吴小凡", "phone": "13655556666", "source": "walk_in"}
+    )
     assert response.status_code == 302
     lead = Lead.objects.get()
     assert "吴小凡" in desk_client.get(reverse("students:leads")).content.decode()
@@ -143,13 +155,19 @@ def test_leads_board_registers_and_converts(desk_client, campus):
     form = {**NEW_FORM, "name": "吴小凡", "g0_phone": "13655556666"}
     response = desk_client.post(reverse("students:lead_convert", args=[lead.pk]), form)
     lead.refresh_from_db()
-    assert lead.student is not None and response["Location"] == reverse("students:detail", args=[lead.student.pk])
+    assert lead.student is not None and response["Location"] == reverse(
+        "students:detail", args=[lead.student.pk]
+    )
 
 
 def test_reception_log_needs_a_category(desk_client):
-    refused = desk_client.post(reverse("students:reception"), {"channel": "visit", "category": "", "summary": "问价"})
+    refused = desk_client.post(
+        reverse("students:reception"), {"channel": "visit", "category": "", "summary": "问价"}
+    )
     assert refused.status_code == 422 and not ReceptionEntry.objects.exists()
-    desk_client.post(reverse("students:reception"), {"channel": "visit", "category": "consult", "summary": "问钢琴价"})
+    desk_client.post(
+        reverse("students:reception"), {"channel": "visit", "category": "consult", "summary": "问钢琴价"}
+    )
     assert "问钢琴价" in desk_client.get(reverse("students:reception")).content.decode()
 
 
@@ -157,12 +175,16 @@ def test_the_lobby_round_from_the_page(desk_client):
     page = desk_client.get(reverse("students:duty")).content.decode()
     for area in ("前台台面", "货架/杯架", "厕所", "沙发/茶几/饮水机", "大厅地面"):
         assert area in page
-    desk_client.post(reverse("students:duty"), {"fail_2": "1", "problem_2": "地面有水印", "department_2": "后勤部"})
+    desk_client.post(
+        reverse("students:duty"), {"fail_2": "1", "problem_2": "地面有水印", "department_2": "后勤部"}
+    )
     finding = HygieneFinding.objects.get()
     assert (finding.area, finding.department) == ("厕所", "后勤部")
     refused = desk_client.post(reverse("students:duty"), {"fail_0": "1", "problem_0": ""})
     assert refused.status_code == 422 and HygieneFinding.objects.count() == 1
-    desk_client.post(reverse("students:duty"), {"action": "close", "finding": finding.pk, "fix_note": "已拖干"})
+    desk_client.post(
+        reverse("students:duty"), {"action": "close", "finding": finding.pk, "fix_note": "已拖干"}
+    )
     finding.refresh_from_db()
     assert finding.status == HygieneFinding.Status.CLOSED
 
@@ -180,10 +202,66 @@ def roster_file(rows: list[list]) -> io.BytesIO:
     return buffer
 
 
-GOOD = ["郑一", "男", date(2013, 5, 6), "朝阳路 1 号", "", "", "郑母", "母亲", "13100000001", "郑父", "父亲", "13100000002", ""]
-GOOD2 = ["郑二", "女", "2012-01-02", "朝阳路 2 号", "", "", "王母", "妈妈", 13100000003, "王父", "爸爸", "13100000004", ""]
-BAD_PHONE = ["钱三", "男", "2013-01-01", "朝阳路 3 号", "", "", "钱母", "母亲", "1310000", "钱父", "父亲", "13100000006", ""]
-BAD_MANY = ["", "不详", "2999-01-01", "", "", "", "孙母", "母亲", "13100000007", "孙父", "父亲", "13100000007", ""]
+GOOD = [
+    "郑一",
+    "男",
+    date(2013, 5, 6),
+    "朝阳路 1 号",
+    "",
+    "",
+    "郑母",
+    "母亲",
+    "13100000001",
+    "郑父",
+    "父亲",
+    "13100000002",
+    "",
+]
+GOOD2 = [
+    "郑二",
+    "女",
+    "2012-01-02",
+    "朝阳路 2 号",
+    "",
+    "",
+    "王母",
+    "妈妈",
+    13100000003,
+    "王父",
+    "爸爸",
+    "13100000004",
+    "",
+]
+BAD_PHONE = [
+    "钱三",
+    "男",
+    "2013-01-01",
+    "朝阳路 3 号",
+    "",
+    "",
+    "钱母",
+    "母亲",
+    "1310000",
+    "钱父",
+    "父亲",
+    "13100000006",
+    "",
+]
+BAD_MANY = [
+    "",
+    "不详",
+    "2999-01-01",
+    "",
+    "",
+    "",
+    "孙母",
+    "母亲",
+    "13100000007",
+    "孙父",
+    "父亲",
+    "13100000007",
+    "",
+]
 
 
 def test_import_previews_every_bad_row_and_saves_nothing_until_confirmed(desk_client):

@@ -18,7 +18,10 @@ BASE = {"name": "张三", "gender": "F", "birthday": date(2014, 3, 2), "address"
 
 def create(campus, by, guardians_=None, advisor=None, **data):
     return services.student_create(
-        campus=campus, by=by, data={**BASE, **data}, guardians=guardians() if guardians_ is None else guardians_,
+        campus=campus,
+        by=by,
+        data={**BASE, **data},
+        guardians=guardians() if guardians_ is None else guardians_,
         advisor=advisor,
     )
 
@@ -34,7 +37,10 @@ def test_it_opens_a_file_with_two_guardians_and_one_primary(campus, make_staff):
     desk = make_staff(Role.FRONT_DESK)
     student = create(campus, desk, school="实验小学", learning_type="steady", profile="good_well")
     assert student.campus == campus and student.created_by == desk
-    assert [(g.phone, g.is_primary) for g in student.guardians.all()] == [("13800000001", True), ("13800000002", False)]
+    assert [(g.phone, g.is_primary) for g in student.guardians.all()] == [
+        ("13800000001", True),
+        ("13800000002", False),
+    ]
     assert student.primary_guardian.relation == "mother"
     assert student.advisor is None
 
@@ -66,7 +72,9 @@ def test_it_refuses_a_birthday_today_or_in_the_future(campus, make_staff):
     desk = make_staff()
     today = timezone.localdate()
     for day in (today, today + timedelta(days=1)):
-        assert refused_fields(lambda day=day: create(campus, desk, birthday=day)) == {"birthday": "出生日期须早于今天"}
+        assert refused_fields(lambda day=day: create(campus, desk, birthday=day)) == {
+            "birthday": "出生日期须早于今天"
+        }
 
 
 def test_it_refuses_fewer_than_two_guardians(campus, make_staff):
@@ -77,11 +85,15 @@ def test_it_refuses_fewer_than_two_guardians(campus, make_staff):
 
 
 def test_it_refuses_the_same_phone_twice(campus, make_staff):
-    fields = refused_fields(lambda: create(campus, make_staff(), guardians_=guardians("13800000001", "13800000001")))
+    fields = refused_fields(
+        lambda: create(campus, make_staff(), guardians_=guardians("13800000001", "13800000001"))
+    )
     assert "guardians.1.phone" in fields
 
 
-@pytest.mark.parametrize("phone", ["23800000001", "1380000000", "138000000012", "", None, "1380000000a", "+8613800000001"])
+@pytest.mark.parametrize(
+    "phone", ["23800000001", "1380000000", "138000000012", "", None, "1380000000a", "+8613800000001"]
+)
 def test_it_refuses_a_phone_that_is_not_a_mainland_mobile(campus, make_staff, phone):
     fields = refused_fields(lambda: create(campus, make_staff(), guardians_=guardians(phone, "13800000002")))
     assert "guardians.0.phone" in fields
@@ -173,7 +185,9 @@ def test_hand_over_refuses_a_non_advisor_or_the_same_advisor(campus, other_campu
 def test_the_first_call_is_on_the_advisors_to_do_list_until_made(campus, make_staff):
     advisor = make_staff(Role.ADVISOR)
     student = make_student(campus, make_staff(), name="王小明")
-    assignment = services.student_assign_advisor(student=student, advisor=advisor, by=make_staff(Role.CS_SUPERVISOR))
+    assignment = services.student_assign_advisor(
+        student=student, advisor=advisor, by=make_staff(Role.CS_SUPERVISOR)
+    )
     rows = [row["text"] for panel in panels(advisor) for row in panel.rows]
     assert any("王小明" in text for text in rows)
     with pytest.raises(Forbidden):
@@ -190,8 +204,12 @@ def test_guardians_can_be_added_made_primary_and_removed_within_the_rules(campus
     with pytest.raises(Conflict):
         services.guardian_remove(guardian=second, by=desk)
     with pytest.raises(InvalidInput):
-        services.guardian_add(student=student, by=desk, name="奶奶", relation="grandparent", phone="13800000002")
-    grandma = services.guardian_add(student=student, by=desk, name="奶奶", relation="grandparent", phone="13900000003")
+        services.guardian_add(
+            student=student, by=desk, name="奶奶", relation="grandparent", phone="13800000002"
+        )
+    grandma = services.guardian_add(
+        student=student, by=desk, name="奶奶", relation="grandparent", phone="13900000003"
+    )
     services.guardian_set_primary(guardian=grandma, by=desk)
     assert list(student.guardians.filter(is_primary=True)) == [grandma]
     services.guardian_remove(guardian=first, by=desk)
@@ -223,12 +241,20 @@ def test_a_referral_lead_names_the_referring_family_and_keeps_it_when_enrolled(c
     desk = make_staff()
     family = make_student(campus, desk, name="老学员")
     with pytest.raises(InvalidInput) as exc:
-        services.lead_create(campus=campus, by=desk, data={"name": "新同学", "phone": "13700000001", "source": "referral"})
+        services.lead_create(
+            campus=campus, by=desk, data={"name": "新同学", "phone": "13700000001", "source": "referral"}
+        )
     assert "referred_by" in exc.value.fields
     lead = services.lead_create(
         campus=campus,
         by=desk,
-        data={"name": "新同学", "phone": "13700000001", "source": "referral", "referred_by": family, "course": "钢琴"},
+        data={
+            "name": "新同学",
+            "phone": "13700000001",
+            "source": "referral",
+            "referred_by": family,
+            "course": "钢琴",
+        },
     )
     entry = services.reception_entry_create(
         campus=campus, by=desk, channel="visit", category="consult", summary="咨询钢琴课", lead=lead
@@ -242,12 +268,16 @@ def test_a_referral_lead_names_the_referring_family_and_keeps_it_when_enrolled(c
     assert student.referred_by == family and list(family.referrals.all()) == [student]
     assert entry.student == student
     with pytest.raises(Conflict):
-        services.lead_convert(lead=lead, by=desk, data=BASE, guardians=guardians("13700000003", "13700000004"))
+        services.lead_convert(
+            lead=lead, by=desk, data=BASE, guardians=guardians("13700000003", "13700000004")
+        )
 
 
 def test_a_failed_conversion_leaves_the_lead_open(campus, make_staff):
     desk = make_staff()
-    lead = services.lead_create(campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "phone"})
+    lead = services.lead_create(
+        campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "phone"}
+    )
     with pytest.raises(InvalidInput):
         services.lead_convert(lead=lead, by=desk, data=BASE, guardians=guardians()[:1])
     lead.refresh_from_db()
@@ -273,10 +303,14 @@ def test_a_lead_needs_name_phone_and_a_known_source(campus, make_staff, data, fi
 
 def test_the_first_trial_lesson_is_forty_minutes(campus, make_staff):
     desk, teacher = make_staff(), make_staff(Role.TEACHER)
-    lead = services.lead_create(campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "online"})
+    lead = services.lead_create(
+        campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "online"}
+    )
     at = timezone.now() + timedelta(days=1)
     first = services.trial_book(lead=lead, by=desk, teacher=teacher, subject="钢琴", starts_at=at, minutes=90)
-    second = services.trial_book(lead=lead, by=desk, teacher=teacher, subject="钢琴", starts_at=at, minutes=60)
+    second = services.trial_book(
+        lead=lead, by=desk, teacher=teacher, subject="钢琴", starts_at=at, minutes=60
+    )
     assert (first.minutes, second.minutes) == (40, 60)
     lead.refresh_from_db()
     assert lead.status == Lead.Status.TRIAL
@@ -287,14 +321,18 @@ def test_the_first_trial_lesson_is_forty_minutes(campus, make_staff):
 
 def test_an_assessment_is_due_for_analysis_within_a_day_and_then_has_a_plan(campus, make_staff):
     desk, teacher = make_staff(), make_staff(Role.TEACHER)
-    lead = services.lead_create(campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "online"})
+    lead = services.lead_create(
+        campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "online"}
+    )
     taken = timezone.now() - timedelta(hours=2)
     assessment = services.assessment_record(by=teacher, lead=lead, subject="数学", taken_at=taken, score="78")
     assert assessment.analysis_due == taken + timedelta(days=1)
     with pytest.raises(InvalidInput) as exc:
         services.assessment_analyse(assessment=assessment, by=teacher, analysis="计算粗心", teaching_plan="")
     assert "teaching_plan" in exc.value.fields
-    services.assessment_analyse(assessment=assessment, by=teacher, analysis="计算粗心", teaching_plan="每周两次专项")
+    services.assessment_analyse(
+        assessment=assessment, by=teacher, analysis="计算粗心", teaching_plan="每周两次专项"
+    )
     lead.refresh_from_db()
     assert lead.status == Lead.Status.ASSESSED
     with pytest.raises(Conflict):
@@ -303,7 +341,9 @@ def test_an_assessment_is_due_for_analysis_within_a_day_and_then_has_a_plan(camp
 
 def test_a_reception_entry_needs_a_category(campus, make_staff):
     with pytest.raises(InvalidInput) as exc:
-        services.reception_entry_create(campus=campus, by=make_staff(), channel="phone", category="gossip", summary="")
+        services.reception_entry_create(
+            campus=campus, by=make_staff(), channel="phone", category="gossip", summary=""
+        )
     assert {"category", "summary"} <= set(exc.value.fields)
     assert not ReceptionEntry.objects.exists()
 
@@ -314,7 +354,9 @@ def test_a_reception_entry_needs_a_category(campus, make_staff):
 def test_a_lobby_round_routes_each_finding_to_its_department_until_closed(campus, make_staff):
     desk = make_staff()
     round_ = services.hygiene_round_record(
-        campus=campus, by=desk, findings=[{"area": "厕所", "problem": "洗手池有黄印"}, {"area": "前台台面", "problem": "资料夹散乱"}]
+        campus=campus,
+        by=desk,
+        findings=[{"area": "厕所", "problem": "洗手池有黄印"}, {"area": "前台台面", "problem": "资料夹散乱"}],
     )
     assert not round_.all_ok
     toilets = round_.findings.get(area="厕所")
