@@ -8,6 +8,7 @@ urlpatterns = [
     path("students/export.xlsx", views_extra.student_export, name="export"),
     path("students/import/", views_extra.roster_import, name="import"),
     path("students/new/", views.student_new, name="new"),
+    path("students/phone-check/", views.phone_check, name="phone_check"),
     path("students/<int:pk>/", views.student_detail, name="detail"),
     path("students/<int:pk>/edit/", views.student_edit, name="edit"),
     path("students/<int:pk>/file.pdf", views_extra.student_pdf, name="pdf"),

@@ -476,3 +476,18 @@ def reception_log(request: HttpRequest) -> HttpResponse:
         },
         status=422 if errors else 200,
     )
+
+
+@staff_required(*services.CREATE_ROLES)
+def phone_check(request: HttpRequest) -> HttpResponse:
+    """As-you-type check of a guardian's phone: its format, and the families already using it
+    (a sibling's file shares the parents' numbers)."""
+    phone = services.normalize_phone(next(iter(request.GET.values()), ""))[:20]
+    context: dict[str, Any] = {"phone": phone}
+    if phone and not services.MOBILE.match(phone):
+        context["error"] = "请填写 11 位手机号（1 开头）"
+    elif phone:
+        context["families"] = scoped(
+            request, Guardian.objects.filter(phone=phone).select_related("student"), "student__campus"
+        )[:5]
+    return render(request, "students/_phone_check.html", context)

@@ -303,3 +303,13 @@ def test_export_writes_the_filtered_list(desk_client, campus):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "姓名" and len(rows) == 2 and rows[1][0] == "导出甲" and rows[1][8] == "13300000001"
+
+
+def test_the_phone_check_names_families_already_using_the_number(desk_client, campus, other_campus, make_staff):
+    make_student(campus, desk_client.staff, name="哥哥", phones=("13612345678", "13687654321"))
+    make_student(other_campus, make_staff(campus=other_campus), name="别校", phones=("13612345678", "13600000000"))
+    url = reverse("students:phone_check")
+    html = desk_client.get(url, {"g1_phone": "136 1234 5678"}).content.decode()
+    assert "哥哥" in html and "别校" not in html
+    assert "11 位手机号" in desk_client.get(url, {"g0_phone": "1361"}).content.decode()
+    assert desk_client.get(url, {"g0_phone": "13699999999"}).content.decode().strip() == ""
