@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from core.api import caller_staff, get_scoped, paginate, require_role, scope
 from core.errors import InvalidInput, NotFound
@@ -178,13 +178,16 @@ def lesson_list(
     student: int | None = None,
     room: str | None = None,
     status: str | None = None,
+    date_from: str | None = Query(None, alias="from", description="YYYY-MM-DD（当天 0 点起）或 ISO 时间"),
+    date_to: str | None = Query(None, alias="to", description="YYYY-MM-DD（含当天）或 ISO 时间"),
     limit: int | None = None,
     offset: int | None = None,
 ) -> dict:
+    """Lessons of the caller's campus overlapping [from, to); a teacher sees their own."""
     staff = caller_staff(request)
     qs = _lessons(request)
-    start = _parse_bound(request.GET.get("from"), "from")
-    end = _parse_bound(request.GET.get("to"), "to", end=True)
+    start = _parse_bound(date_from, "from")
+    end = _parse_bound(date_to, "to", end=True)
     if start:
         qs = qs.filter(ends_at__gt=start)
     if end:
@@ -342,12 +345,15 @@ def teacher_change_list(
 
 
 @router.get("/lessons-reconciliation", response=dict)
-def reconciliation(request: HttpRequest) -> dict:
+def reconciliation(
+    request: HttpRequest,
+    date_from: str | None = Query(None, alias="from"),
+    date_to: str | None = Query(None, alias="to"),
+) -> dict:
+    """Scheduled lessons that ended with no check-in, and check-ins with no lesson (default: today)."""
     staff = caller_staff(request)
-    start = _parse_bound(request.GET.get("from"), "from") or timezone.make_aware(
-        datetime.combine(timezone.localdate(), time.min)
-    )
-    end = _parse_bound(request.GET.get("to"), "to", end=True) or start + timedelta(days=1)
+    start = _parse_bound(date_from, "from") or timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    end = _parse_bound(date_to, "to", end=True) or start + timedelta(days=1)
     campus = staff.campus
     no_shows = selectors.no_shows(campus=campus, start=start, end=end)
     unmatched = selectors.checkins_without_lesson(campus=campus, start=start, end=end)
