@@ -31,8 +31,10 @@ def student_search(queryset: QuerySet[Student], q: str | None) -> QuerySet[Stude
     card number or chip equals `q`. Each branch is an indexed subquery, so the students are
     not multiplied by a join."""
     q = (q or "").strip()[:MAX_QUERY]
-    if not q or "\x00" in q:
+    if not q:
         return queryset
+    if "\x00" in q:
+        return queryset.none()
     match = Q(name__icontains=q)
     compact = re.sub(r"[\s-]", "", q)
     if DIGITS.match(compact):

@@ -32,6 +32,7 @@ from .models import (
 MOBILE = re.compile(r"^1\d{10}$")
 LEAD_PHONE = re.compile(r"^\d{7,11}$")
 MIN_GUARDIANS = 2
+MAX_GUARDIANS = 10
 EARLIEST_BIRTHDAY = date(1900, 1, 1)
 LONG_TEXT = 2000
 
@@ -127,7 +128,7 @@ def check_guardians(guardians: Any) -> tuple[list[dict[str, Any]], dict[str, str
         return [], {"guardians": "请至少填写两位家长"}
     clean: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for i, raw in enumerate(guardians):
+    for i, raw in enumerate(guardians[: MAX_GUARDIANS + 1]):
         if not isinstance(raw, Mapping):
             errors[f"guardians.{i}"] = "格式不正确"
             continue
@@ -149,6 +150,8 @@ def check_guardians(guardians: Any) -> tuple[list[dict[str, Any]], dict[str, str
         clean.append(row)
     if len(guardians) < MIN_GUARDIANS:
         errors["guardians"] = "请至少填写两位家长（两个不同的手机号）"
+    elif len(guardians) > MAX_GUARDIANS:
+        errors["guardians"] = f"最多登记 {MAX_GUARDIANS} 位家长"
     else:
         primaries = sum(1 for row in clean if row["is_primary"])
         if primaries != 1:

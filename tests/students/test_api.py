@@ -101,6 +101,7 @@ def no_primary() -> list[dict]:
         ({"guardians": guardians()[:1]}, "guardians"),
         ({"guardians": "13800000001"}, "guardians"),
         ({"guardians": [1, 2]}, "guardians.0.phone"),
+        ({"guardians": guardians() + [{"phone": f"139{i:08d}"} for i in range(2000)]}, "guardians"),
         ({"guardians": guardians("13800000001", "13800000001")}, "guardians.1.phone"),
         ({"guardians": guardians("1380000000", "13800000002")}, "guardians.0.phone"),
         ({"guardians": guardians("23800000001", "13800000002")}, "guardians.0.phone"),
@@ -189,6 +190,8 @@ def test_search_by_name_phone_and_prefix(api_as, campus):
     assert ids("138 3333 4444") == [zhang.pk]
     assert len(ids("小")) == 2
     assert ids("nobody") == []
+    assert ids("小明\x00") == []
+    assert ids("明" * 5000) == []
     assert len(ids("")) == 2
 
 
