@@ -172,3 +172,10 @@ def test_the_goods_form_reports_bad_input(browser, campus, desk):
     response = browser.post("/billing/goods/", {"category": "", "name": "铅笔", "unit": "支", "warning_line": "-1", "price": "x"})
     assert response.status_code == 422 and "errorlist" in response.content.decode()
     assert GoodsItem.objects.count() == 1
+
+
+def test_the_landing_page_shows_money_due_and_low_stock(browser, student, desk, campus):
+    sell(student, desk, price="3000.00", paid="1500.00", course="数学一对一")
+    goods_create(campus=campus, category="文具", name="橡皮", warning_line=2, price="1", by=desk)
+    html = page(browser, "/")
+    assert "待收学费" in html and "尚欠 ¥1500.00" in html and "橡皮：剩 0个" in html
