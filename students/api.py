@@ -27,7 +27,7 @@ class GuardianIn(Schema):
     name: TEXT = ""
     relation: TEXT = ""
     phone: TEXT = None
-    is_primary: bool = False
+    is_primary: bool | None = False
 
 
 class StudentIn(Schema):
@@ -413,7 +413,14 @@ def update_student(request: HttpRequest, student_id: int, payload: StudentPatch)
 def add_guardian(request: HttpRequest, student_id: int, payload: GuardianIn):
     by = require_role(request, *services.CREATE_ROLES)
     student = get_scoped(request, _students(request), student_id)
-    guardian = services.guardian_add(student=student, by=by, **payload.model_dump())
+    guardian = services.guardian_add(
+        student=student,
+        by=by,
+        name=payload.name,
+        relation=payload.relation,
+        phone=payload.phone,
+        is_primary=payload.is_primary is True,
+    )
     return Status(201, guardian)
 
 

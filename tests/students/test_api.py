@@ -118,6 +118,12 @@ def test_bad_input_is_422_naming_the_field_and_saves_nothing(api_as, overrides, 
     assert not Student.objects.exists() and not Guardian.objects.exists()
 
 
+def test_a_null_is_primary_counts_as_not_primary(api_as):
+    rows = guardians()
+    rows[1]["is_primary"] = None
+    assert api_as("front_desk").post(URL, student_body(guardians=rows)).status_code == 201
+
+
 def test_missing_fields_are_each_named(api_as):
     response = api_as("front_desk").post(URL, {})
     error = assert_refused(response, 422, "name", "gender", "birthday", "address", "guardians")
@@ -240,6 +246,7 @@ def test_guardians_through_the_api(api_as, campus):
     assert response.status_code == 201
     new_id = response.json()["id"]
     assert_refused(api.post(f"{URL}/{student.pk}/guardians", {"phone": "13900000009"}), 422, "phone")
+    assert_refused(api.post(f"{URL}/{student.pk}/guardians", {"phone": None, "is_primary": None}), 422, "phone")
     assert api.post(f"/api/v1/guardians/{new_id}/primary").json()["is_primary"] is True
     old_primary = student.guardians.get(phone="13800000001")
     assert api.delete(f"/api/v1/guardians/{old_primary.pk}").status_code == 204
