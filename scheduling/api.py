@@ -17,7 +17,7 @@ from students.models import Student
 
 from . import selectors, services
 from .errors import SchedulingError
-from .models import Lesson, Room, TeacherChange
+from .models import GroupClass, Lesson, Room, TeacherChange
 from .services._common import check_teaches
 
 router = Router(tags=["scheduling"])
@@ -365,3 +365,92 @@ def reconciliation(
             for a in unmatched
         ],
     }
+
+
+# --- group classes (大课) ------------------------------------------------------------------
+
+
+class GroupClassIn(Schema):
+    name: str
+    subject: str
+    teacher: str
+    room: str | None = None
+    capacity: int = 12
+
+
+class GroupMemberIn(Schema):
+    student_id: int
+
+
+class GroupSessionIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    room: str | None = None
+    weeks: int = 1
+
+
+def group_out(group: GroupClass) -> dict[str, Any]:
+    return {
+        "id": group.pk,
+        "name": group.name,
+        "subject": group.subject.name,
+        "teacher": group.teacher.username,
+        "room": group.room.name if group.room_id else None,
+        "capacity": group.capacity,
+        "students": [{"id": m.student_id, "name": m.student.name} for m in group.members.select_related("student")],
+    }
+
+
+def _group(request: HttpRequest, group_id: int) -> GroupClass:
+    return get_scoped(request, GroupClass.objects.select_related("campus", "subject", "teacher__user", "room"), group_id)
+
+
+@router.post("/group-classes", response={201: dict})
+def group_class_create(request: HttpRequest, payload: GroupClassIn) -> Status:
+    by = require_role(request, *SCHEDULERS)
+    teacher = _teacher(request, payload.teacher, by.campus_id)
+    group = services.group_class_create(
+        campus=by.campus, name=payload.name, subject=_subject(payload.subject, teacher), teacher=teacher, by=by,
+        room=payload.room or None, capacity=payload.capacity,
+    )
+    return Status(201, group_out(group))
+
+
+@router.get("/group-classes", response=dict)
+def group_class_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> dict:
+    caller_staff(request)
+    qs = scope(request, GroupClass.objects.select_related("subject", "teacher__user", "room").order_by("name"))
+    page = paginate(qs, limit, offset)
+    return {"items": [group_out(g) for g in page["items"]], "count": page["count"]}
+
+
+@router.post("/group-classes/{group_id}/members", response={201: dict})
+def group_member_add(request: HttpRequest, group_id: int, payload: GroupMemberIn) -> Status:
+    by = require_role(request, *SCHEDULERS)
+    group = _group(request, group_id)
+    student = get_scoped(request, Student.objects.all(), payload.student_id)
+    services.group_member_add(group=group, student=student, by=by)
+    return Status(201, group_out(group))
+
+
+@router.post("/group-classes/{group_id}/sessions", response={201: dict})
+def group_sessions_add(request: HttpRequest, group_id: int, payload: GroupSessionIn) -> Status:
+    """One session, or `weeks` weekly sessions (clashing weeks skipped and reported)."""
+    by = require_role(request, *SCHEDULERS)
+    group = _group(request, group_id)
+    if payload.weeks == 1:
+        session = services.group_session_add(
+            group=group, starts_at=payload.starts_at, ends_at=payload.ends_at, by=by, room=payload.room or None
+        )
+        occurrences = [{"starts_at": _iso(session.starts_at), "ends_at": _iso(session.ends_at),
+                        "session_id": session.pk, "conflicts": {}}]
+    else:
+        occurrences = [
+            {"starts_at": _iso(o.starts_at), "ends_at": _iso(o.ends_at),
+             "session_id": o.session.pk if o.session else None, "conflicts": o.conflicts}
+            for o in services.group_sessions_schedule(
+                group=group, first_starts_at=payload.starts_at, first_ends_at=payload.ends_at, weeks=payload.weeks,
+                by=by,
+            )
+        ]
+    return Status(201, {"group_id": group.pk, "occurrences": occurrences})

@@ -145,3 +145,29 @@ def day_param(value: str | None, default: date) -> date:
         return date.fromisoformat(value) if value else default
     except ValueError:
         return default
+
+
+class GroupClassForm(forms.Form):
+    name = forms.CharField(label=_("班级名称"), max_length=100)
+    subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.all())
+    teacher = forms.ModelChoiceField(label=_("教员"), queryset=Staff.objects.none())
+    room = forms.CharField(label=_("教室"), max_length=50, required=False)
+    capacity = forms.IntegerField(label=_("人数上限"), min_value=1, max_value=200, initial=12)
+
+    def __init__(self, *args, campus: Campus, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = (
+            Staff.objects.filter(campus=campus, role=Role.TEACHER).select_related("user").order_by("user__username")
+        )
+
+
+class GroupMemberForm(forms.Form):
+    student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none())
+
+    def __init__(self, *args, campus: Campus, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = Student.objects.filter(campus=campus).order_by("name")
+
+
+class GroupSessionForm(TimeSpanForm):
+    weeks = forms.IntegerField(label=_("重复周数"), min_value=1, max_value=52, initial=1)

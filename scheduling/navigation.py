@@ -11,4 +11,5 @@ ITEMS = [
     NavItem("教员", "scheduling:teachers", SCHEDULERS, 34),
     NavItem("教员考勤", "scheduling:timekeeping", frozenset({Role.DEAN, Role.PRINCIPAL, Role.FRONT_DESK}), 35),
     NavItem("更换教员", "scheduling:teacher_changes", SCHEDULERS, 36),
+    NavItem("大课班级", "scheduling:groups", SCHEDULERS, 37),
 ]

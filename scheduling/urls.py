@@ -20,4 +20,6 @@ urlpatterns = [
     path("schedule/teachers/", views.teachers, name="teachers"),
     path("schedule/teachers/<int:pk>/profile/", views.teacher_profile, name="teacher_profile"),
     path("schedule/teacher-changes/", views.teacher_changes, name="teacher_changes"),
+    path("schedule/groups/", views.groups, name="groups"),
+    path("schedule/groups/<int:pk>/", views.group_detail, name="group_detail"),
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +22,9 @@ from students.models import Student
 from . import selectors, services
 from .forms import (
     CancelForm,
+    GroupClassForm,
+    GroupMemberForm,
+    GroupSessionForm,
     LeaveForm,
     LessonForm,
     MatchForm,
@@ -32,7 +35,7 @@ from .forms import (
     day_param,
     week_param,
 )
-from .models import Lesson, Room, TeacherProfile
+from .models import GroupClass, Lesson, Room, TeacherProfile
 from .pdf import timetable_pdf
 
 SCHEDULERS = (Role.FRONT_DESK, Role.DEAN, Role.ADVISOR, Role.PRINCIPAL)
@@ -415,5 +418,81 @@ def teacher_changes(request: HttpRequest) -> HttpResponse:
     return render(
         request, "scheduling/teacher_changes.html",
         {"form": form, "counts": selectors.teacher_change_counts(campus=request.campus)},
+        status=status,
+    )
+
+
+# --- group classes -----------------------------------------------------------------------
+
+
+@staff_required(*SCHEDULERS)
+def groups(request: HttpRequest) -> HttpResponse:
+    """Group classes (大课) of the campus; a new one is created here."""
+    form = GroupClassForm(request.POST or None, campus=request.campus)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            group = services.group_class_create(
+                campus=request.campus, name=data["name"], subject=data["subject"], teacher=data["teacher"],
+                by=request.staff, room=data["room"] or None, capacity=data["capacity"],
+            )
+        except DomainError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, f"已创建班级“{group.name}”")
+            return redirect("scheduling:group_detail", pk=group.pk)
+    status = 422 if request.method == "POST" and form.errors else 200
+    classes = (
+        GroupClass.objects.filter(campus=request.campus)
+        .select_related("subject", "teacher__user", "room")
+        .annotate(size=Count("members", distinct=True))
+        .order_by("name")
+    )
+    return render(request, "scheduling/groups.html", {"form": form, "classes": classes}, status=status)
+
+
+@staff_required(*SCHEDULERS)
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A group class: its roster and sessions; students and sessions are added here."""
+    group = GroupClass.objects.filter(campus=request.campus, pk=pk).select_related("subject", "teacher__user").first()
+    if group is None:
+        raise Http404
+    member_form = GroupMemberForm(
+        request.POST if request.POST.get("action") == "member" else None, campus=request.campus
+    )
+    session_form = GroupSessionForm(
+        request.POST if request.POST.get("action") == "session" else None,
+        initial={"weeks": 1, "room": group.room.name if group.room else ""},
+    )
+    report = None
+    if request.method == "POST":
+        try:
+            if member_form.is_bound and member_form.is_valid():
+                services.group_member_add(group=group, student=member_form.cleaned_data["student"], by=request.staff)
+                messages.success(request, "已加入班级")
+                return redirect("scheduling:group_detail", pk=group.pk)
+            if session_form.is_bound and session_form.is_valid():
+                weeks = session_form.cleaned_data["weeks"]
+                if weeks == 1:
+                    services.group_session_add(
+                        group=group, starts_at=session_form.starts_at, ends_at=session_form.ends_at, by=request.staff,
+                        room=session_form.cleaned_data["room"] or None,
+                    )
+                    messages.success(request, "已排大课")
+                    return redirect("scheduling:group_detail", pk=group.pk)
+                report = services.group_sessions_schedule(
+                    group=group, first_starts_at=session_form.starts_at, first_ends_at=session_form.ends_at,
+                    weeks=weeks, by=request.staff,
+                )
+        except DomainError as exc:
+            show_refusal(member_form if member_form.is_bound else session_form, exc)
+    status = 422 if member_form.errors or session_form.errors else 200
+    return render(
+        request, "scheduling/group_detail.html",
+        {
+            "group": group, "member_form": member_form, "session_form": session_form, "report": report,
+            "members": group.members.select_related("student").order_by("student__name"),
+            "sessions": group.sessions.select_related("room").order_by("starts_at"),
+        },
         status=status,
     )
