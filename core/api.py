@@ -43,6 +43,9 @@ class BearerToken(HttpBearer):
         if found.staff is not None and not found.staff.user.is_active:
             return None
         request.staff = found.staff
+        if found.staff is not None:
+            # so django-simple-history records who made the change through the API
+            request.user = found.staff.user
         request.reader = getattr(found, "reader", None) if found.kind == ApiToken.Kind.READER else None
         request.campus = found.staff.campus if found.staff else found.campus
         now = timezone.now()

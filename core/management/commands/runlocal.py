@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args, addr: str, **options) -> None:
-        for option in ("data_folder_in", "processed_folder"):
+        for option in ("data_folder_in", "processed_folder", "control_folder"):
             folder = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).get(option)
             if folder:
                 Path(folder).mkdir(parents=True, exist_ok=True)

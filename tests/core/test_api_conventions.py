@@ -1,0 +1,132 @@
+"""The conventions of API.md that every endpoint shares: auth, the error envelope,
+role and campus boundaries, list pagination, and no 500 on any input."""
+
+import pytest
+
+from core.api import paginate
+from core.models import ApiToken, Staff
+from tests.conftest import ApiClient
+from tests.factories import GuardianFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD_STUDENT = {
+    "name": "张三", "gender": "M", "birthday": "2014-03-02", "address": "北京市朝阳区幸福路 1 号",
+    "guardians": [
+        {"name": "李梅", "relation": "mother", "phone": "13800000001", "is_primary": True},
+        {"name": "张伟", "relation": "father", "phone": "13800000002", "is_primary": False},
+    ],
+}
+
+
+def assert_envelope(response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.content
+    error = response.json()["error"]
+    assert set(error) >= {"code", "message", "fields"}
+    assert error["message"]
+    if code:
+        assert error["code"] == code
+    return error
+
+
+@pytest.mark.parametrize("header", [None, "Bearer nope", "Bearer " + "x" * 5000, "Basic abc", "Bearer"])
+def test_no_or_bad_token_is_401_with_the_envelope(client, header):
+    headers = {"Authorization": header} if header else {}
+    assert_envelope(client.get("/api/v1/me", headers=headers), 401, "unauthorized")
+
+
+def test_a_revoked_token_or_a_deactivated_person_is_401(make_staff):
+    from django.utils import timezone
+
+    from tests.factories import token_for
+
+    staff = make_staff("front_desk")
+    token = token_for(staff)
+    assert ApiClient(token).get("/api/v1/me").status_code == 200
+    staff.user.is_active = False
+    staff.user.save()
+    assert ApiClient(token).get("/api/v1/me").status_code == 401
+    staff.user.is_active = True
+    staff.user.save()
+    ApiToken.objects.filter(staff=staff).update(revoked_at=timezone.now())
+    assert ApiClient(token).get("/api/v1/me").status_code == 401
+
+
+def test_a_wrong_role_is_403_and_changes_nothing(api_as):
+    from students.models import Student
+
+    response = api_as("teacher").post("/api/v1/students", GOOD_STUDENT)
+    assert_envelope(response, 403, "forbidden")
+    assert not Student.objects.exists()
+
+
+def test_a_reader_token_cannot_act_as_staff(campus):
+    from cardreader.services import reader_register
+
+    _reader, token = reader_register(name="前台", campus=campus)
+    assert_envelope(ApiClient(token).post("/api/v1/students", GOOD_STUDENT), 403)
+
+
+def test_another_campus_object_is_404(api_as, other_campus):
+    stranger = StudentFactory(campus=other_campus)
+    GuardianFactory(student=stranger, is_primary=True)
+    response = api_as("front_desk").get(f"/api/v1/students/{stranger.pk}")
+    assert_envelope(response, 404, "not_found")
+
+
+def test_hq_admin_sees_every_campus(api_as, other_campus):
+    stranger = StudentFactory(campus=other_campus)
+    assert api_as("hq_admin").get(f"/api/v1/students/{stranger.pk}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"name": ', "not json at all", "\xff\xfe", "[1, 2, 3]", '"a string"', "null", "{}"],
+    ids=["truncated", "text", "bad bytes", "array", "string", "null", "empty object"],
+)
+def test_malformed_bodies_are_4xx_envelopes_never_500(api_as, raw):
+    response = api_as("front_desk").post("/api/v1/students", raw=raw.encode("utf-8", "surrogateescape"))
+    assert response.status_code in (400, 422), response.content
+    assert "error" in response.json()
+
+
+def test_wrong_types_name_each_bad_field(api_as):
+    body = {**GOOD_STUDENT, "gender": 7, "birthday": "yesterday", "guardians": "none"}
+    error = assert_envelope(api_as("front_desk").post("/api/v1/students", body), 422)
+    assert {"gender", "birthday", "guardians"} <= set(error["fields"])
+
+
+def test_huge_strings_are_refused_not_crashed(api_as):
+    body = {**GOOD_STUDENT, "name": "张" * 100_000, "address": "路" * 100_000}
+    response = api_as("front_desk").post("/api/v1/students", body)
+    assert_envelope(response, 422)
+
+
+def test_unknown_ids_and_non_numeric_ids_are_404_or_422(api_as):
+    api = api_as("front_desk")
+    assert_envelope(api.get("/api/v1/students/999999"), 404)
+    assert api.get("/api/v1/students/abc").status_code in (404, 422)
+    assert api.get("/api/v1/students/99999999999999999999999").status_code in (404, 422)
+
+
+def test_pagination_caps_the_limit_and_counts_the_total(campus):
+    for _ in range(3):
+        StudentFactory(campus=campus)
+    from students.models import Student
+
+    page = paginate(Student.objects.all(), limit=2, offset=0)
+    assert page["count"] == 3 and len(page["items"]) == 2
+    assert len(paginate(Student.objects.all(), limit=10**9, offset=-5)["items"]) == 3
+    assert paginate(Student.objects.all(), limit=None, offset=None)["count"] == 3
+
+
+def test_the_openapi_document_is_served(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    assert doc["info"]["version"] == "1"
+    assert "/api/v1/me" in doc["paths"]
+
+
+def test_staff_token_resolves_to_its_campus(api_as, campus):
+    api = api_as("advisor")
+    assert api.get("/api/v1/me").json()["campus"] == campus.code
+    assert isinstance(api.staff, Staff)
