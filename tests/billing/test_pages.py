@@ -179,3 +179,14 @@ def test_the_landing_page_shows_money_due_and_low_stock(browser, student, desk, 
     goods_create(campus=campus, category="文具", name="橡皮", warning_line=2, price="1", by=desk)
     html = page(browser, "/")
     assert "待收学费" in html and "尚欠 ¥1500.00" in html and "橡皮：剩 0个" in html
+
+
+def test_the_admin_shows_billing_read_only(student, desk, make_staff):
+    package = sell(student, desk)
+    admin = Client()
+    admin.force_login(make_staff("hq_admin").user)
+    for model in ("lessonpackage", "ledgerentry", "payment", "goodsitem", "stockmovement", "receiptcounter"):
+        assert admin.get(f"/admin/billing/{model}/").status_code == 200, model
+    detail = admin.get(f"/admin/billing/lessonpackage/{package.pk}/change/")
+    assert detail.status_code == 200 and "钢琴一对一" in detail.content.decode()
+    assert admin.get("/admin/billing/ledgerentry/add/").status_code == 403
