@@ -455,7 +455,7 @@ def remove_guardian(request: HttpRequest, guardian_id: int):
 def hand_over(request: HttpRequest, student_id: int, payload: HandOverIn):
     by = require_role(request, *services.HANDOVER_ROLES)
     student = get_scoped(request, _students(request), student_id)
-    advisor = services._advisor_of_campus(payload.advisor, student.campus)
+    advisor = services.advisor_by_username(payload.advisor, student.campus)
     if advisor is None:
         raise InvalidInput("只能移交给本校区的班主任", {"advisor": "不是本校区的班主任"})
     assignment = services.student_assign_advisor(

@@ -46,7 +46,17 @@ def student_search(queryset: QuerySet[Student], q: str | None) -> QuerySet[Stude
     return queryset.filter(match)
 
 
-def student_list(queryset: QuerySet[Student], q: str | None = None) -> QuerySet[Student]:
+def student_list(
+    queryset: QuerySet[Student], q: str | None = None, *, advisor: str = "", viewer: Staff | None = None
+) -> QuerySet[Student]:
+    """The students matching `q`; `advisor` narrows to "mine" (the viewer's), "none"
+    (waiting for a hand-over) or an advisor's username."""
+    if advisor == "mine" and viewer is not None:
+        queryset = queryset.filter(advisor=viewer)
+    elif advisor == "none":
+        queryset = queryset.filter(advisor__isnull=True)
+    elif advisor:
+        queryset = queryset.filter(advisor__user__username=advisor[:150])
     return (
         student_search(queryset, q)
         .select_related("campus", "advisor__user")

@@ -159,7 +159,7 @@ def check_guardians(guardians: Any) -> tuple[list[dict[str, Any]], dict[str, str
     return clean, errors
 
 
-def _advisor_of_campus(username: Any, campus: Campus) -> Staff | None:
+def advisor_by_username(username: Any, campus: Campus) -> Staff | None:
     if not isinstance(username, str) or not username.strip() or len(username) > 150:
         return None
     return (
@@ -178,7 +178,7 @@ def check_student(
     errors.update(guardian_errors)
     advisor_staff = None
     if advisor not in (None, ""):
-        advisor_staff = _advisor_of_campus(advisor, campus)
+        advisor_staff = advisor_by_username(advisor, campus)
         if advisor_staff is None:
             errors["advisor"] = "不是本校区的班主任"
     return clean, clean_guardians, advisor_staff, errors

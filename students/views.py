@@ -99,9 +99,18 @@ def guardian_rows(rows: list[dict[str, Any]], errors: dict[str, str]) -> list[di
 @staff_required(*VIEW_ROLES)
 def student_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
-    students = selectors.student_list(scoped(request, Student.objects.all()), q)
+    advisor = request.GET.get("advisor", "")
+    students = selectors.student_list(
+        scoped(request, Student.objects.all()), q, advisor=advisor, viewer=request.staff
+    )
     page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "q": q}
+    context = {
+        "page": page,
+        "q": q,
+        "advisor": advisor,
+        "advisors": selectors.advisors_of(request.campus.pk),
+        "is_advisor": request.staff.role == Role.ADVISOR,
+    }
     if request.htmx:
         return render(request, "students/_rows.html", context)
     return render(request, "students/list.html", context)

@@ -25,7 +25,12 @@ EXPORT_LIMIT = 100_000
 @staff_required(*VIEW_ROLES)
 def student_export(request: HttpRequest) -> HttpResponse:
     """The list as it is filtered on screen (?q=), as an Excel file."""
-    students = selectors.student_list(scoped(request, Student.objects.all()), request.GET.get("q", ""))
+    students = selectors.student_list(
+        scoped(request, Student.objects.all()),
+        request.GET.get("q", ""),
+        advisor=request.GET.get("advisor", ""),
+        viewer=request.staff,
+    )
     content = roster.export_workbook(students[:EXPORT_LIMIT].iterator(chunk_size=1000))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

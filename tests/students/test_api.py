@@ -399,3 +399,14 @@ def test_assessments_of_another_campus_are_404(api_as, make_staff, other_campus)
     assert_refused(response, 404)
     assessment.refresh_from_db()
     assert assessment.analysed_at is None
+
+
+def test_the_list_costs_the_same_few_queries_for_any_number_of_students(api_as, campus, django_assert_max_num_queries):
+    api = api_as("front_desk")
+    for i in range(20):
+        make_student(campus, api.staff, name=f"学员{i}", phones=(f"1380000{i:04d}", f"1390000{i:04d}"))
+    api.get(URL)  # the token's last use is written once a minute; keep it out of the count
+    # token, count, the page of students with campus and advisor, their guardians (+ card lookup subquery inline)
+    with django_assert_max_num_queries(4):
+        body = api.get(URL, {"q": "1380000"}).json()
+    assert body["count"] == 20

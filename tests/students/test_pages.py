@@ -313,3 +313,20 @@ def test_the_phone_check_names_families_already_using_the_number(desk_client, ca
     assert "哥哥" in html and "别校" not in html
     assert "11 位手机号" in desk_client.get(url, {"g0_phone": "1361"}).content.decode()
     assert desk_client.get(url, {"g0_phone": "13699999999"}).content.decode().strip() == ""
+
+
+def test_the_list_and_its_export_filter_by_advisor(client, campus, make_staff):
+    advisor = make_staff(Role.ADVISOR)
+    desk = make_staff()
+    mine = make_student(campus, desk, name="我的学生", phones=("13300000011", "13300000012"))
+    make_student(campus, desk, name="未接档", phones=("13300000013", "13300000014"))
+    from students.services import student_assign_advisor
+
+    student_assign_advisor(student=mine, advisor=advisor, by=make_staff(Role.CS_SUPERVISOR))
+    client.force_login(advisor.user)
+    html = client.get(reverse("students:list"), {"advisor": "mine"}).content.decode()
+    assert "我的学生" in html and "未接档" not in html
+    html = client.get(reverse("students:list"), {"advisor": "none"}).content.decode()
+    assert "未接档" in html and "我的学生" not in html
+    sheet = load_workbook(io.BytesIO(client.get(reverse("students:export"), {"advisor": "mine"}).content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["我的学生"]
