@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from core.api import caller_staff, get_scoped, paginate, require_role, scope
-from core.errors import InvalidInput, NotFound
+from core.errors import CoreError, DomainError, InvalidInput, NotFound
 from core.models import Staff, Subject
 from core.roles import Role
 from students.models import Student
@@ -101,9 +101,13 @@ def _lessons(request: HttpRequest) -> QuerySet[Lesson]:
 
 
 def _teacher(request: HttpRequest, username: str, campus_id: int) -> Staff:
+    """The teacher named by username: unknown → 422 (a bad field); of another campus → 404,
+    like any other campus's object."""
     teacher = Staff.objects.select_related("user", "campus").filter(user__username=(username or "").strip()).first()
-    if teacher is None or teacher.campus_id != campus_id:
-        raise InvalidInput(f"本校区没有用户名为 {username} 的教员", {"teacher": "不存在"})
+    if teacher is None:
+        raise InvalidInput(f"没有用户名为 {username} 的教员", {"teacher": "不存在"})
+    if teacher.campus_id != campus_id:
+        raise DomainError(CoreError.NOT_FOUND, "该教员不在本校区", {"teacher": "不在本校区"}, status=404)
     if teacher.role != Role.TEACHER:
         raise InvalidInput(f"{teacher} 不是教员", {"teacher": "不是教员"}, code=SchedulingError.NOT_A_TEACHER)
     return teacher
@@ -111,7 +115,8 @@ def _teacher(request: HttpRequest, username: str, campus_id: int) -> Staff:
 
 def _subject(name: str, teacher: Staff) -> Subject:
     # An unknown subject is one this teacher does not teach either: 422 wrong_subject.
-    subject = Subject.objects.filter(name=(name or "").strip()).first()
+    name = (name or "").strip()
+    subject = Subject.objects.filter(name=name).first() or Subject.objects.filter(name__iexact=name).first()
     return check_teaches(teacher, subject, subject_name=name)
 
 

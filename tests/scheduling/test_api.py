@@ -191,3 +191,18 @@ def test_a_series_reports_each_week(desk, teacher, student, start):
     data = response.json()
     assert (data["booked"], data["skipped"]) == (3, 1)
     assert [bool(o["conflicts"]) for o in data["occurrences"]] == [False, True, False, False]
+
+
+def test_a_teacher_of_another_campus_is_404_and_an_unknown_one_422(desk, student, start, other_campus):
+    make_teacher(other_campus, "Piano", user__username="t_far")
+    response = desk.post("/api/v1/lessons", body(student, start, teacher="t_far"))
+    assert response.status_code == 404
+    assert "teacher" in response.json()["error"]["fields"]
+    assert desk.post("/api/v1/lessons", body(student, start, teacher="ghost")).status_code == 422
+    assert not Lesson.objects.exists()
+
+
+def test_the_subject_name_is_matched_without_case(desk, teacher, student, start):
+    response = desk.post("/api/v1/lessons", body(student, start, subject="piano"))
+    assert response.status_code == 201
+    assert response.json()["subject"] == "Piano"
