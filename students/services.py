@@ -609,6 +609,13 @@ def reception_entry_create(
     elif occurred_at > now + timedelta(minutes=5):
         errors["occurred_at"] = "时间不能晚于现在"
     _refuse(errors)
+    if lead is None and student is None and phone:
+        # a caller known by their number is filed under their family or their lead
+        guardian = Guardian.objects.filter(phone=phone, student__campus=campus).select_related("student").first()
+        if guardian is not None:
+            student = guardian.student
+        else:
+            lead = Lead.objects.filter(phone=phone, campus=campus).order_by("-created_at").first()
     return ReceptionEntry.objects.create(
         campus=campus,
         occurred_at=occurred_at,

@@ -15,7 +15,7 @@ from core.errors import DomainError
 from core.roles import Role
 
 from . import roster, selectors, services
-from .models import HygieneFinding, HygieneRound, Student
+from .models import Guardian, HygieneFinding, HygieneRound, Student
 from .views import VIEW_ROLES, get_or_404, scoped
 
 IMPORT_SESSION_KEY = "students_roster_import"
@@ -83,11 +83,15 @@ def roster_import(request: HttpRequest) -> HttpResponse:
 def render_student_pdf(student: Student) -> bytes:
     from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
 
+    labels = dict(Guardian.Relation.choices)
+    guardians = list(student.guardians.all())
+    for g in guardians:
+        g.relation_label = labels.get(g.relation, g.relation)
     html = render_to_string(
         "students/file_pdf.html",
         {
             "student": student,
-            "guardians": student.guardians.all(),
+            "guardians": guardians,
             "printed_at": timezone.localtime(),
         },
     )

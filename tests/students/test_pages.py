@@ -125,6 +125,7 @@ def test_the_printable_file_has_the_chinese_name(desk_client, campus):
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "欧阳娜娜" in text and "学员档案" in text and "13800000001" in text and "家长签字" in text
+    assert "母亲" in text and "父亲" in text
 
 
 def test_a_supervisor_hands_over_from_the_page(client, campus, make_staff):

@@ -370,3 +370,21 @@ def test_a_lobby_round_routes_each_finding_to_its_department_until_closed(campus
     assert clean.all_ok
     with pytest.raises(InvalidInput):
         services.hygiene_round_record(campus=campus, by=desk, findings=[{"area": "屋顶", "problem": "漏水"}])
+
+
+def test_a_reception_entry_is_filed_under_the_family_or_lead_of_its_phone(campus, make_staff):
+    desk = make_staff()
+    student = make_student(campus, desk, phones=("13800000001", "13800000002"))
+    lead = services.lead_create(campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "phone"})
+    known = services.reception_entry_create(
+        campus=campus, by=desk, channel="phone", category="leave", summary="请假", phone="13800000002"
+    )
+    prospect = services.reception_entry_create(
+        campus=campus, by=desk, channel="phone", category="consult", summary="再问价格", phone="13700000001"
+    )
+    stranger = services.reception_entry_create(
+        campus=campus, by=desk, channel="visit", category="consult", summary="路过", phone="13600000000"
+    )
+    assert (known.student, known.lead) == (student, None)
+    assert (prospect.student, prospect.lead) == (None, lead)
+    assert (stranger.student, stranger.lead) == (None, None)
