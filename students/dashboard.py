@@ -1,6 +1,8 @@
 """Landing-page panels of students/: an advisor's first calls due after a hand-over,
 a supervisor's students still without an advisor, the open lobby findings."""
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,9 +11,11 @@ from core.models import Staff
 from core.roles import Role
 
 from .models import HygieneFinding
-from .selectors import pending_first_calls, unassigned_students
+from .selectors import last_round, pending_first_calls, unassigned_students
 
 LIMIT = 20
+# the front-desk manual: a round of the lobby every hour of the shift
+ROUND_EVERY = timedelta(hours=1)
 
 
 def panels(staff: Staff) -> list[Panel]:
@@ -43,5 +47,8 @@ def panels(staff: Staff) -> list[Panel]:
         rows = [
             {"text": f"{f.area}：{f.problem}（{f.department}）", "url": reverse("students:duty")} for f in findings
         ]
+        last = last_round(staff.campus_id)
+        if staff.role == Role.FRONT_DESK and (last is None or timezone.now() - last.checked_at > ROUND_EVERY):
+            rows.insert(0, {"text": "已超过 1 小时未巡查大厅，请巡查并登记", "url": reverse("students:duty")})
         result.append(Panel(title="大厅巡查待整改", rows=rows, empty="大厅巡查没有未整改的问题", order=60))
     return result

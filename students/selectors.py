@@ -11,7 +11,7 @@ from django.db.models import Model, Q, QuerySet
 from core.models import Staff
 from core.roles import Role
 
-from .models import AdvisorAssignment, Guardian, Lead, Student
+from .models import AdvisorAssignment, Guardian, HygieneRound, Lead, Student
 
 DIGITS = re.compile(r"^\d{3,11}$")
 MAX_QUERY = 100
@@ -116,3 +116,7 @@ def leads_by_status(queryset: QuerySet[Lead]) -> dict[str, list[Lead]]:
     for lead in queryset.select_related("referred_by", "owner__user").order_by("-created_at")[:500]:
         board[lead.status].append(lead)
     return board
+
+
+def last_round(campus_id: int) -> HygieneRound | None:
+    return HygieneRound.objects.filter(campus_id=campus_id).order_by("-checked_at").first()

@@ -165,6 +165,7 @@ def duty_log(request: HttpRequest) -> HttpResponse:
             "rounds": rounds.filter(checked_at__date__gte=today - timedelta(days=6))[:60],
             "open_findings": open_findings,
             "today_count": rounds.filter(checked_at__date=today).count(),
+            "last_round": selectors.last_round(request.campus.pk),
         },
         status=422 if errors else 200,
     )

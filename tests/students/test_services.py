@@ -388,3 +388,16 @@ def test_a_reception_entry_is_filed_under_the_family_or_lead_of_its_phone(campus
     assert (known.student, known.lead) == (student, None)
     assert (prospect.student, prospect.lead) == (None, lead)
     assert (stranger.student, stranger.lead) == (None, None)
+
+
+def test_the_front_desk_is_reminded_when_the_lobby_was_not_checked_this_hour(campus, make_staff):
+    desk = make_staff()
+
+    def reminded() -> bool:
+        return any("未巡查" in row["text"] for panel in panels(desk) for row in panel.rows)
+
+    assert reminded()
+    services.hygiene_round_record(campus=campus, by=desk, findings=[], checked_at=timezone.now() - timedelta(minutes=61))
+    assert reminded()
+    services.hygiene_round_record(campus=campus, by=desk, findings=[])
+    assert not reminded()
