@@ -143,7 +143,8 @@ def week_timetable(
     start, end = week_bounds(monday)
     days = [Day(day=monday + timedelta(days=i), label=f"周{WEEKDAY_NAMES[i]}") for i in range(7)]
     filters = {"teacher": teacher, "student": student, "room": room}
-    for lesson in lessons_between(campus=campus, start=start, end=end, **filters).exclude(
+    # A lesson belongs to the day it starts on; one that began the week before is not here.
+    for lesson in lessons_between(campus=campus, start=start, end=end, **filters).filter(starts_at__gte=start).exclude(
         status=Lesson.Status.RESCHEDULED
     ):
         local = timezone.localtime(lesson.starts_at)
@@ -156,7 +157,7 @@ def week_timetable(
                 lesson_id=lesson.pk,
             )
         )
-    for session in sessions_between(campus=campus, start=start, end=end, **filters).distinct():
+    for session in sessions_between(campus=campus, start=start, end=end, **filters).filter(starts_at__gte=start).distinct():
         local = timezone.localtime(session.starts_at)
         days[(local.date() - monday).days].entries.append(
             Entry(

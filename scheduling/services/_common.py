@@ -71,9 +71,10 @@ def check_teaches(teacher: Staff, subject: Subject | None, subject_name: str = "
 
 def lock_parties(*, teacher: Staff | None, student_ids: list[int], room: Room | None) -> None:
     """Lock the rows a booking depends on, always in the order staff → students → room
-    (students by id) so two bookings never wait on each other in a circle. A second booking
-    of the same teacher, student or room waits here until the first has committed, and
-    then sees it in the overlap check."""
+    (students by id), and always after any lesson rows the caller locked (by id), so two
+    services never wait on each other in a circle. A second booking of the same teacher,
+    student or room waits here until the first has committed, and then sees it in the
+    overlap check."""
     if teacher is not None:
         list(Staff.objects.select_for_update().filter(pk=teacher.pk).values_list("pk"))
     if student_ids:

@@ -85,12 +85,14 @@ def teacher_change(
     from_teacher = current_teacher(student=student, subject=subject, now=now)
     if from_teacher is not None and from_teacher.pk == to_teacher.pk:
         raise InvalidInput(f"{to_teacher} 已是该学员的{subject}教员", {"to_teacher": "与现任相同"})
-    lock_parties(teacher=to_teacher, student_ids=[student.pk], room=None)
+    # Lesson rows first, then the people: the order every service takes its locks in.
     coming = list(
         Lesson.objects.select_for_update()
         .filter(student=student, subject=subject, status=Lesson.Status.SCHEDULED, starts_at__gte=now)
-        .order_by("starts_at")
+        .order_by("pk")
     )
+    coming.sort(key=lambda lesson: lesson.starts_at)
+    lock_parties(teacher=to_teacher, student_ids=[student.pk], room=None)
     clashes = []
     for lesson in coming:
         if find_conflicts(
