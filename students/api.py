@@ -97,9 +97,9 @@ class StudentOut(Schema):
 
 class CardOut(Schema):
     id: int
-    card_number: str
+    card_number: str | None
     chip_uid: str | None
-    status: str
+    status: str | None
     deposit: Money | None
 
 

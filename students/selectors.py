@@ -41,8 +41,13 @@ def student_search(queryset: QuerySet[Student], q: str | None) -> QuerySet[Stude
         match |= Q(pk__in=Guardian.objects.filter(phone__startswith=compact).values("student_id"))
     card_model = related_model("cards")
     if card_model is not None:
-        cards = card_model.objects.filter(Q(card_number__iexact=q) | Q(chip_uid__iexact=q))
-        match |= Q(pk__in=cards.values("student_id"))
+        names = {f.name for f in card_model._meta.get_fields()}
+        by_card = Q()
+        for field in ("card_number", "chip_uid"):
+            if field in names:
+                by_card |= Q(**{f"{field}__iexact": q})
+        if by_card:
+            match |= Q(pk__in=card_model.objects.filter(by_card).values("student_id"))
     return queryset.filter(match)
 
 

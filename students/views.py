@@ -50,6 +50,12 @@ def get_or_404(request: HttpRequest, queryset: QuerySet, pk: int, campus_field: 
     return found
 
 
+def posted_id(request: HttpRequest, name: str) -> int:
+    """An id from a form field; anything but a plain number is no id (0 matches nothing)."""
+    value = request.POST.get(name, "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else 0
+
+
 def _date(value: str) -> Any:
     """A date from a form, or the text itself so the service names it as wrong."""
     try:
@@ -240,7 +246,7 @@ def guardian_action(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     guardian = None
     if action in ("primary", "remove"):
-        guardian = student.guardians.filter(pk=request.POST.get("guardian") or 0).first()
+        guardian = student.guardians.filter(pk=posted_id(request, "guardian")).first()
         if guardian is None:
             raise Http404
     try:
@@ -272,8 +278,8 @@ def guardian_action(request: HttpRequest, pk: int) -> HttpResponse:
 def handover(request: HttpRequest) -> HttpResponse:
     advisors = selectors.advisors_of(request.campus.pk)
     if request.method == "POST":
-        student = get_or_404(request, Student.objects.all(), request.POST.get("student") or 0)
-        advisor = advisors.filter(pk=request.POST.get("advisor") or 0).first()
+        student = get_or_404(request, Student.objects.all(), posted_id(request, "student"))
+        advisor = advisors.filter(pk=posted_id(request, "advisor")).first()
         if advisor is None:
             messages.error(request, "请选择本校区的班主任")
         else:
@@ -363,7 +369,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 services.lead_update(lead=lead, by=request.staff, changes=changes)
             elif action == "trial":
                 teacher = Staff.objects.filter(
-                    pk=request.POST.get("teacher") or 0, campus=lead.campus, role=Role.TEACHER
+                    pk=posted_id(request, "teacher"), campus=lead.campus, role=Role.TEACHER
                 ).first()
                 if teacher is None:
                     raise InvalidInput("请选择本校区的教员", {"teacher": "请选择教员"})
@@ -377,7 +383,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     minutes=int(minutes) if minutes.isdigit() else None,
                 )
             elif action == "trial_outcome":
-                trial = TrialLesson.objects.filter(lead=lead, pk=request.POST.get("trial") or 0).first()
+                trial = TrialLesson.objects.filter(lead=lead, pk=posted_id(request, "trial")).first()
                 if trial is None:
                     raise Http404
                 services.trial_record_outcome(
@@ -393,7 +399,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     score=request.POST.get("score", ""),
                 )
             elif action == "analysis":
-                assessment = Assessment.objects.filter(lead=lead, pk=request.POST.get("assessment") or 0).first()
+                assessment = Assessment.objects.filter(lead=lead, pk=posted_id(request, "assessment")).first()
                 if assessment is None:
                     raise Http404
                 services.assessment_analyse(

@@ -16,7 +16,7 @@ from core.roles import Role
 
 from . import roster, selectors, services
 from .models import Guardian, HygieneFinding, HygieneRound, Student
-from .views import VIEW_ROLES, get_or_404, scoped
+from .views import VIEW_ROLES, get_or_404, posted_id, scoped
 
 IMPORT_SESSION_KEY = "students_roster_import"
 EXPORT_LIMIT = 100_000
@@ -112,7 +112,7 @@ def duty_log(request: HttpRequest) -> HttpResponse:
     """The hourly lobby safety and hygiene round (安全卫生巡查记录表)."""
     errors: dict[str, str] = {}
     if request.method == "POST" and request.POST.get("action") == "close":
-        finding = get_or_404(request, HygieneFinding.objects.all(), request.POST.get("finding") or 0, "round__campus")
+        finding = get_or_404(request, HygieneFinding.objects.all(), posted_id(request, "finding"), "round__campus")
         try:
             services.hygiene_finding_close(finding=finding, by=request.staff, fix_note=request.POST.get("fix_note", ""))
             messages.success(request, f"{finding.area} 的问题已整改关闭")

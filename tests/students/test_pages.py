@@ -331,3 +331,36 @@ def test_the_list_and_its_export_filter_by_advisor(client, campus, make_staff):
     assert "未接档" in html and "我的学生" not in html
     sheet = load_workbook(io.BytesIO(client.get(reverse("students:export"), {"advisor": "mine"}).content)).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["我的学生"]
+
+
+def test_forged_ids_in_forms_are_refused_without_a_500(client, campus, make_staff):
+    supervisor = make_staff(Role.CS_SUPERVISOR)
+    student = make_student(campus, make_staff())
+    client.force_login(supervisor.user)
+    assert client.post(reverse("students:handover"), {"student": "abc", "advisor": "1"}).status_code == 404
+    response = client.post(reverse("students:handover"), {"student": student.pk, "advisor": "x'--"}, follow=True)
+    assert response.status_code == 200 and "请选择本校区的班主任" in response.content.decode()
+    url = reverse("students:guardians", args=[student.pk])
+    assert client.post(url, {"action": "remove", "guardian": "1e9"}).status_code == 404
+    assert client.post(reverse("students:duty"), {"action": "close", "finding": "-1"}).status_code == 404
+    assert client.get(reverse("students:detail", args=[student.pk]), {"tab": "<script>"}).status_code == 200
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_page_answers_each_role_with_the_page_or_a_refusal(client, campus, make_staff, role):
+    desk = make_staff()
+    student = make_student(campus, desk)
+    from students.services import lead_create
+
+    lead = lead_create(campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "phone"})
+    client.force_login(make_staff(role).user)
+    names = ["list", "new", "import", "handover", "leads", "reception", "duty", "export"]
+    urls = [reverse(f"students:{name}") for name in names] + [
+        reverse("students:detail", args=[student.pk]),
+        reverse("students:edit", args=[student.pk]),
+        reverse("students:lead", args=[lead.pk]),
+        reverse("students:lead_convert", args=[lead.pk]),
+        reverse("home"),
+    ]
+    for url in urls:
+        assert client.get(url).status_code in (200, 403), url
