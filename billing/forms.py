@@ -35,8 +35,8 @@ class PackageForm(ServiceForm):
     price = forms.DecimalField(label=_("课程总价（元）"), max_digits=12, decimal_places=2, min_value=0)
     paid = forms.DecimalField(label=_("本次实收（元）"), max_digits=12, decimal_places=2, min_value=0)
     method = forms.ChoiceField(label=_("支付方式"), choices=METHOD_CHOICES)
-    valid_from = forms.DateField(label=_("有效期起"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("有效期起"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,8 +70,8 @@ class PaymentFilterForm(forms.Form):
     q = forms.CharField(label=_("学员"), required=False)
     course = forms.CharField(label=_("课程/班级"), required=False)
     purpose = forms.ChoiceField(label=_("项目"), choices=[("", "全部"), *Payment.Purpose.choices], required=False)
-    date_from = forms.DateField(label=_("从"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("从"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
 class GoodsForm(ServiceForm):

@@ -190,3 +190,10 @@ def test_the_admin_shows_billing_read_only(student, desk, make_staff):
     detail = admin.get(f"/admin/billing/lessonpackage/{package.pk}/change/")
     assert detail.status_code == 200 and "钢琴一对一" in detail.content.decode()
     assert admin.get("/admin/billing/ledgerentry/add/").status_code == 403
+
+
+def test_the_sale_form_offers_validity_dates_a_date_input_can_show(browser, student):
+    from django.utils import timezone
+
+    html = page(browser, f"/billing/students/{student.pk}/packages/new/")
+    assert f'type="date" name="valid_from" value="{timezone.localdate():%Y-%m-%d}"' in html
