@@ -206,3 +206,39 @@ def test_the_subject_name_is_matched_without_case(desk, teacher, student, start)
     response = desk.post("/api/v1/lessons", body(student, start, subject="piano"))
     assert response.status_code == 201
     assert response.json()["subject"] == "Piano"
+
+
+def test_cancel_then_makeup_through_the_api(desk, teacher, student, start):
+    lesson_id = desk.post("/api/v1/lessons", body(student, start)).json()["id"]
+    assert desk.post(f"/api/v1/lessons/{lesson_id}/makeup", {
+        "starts_at": iso(start + timedelta(days=1)), "ends_at": iso(start + timedelta(days=1, hours=1))}).status_code == 409
+    response = desk.post(f"/api/v1/lessons/{lesson_id}/cancel", {"reason": "教员生病"})
+    assert response.json()["status"] == "cancelled"
+    response = desk.post(f"/api/v1/lessons/{lesson_id}/makeup", {
+        "starts_at": iso(start + timedelta(days=1)), "ends_at": iso(start + timedelta(days=1, hours=1))})
+    assert response.status_code == 201
+    assert response.json()["makeup_for"] == lesson_id
+    changes = desk.get(f"/api/v1/lessons/{lesson_id}").json()["changes"]
+    assert [c["kind"] for c in changes] == ["cancel"]
+
+
+def test_teacher_changes_are_counted_per_student_and_subject(desk, teacher, student, start, campus):
+    desk.post("/api/v1/lessons", body(student, start))
+    make_teacher(campus, "Piano", user__username="t_li")
+    response = desk.post("/api/v1/teacher-changes", {"student_id": student.pk, "subject": "Piano", "teacher": "t_li",
+                                                     "requested_by": "parent", "reason": "风格不合"})
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["from_teacher"], data["to_teacher"], data["lessons_moved"], data["changes_in_subject"]) == (
+        "t_zheng", "t_li", 1, 1)
+    assert desk.get("/api/v1/lessons", {"student": student.pk}).json()["items"][0]["teacher"] == "t_li"
+    assert desk.post("/api/v1/teacher-changes", {"student_id": student.pk, "subject": "Piano", "teacher": "t_zheng",
+                                                 "requested_by": "grandma", "reason": "x"}).status_code == 422
+    listing = desk.get("/api/v1/teacher-changes", {"student": student.pk}).json()
+    assert listing["count"] == 1
+
+
+def test_teacher_matches_through_the_api(desk, teacher, campus):
+    make_teacher(campus, "数学", user__username="t_math")
+    response = desk.get("/api/v1/teachers/matches", {"subject": "Piano"})
+    assert [m["teacher"] for m in response.json()["items"]] == ["t_zheng"]

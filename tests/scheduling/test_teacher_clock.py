@@ -36,3 +36,26 @@ def test_it_refuses_a_member_of_staff_who_is_not_a_teacher(make_staff):
         teacher_clock(teacher=make_staff(Role.FRONT_DESK), at=at("2026-12-07", "08:00"))
     assert refused.value.code == "not_a_teacher"
     assert not TeacherClock.objects.exists()
+
+
+def test_timekeeping_flags_late_and_missing_clock_ins(campus):
+    from core.services import subject_get_or_create
+    from scheduling.selectors import timekeeping
+    from scheduling.services import lesson_book
+    from tests.factories import StudentFactory
+
+    early, late, absent, free = (make_teacher(campus) for _ in range(4))
+    piano = subject_get_or_create(name="钢琴")
+    for teacher in (early, late, absent):
+        lesson_book(student=StudentFactory(campus=campus), teacher=teacher, subject=piano,
+                    starts_at=at("2026-12-07", "15:00"), ends_at=at("2026-12-07", "16:00"), by=None)
+        # a later lesson does not move the deadline
+        lesson_book(student=StudentFactory(campus=campus), teacher=teacher, subject=piano,
+                    starts_at=at("2026-12-07", "17:00"), ends_at=at("2026-12-07", "18:00"), by=None)
+    teacher_clock(teacher=early, at=at("2026-12-07", "14:50"))
+    teacher_clock(teacher=late, at=at("2026-12-07", "14:51"))
+    teacher_clock(teacher=free, at=at("2026-12-07", "09:00"))
+    rows = {row.teacher: row for row in timekeeping(campus=campus, day=at("2026-12-07", "00:00").date())}
+    assert {t: r.late for t, r in rows.items()} == {early: False, late: True, absent: True, free: False}
+    assert rows[absent].first_in is None
+    assert rows[free].first_lesson_at is None
