@@ -242,3 +242,19 @@ def test_teacher_matches_through_the_api(desk, teacher, campus):
     make_teacher(campus, "数学", user__username="t_math")
     response = desk.get("/api/v1/teachers/matches", {"subject": "Piano"})
     assert [m["teacher"] for m in response.json()["items"]] == ["t_zheng"]
+
+
+def test_the_lesson_list_costs_the_same_queries_for_many_lessons(desk, teacher, student, start, campus):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    desk.post("/api/v1/lessons", body(student, start, room="A101"))
+    desk.get("/api/v1/lessons")  # the token's last_used_at is written once
+    with CaptureQueriesContext(connection) as one:
+        assert desk.get("/api/v1/lessons").json()["count"] == 1
+    for i in range(1, 6):
+        desk.post("/api/v1/lessons", body(StudentFactory(campus=campus), start + timedelta(hours=i), room=f"B{i}"))
+    with CaptureQueriesContext(connection) as six:
+        assert desk.get("/api/v1/lessons").json()["count"] == 6
+    # token lookup, count, the page of lessons with student, teacher, subject, room joined
+    assert len(six) == len(one) <= 4
