@@ -364,3 +364,11 @@ def test_every_page_answers_each_role_with_the_page_or_a_refusal(client, campus,
     ]
     for url in urls:
         assert client.get(url).status_code in (200, 403), url
+
+
+def test_the_admin_lists_students_for_hq(client, campus, make_staff):
+    make_student(campus, make_staff(), name="管理员可见")
+    client.force_login(make_staff(Role.HQ_ADMIN).user)
+    for url in ("/admin/students/student/", "/admin/students/lead/", "/admin/students/hygieneround/"):
+        assert client.get(url).status_code == 200
+    assert "管理员可见" in client.get("/admin/students/student/").content.decode()
