@@ -212,6 +212,12 @@ def _locked_scheduled(lesson: Lesson) -> Lesson:
     return locked
 
 
+def _not_attended(lesson: Lesson, action: str) -> None:
+    # The student came and a lesson was used: the record stays as it is.
+    if lesson.attendances.exists():
+        raise Conflict(SchedulingError.NOT_SCHEDULED, f"学员已签到，不能{action}", {"status": "checked_in"})
+
+
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
@@ -227,6 +233,7 @@ def lesson_leave(*, lesson: Lesson, reason: str, by: Staff | None, now: datetime
         raise InvalidInput("请假原因最多 200 字", {"reason": "内容过长"})
     check_same_campus(campus=lesson.campus, by=by)
     lesson = _locked_scheduled(lesson)
+    _not_attended(lesson, "请假")
     now = _now(now)
     late = lesson.starts_at - now < NOTICE
     lesson.status = Lesson.Status.LEAVE
@@ -257,6 +264,7 @@ def lesson_reschedule(
     check_same_campus(campus=lesson.campus, by=by)
     starts_at, ends_at = check_times(starts_at, ends_at)
     lesson = _locked_scheduled(lesson)
+    _not_attended(lesson, "调课")
     room_obj = resolve_room(campus=lesson.campus, room=room) if room else lesson.room
     lock_parties(teacher=lesson.teacher, student_ids=[lesson.student_id], room=room_obj)
     fields = find_conflicts(
@@ -321,6 +329,7 @@ def lesson_cancel(*, lesson: Lesson, reason: str, by: Staff | None, now: datetim
         raise InvalidInput("请填写取消原因", {"reason": "必填"})
     check_same_campus(campus=lesson.campus, by=by)
     lesson = _locked_scheduled(lesson)
+    _not_attended(lesson, "取消")
     late = lesson.starts_at - _now(now) < NOTICE
     lesson.status = Lesson.Status.CANCELLED
     lesson.save(update_fields=["status"])

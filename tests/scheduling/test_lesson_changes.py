@@ -189,3 +189,21 @@ def test_teacher_change_needs_who_asked(lesson, student, piano, desk, campus):
     with pytest.raises(InvalidInput):
         teacher_change(student=student, subject=piano, to_teacher=make_teacher(campus, "钢琴"), requested_by="uncle",
                        reason="风格", by=desk)
+
+
+def test_a_lesson_the_student_checked_in_for_cannot_be_left_or_moved(lesson, student, desk):
+    from scheduling.services import attendance_record, lesson_cancel
+
+    from .helpers import make_package_with_use
+
+    package, used = make_package_with_use(student, at("2026-12-07", "09:55"))
+    attendance_record(student=student, package=package, ledger_entry=used, at=at("2026-12-07", "09:55"), by=desk,
+                      source="swipe", lesson=lesson)
+    with pytest.raises(Conflict):
+        lesson_leave(lesson=lesson, reason="发烧", by=desk)
+    with pytest.raises(Conflict):
+        lesson_reschedule(lesson=lesson, starts_at=at("2026-12-08", "10:00"), ends_at=at("2026-12-08", "11:00"), by=desk)
+    with pytest.raises(Conflict):
+        lesson_cancel(lesson=lesson, reason="x", by=desk)
+    lesson.refresh_from_db()
+    assert (lesson.status, lesson.starts_at) == ("scheduled", at("2026-12-07", "10:00"))
