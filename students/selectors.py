@@ -82,14 +82,17 @@ def student_packages(student: Student) -> list[Any]:
     return list(student.packages.all().order_by("valid_until", "pk"))
 
 
-def student_related(student: Student, name: str, order: str = "-pk", limit: int = 100) -> list[Any]:
+def student_related(
+    student: Student, name: str, order: str = "-pk", limit: int = 100, select: tuple[str, ...] = ()
+) -> list[Any]:
     """Rows of another app's reverse relation (lessons, attendances, follow-ups, …), or []."""
     if related_model(name) is None:
         return []
+    rows = getattr(student, name).all()
     try:
-        return list(getattr(student, name).all().order_by(order)[:limit])
-    except FieldError:  # another app's model may not have that ordering field
-        return list(getattr(student, name).all()[:limit])
+        return list(rows.select_related(*select).order_by(order)[:limit])
+    except FieldError:  # another app's model may not have those fields
+        return list(rows[:limit])
 
 
 def pending_first_calls(advisor: Staff) -> QuerySet[AdvisorAssignment]:

@@ -203,7 +203,12 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif tab == "packages":
         context["packages"] = selectors.student_packages(student)
     elif tab == "lessons":
-        context["lessons"] = selectors.student_related(student, "lessons", "-starts_at")
+        context["lessons"] = selectors.student_related(
+            student, "lessons", "-starts_at", select=("teacher__user", "subject", "room")
+        )
+        context["attendances"] = selectors.student_related(
+            student, "attendances", "-checked_in_at", select=("package",)
+        )
         context["assessments"] = student.entry_assessments.all()
     elif tab == "followups":
         context["followups"] = selectors.student_related(student, "follow_ups", "-pk") or selectors.student_related(

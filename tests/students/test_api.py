@@ -246,7 +246,9 @@ def test_guardians_through_the_api(api_as, campus):
     assert response.status_code == 201
     new_id = response.json()["id"]
     assert_refused(api.post(f"{URL}/{student.pk}/guardians", {"phone": "13900000009"}), 422, "phone")
-    assert_refused(api.post(f"{URL}/{student.pk}/guardians", {"phone": None, "is_primary": None}), 422, "phone")
+    assert_refused(
+        api.post(f"{URL}/{student.pk}/guardians", {"phone": None, "is_primary": None}), 422, "phone"
+    )
     assert api.post(f"/api/v1/guardians/{new_id}/primary").json()["is_primary"] is True
     old_primary = student.guardians.get(phone="13800000001")
     assert api.delete(f"/api/v1/guardians/{old_primary.pk}").status_code == 204
@@ -401,7 +403,9 @@ def test_assessments_of_another_campus_are_404(api_as, make_staff, other_campus)
     assert assessment.analysed_at is None
 
 
-def test_the_list_costs_the_same_few_queries_for_any_number_of_students(api_as, campus, django_assert_max_num_queries):
+def test_the_list_costs_the_same_few_queries_for_any_number_of_students(
+    api_as, campus, django_assert_max_num_queries
+):
     api = api_as("front_desk")
     for i in range(20):
         make_student(campus, api.staff, name=f"学员{i}", phones=(f"1380000{i:04d}", f"1390000{i:04d}"))

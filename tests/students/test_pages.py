@@ -306,9 +306,13 @@ def test_export_writes_the_filtered_list(desk_client, campus):
     assert rows[0][0] == "姓名" and len(rows) == 2 and rows[1][0] == "导出甲" and rows[1][8] == "13300000001"
 
 
-def test_the_phone_check_names_families_already_using_the_number(desk_client, campus, other_campus, make_staff):
+def test_the_phone_check_names_families_already_using_the_number(
+    desk_client, campus, other_campus, make_staff
+):
     make_student(campus, desk_client.staff, name="哥哥", phones=("13612345678", "13687654321"))
-    make_student(other_campus, make_staff(campus=other_campus), name="别校", phones=("13612345678", "13600000000"))
+    make_student(
+        other_campus, make_staff(campus=other_campus), name="别校", phones=("13612345678", "13600000000")
+    )
     url = reverse("students:phone_check")
     html = desk_client.get(url, {"g1_phone": "136 1234 5678"}).content.decode()
     assert "哥哥" in html and "别校" not in html
@@ -329,7 +333,9 @@ def test_the_list_and_its_export_filter_by_advisor(client, campus, make_staff):
     assert "我的学生" in html and "未接档" not in html
     html = client.get(reverse("students:list"), {"advisor": "none"}).content.decode()
     assert "未接档" in html and "我的学生" not in html
-    sheet = load_workbook(io.BytesIO(client.get(reverse("students:export"), {"advisor": "mine"}).content)).active
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("students:export"), {"advisor": "mine"}).content)
+    ).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["我的学生"]
 
 
@@ -338,7 +344,9 @@ def test_forged_ids_in_forms_are_refused_without_a_500(client, campus, make_staf
     student = make_student(campus, make_staff())
     client.force_login(supervisor.user)
     assert client.post(reverse("students:handover"), {"student": "abc", "advisor": "1"}).status_code == 404
-    response = client.post(reverse("students:handover"), {"student": student.pk, "advisor": "x'--"}, follow=True)
+    response = client.post(
+        reverse("students:handover"), {"student": student.pk, "advisor": "x'--"}, follow=True
+    )
     assert response.status_code == 200 and "请选择本校区的班主任" in response.content.decode()
     url = reverse("students:guardians", args=[student.pk])
     assert client.post(url, {"action": "remove", "guardian": "1e9"}).status_code == 404
@@ -352,7 +360,9 @@ def test_every_page_answers_each_role_with_the_page_or_a_refusal(client, campus,
     student = make_student(campus, desk)
     from students.services import lead_create
 
-    lead = lead_create(campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "phone"})
+    lead = lead_create(
+        campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "phone"}
+    )
     client.force_login(make_staff(role).user)
     names = ["list", "new", "import", "handover", "leads", "reception", "duty", "export"]
     urls = [reverse(f"students:{name}") for name in names] + [
@@ -372,3 +382,30 @@ def test_the_admin_lists_students_for_hq(client, campus, make_staff):
     for url in ("/admin/students/student/", "/admin/students/lead/", "/admin/students/hygieneround/"):
         assert client.get(url).status_code == 200
     assert "管理员可见" in client.get("/admin/students/student/").content.decode()
+
+
+def test_the_lessons_tab_shows_the_booked_lessons(desk_client, campus, make_staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.models import Subject
+    from scheduling.services import lesson_book
+
+    piano = Subject.objects.create(name="钢琴")
+    teacher = make_staff(Role.TEACHER)
+    teacher.subjects.add(piano)
+    student = make_student(campus, desk_client.staff)
+    starts = timezone.now() + timedelta(days=2)
+    lesson_book(
+        student=student,
+        teacher=teacher,
+        subject=piano,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        by=desk_client.staff,
+        room="A101",
+        send_notice=False,
+    )
+    html = desk_client.get(reverse("students:detail", args=[student.pk]), {"tab": "lessons"}).content.decode()
+    assert "钢琴" in html and "A101" in html and timezone.localtime(starts).strftime("%Y-%m-%d %H:%M") in html

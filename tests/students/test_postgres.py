@@ -54,7 +54,9 @@ def test_two_supervisors_handing_over_at_once_leave_one_current_advisor(campus, 
 def test_two_clerks_choosing_a_different_primary_at_once_leave_exactly_one(campus, make_staff):
     desk = make_staff()
     student = make_student(campus, desk)
-    third = services.guardian_add(student=student, by=desk, name="奶奶", relation="grandparent", phone="13900000003")
+    third = services.guardian_add(
+        student=student, by=desk, name="奶奶", relation="grandparent", phone="13900000003"
+    )
     second = student.guardians.get(phone="13800000002")
     results = run_together(
         lambda: services.guardian_set_primary(guardian=second, by=desk),
@@ -68,7 +70,9 @@ def test_two_clerks_choosing_a_different_primary_at_once_leave_exactly_one(campu
 @pytest.mark.django_db
 def test_search_indexes_exist():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('students_student', 'students_guardian')")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename IN ('students_student', 'students_guardian')"
+        )
         names = {row[0] for row in cursor.fetchall()}
     assert "student_name_trgm" in names and "student_name_prefix" in names
     assert any(name.endswith("_like") and "phone" in name for name in names), names

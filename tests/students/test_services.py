@@ -375,7 +375,9 @@ def test_a_lobby_round_routes_each_finding_to_its_department_until_closed(campus
 def test_a_reception_entry_is_filed_under_the_family_or_lead_of_its_phone(campus, make_staff):
     desk = make_staff()
     student = make_student(campus, desk, phones=("13800000001", "13800000002"))
-    lead = services.lead_create(campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "phone"})
+    lead = services.lead_create(
+        campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "phone"}
+    )
     known = services.reception_entry_create(
         campus=campus, by=desk, channel="phone", category="leave", summary="请假", phone="13800000002"
     )
@@ -397,7 +399,9 @@ def test_the_front_desk_is_reminded_when_the_lobby_was_not_checked_this_hour(cam
         return any("未巡查" in row["text"] for panel in panels(desk) for row in panel.rows)
 
     assert reminded()
-    services.hygiene_round_record(campus=campus, by=desk, findings=[], checked_at=timezone.now() - timedelta(minutes=61))
+    services.hygiene_round_record(
+        campus=campus, by=desk, findings=[], checked_at=timezone.now() - timedelta(minutes=61)
+    )
     assert reminded()
     services.hygiene_round_record(campus=campus, by=desk, findings=[])
     assert not reminded()
