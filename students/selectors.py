@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, FieldError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from core.models import Staff
 from core.roles import Role
@@ -95,13 +95,26 @@ def student_related(
         return list(rows[:limit])
 
 
+FOLLOW_UP_TIME_FIELDS = ("occurred_at", "contacted_at", "created_at")
+
+
 def pending_first_calls(advisor: Staff) -> QuerySet[AdvisorAssignment]:
-    """Hand-overs whose first call to the parent has not been made: the advisor's to-do."""
-    return (
-        AdvisorAssignment.objects.filter(advisor=advisor, ended_at__isnull=True, first_call_done_at__isnull=True)
-        .select_related("student")
-        .order_by("first_call_due", "pk")
+    """Hand-overs whose first call to the parent has not been made: the advisor's to-do.
+    A first call logged in retention's follow-up log (kind first_call, after the hand-over)
+    counts as made, as does one ticked off here."""
+    pending = AdvisorAssignment.objects.filter(
+        advisor=advisor, ended_at__isnull=True, first_call_done_at__isnull=True
     )
+    follow_up = related_model("follow_ups")
+    if follow_up is not None:
+        names = {f.name for f in follow_up._meta.get_fields()}
+        when = next((n for n in FOLLOW_UP_TIME_FIELDS if n in names), None)
+        if "kind" in names and when is not None:
+            calls = follow_up.objects.filter(
+                student=OuterRef("student"), kind="first_call", **{f"{when}__gte": OuterRef("assigned_at")}
+            )
+            pending = pending.exclude(Exists(calls))
+    return pending.select_related("student").order_by("first_call_due", "pk")
 
 
 def unassigned_students(staff: Staff) -> QuerySet[Student]:
