@@ -385,9 +385,13 @@ def create_student(request: HttpRequest, payload: StudentIn):
 
 
 @router.get("/students", response={200: StudentList, **ERRORS})
-def list_students(request: HttpRequest, q: str = "", limit: int | None = None, offset: int | None = None):
-    caller_staff(request)
-    page = paginate(selectors.student_list(scope(request, Student.objects.all()), q), limit, offset)
+def list_students(
+    request: HttpRequest, q: str = "", advisor: str = "", limit: int | None = None, offset: int | None = None
+):
+    """`advisor`: "mine", "none" (not handed over yet) or an advisor's username."""
+    staff = caller_staff(request)
+    students = selectors.student_list(scope(request, Student.objects.all()), q, advisor=advisor, viewer=staff)
+    page = paginate(students, limit, offset)
     return {"items": [student_payload(s) for s in page["items"]], "count": page["count"]}
 
 
@@ -462,6 +466,18 @@ def hand_over(request: HttpRequest, student_id: int, payload: HandOverIn):
         student=student, advisor=advisor, by=by, note=payload.note or ""
     )
     return Status(201, assignment_payload(assignment))
+
+
+@router.post("/advisor-assignments/{assignment_id}/first-call", response={200: AssignmentOut, **ERRORS})
+def first_call_done(request: HttpRequest, assignment_id: int):
+    by = caller_staff(request)
+    assignment = get_scoped(
+        request,
+        AdvisorAssignment.objects.select_related("advisor__user", "previous_advisor__user", "assigned_by__user"),
+        assignment_id,
+        "student__campus",
+    )
+    return assignment_payload(services.assignment_first_call_done(assignment=assignment, by=by))
 
 
 @router.get("/students/{student_id}/advisor-history", response={200: list[AssignmentOut], **ERRORS})

@@ -273,6 +273,12 @@ def test_hand_over_through_the_api(api_as, campus, make_staff, other_campus):
     assert_refused(supervisor.post(f"{URL}/{student.pk}/advisor", {"advisor": advisor.user.username}), 409)
     history = supervisor.get(f"{URL}/{student.pk}/advisor-history").json()
     assert [h["advisor"] for h in history] == [advisor.user.username]
+    first_call = f"/api/v1/advisor-assignments/{history[0]['id']}/first-call"
+    assert_refused(api_as(Role.ADVISOR).post(first_call), 403)
+    assert api_as(advisor).post(first_call).json()["first_call_done_at"]
+    assert_refused(api_as(advisor).post(first_call), 409)
+    assert [s["id"] for s in api_as(advisor).get(URL, {"advisor": "mine"}).json()["items"]] == [student.pk]
+    assert api_as(advisor).get(URL, {"advisor": "none"}).json()["count"] == 0
     assert api_as("front_desk").get(URL + f"/{student.pk}").json()["advisor"] == advisor.user.username
 
 
