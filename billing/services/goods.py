@@ -110,7 +110,7 @@ def goods_stock_in(*, item: GoodsItem, quantity: int, by: Staff, note: str = "")
     quantity = _quantity(quantity)
     locked = GoodsItem.objects.select_for_update().get(pk=item.pk)
     locked.stock += quantity
-    locked.save(update_fields=["stock"])
+    GoodsItem.objects.filter(pk=locked.pk).update(stock=locked.stock)  # the movement is its record
     item.stock = locked.stock
     return StockMovement.objects.create(
         item=locked,
@@ -143,7 +143,7 @@ def goods_sell(
     if quantity > locked.stock:
         raise Conflict(BillingError.OUT_OF_STOCK, f"库存不足：{locked} 只剩 {locked.stock}{locked.unit}")
     locked.stock -= quantity
-    locked.save(update_fields=["stock"])
+    GoodsItem.objects.filter(pk=locked.pk).update(stock=locked.stock)  # the movement is its record
     item.stock = locked.stock
     total = money(locked.price * quantity)
     payment = None

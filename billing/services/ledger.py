@@ -101,7 +101,11 @@ def _append(
         package.lessons_used += 1
     elif reverses is not None and reverses.kind == LedgerEntry.Kind.USED:
         package.lessons_used -= 1
-    package.save(update_fields=["lessons_left", "lessons_used"])
+    # update(), not save(): the caches are hot counters, kept out of the package's history
+    # (the ledger is their audit); the row is locked by the caller.
+    LessonPackage.objects.filter(pk=package.pk).update(
+        lessons_left=package.lessons_left, lessons_used=package.lessons_used
+    )
     return entry
 
 

@@ -4,14 +4,15 @@ receipt numbers gapless (SQLite serialises writers, so these run on PostgreSQL o
 
 import threading
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from billing.models import LedgerEntry, Payment
 from billing.selectors import ledger_mismatches
-from billing.services import package_deduct, payment_record, payment_record_other
+from billing.services import package_deduct, package_for_checkin, payment_record, payment_record_other
 from core.errors import Conflict
 
 from .helpers import local, make_student, sell
@@ -86,3 +87,34 @@ def test_receipt_numbers_stay_gapless_under_concurrent_payments(campus, make_sta
     assert numbers == list(range(1, 12))
     package.refresh_from_db()
     assert package.paid == Decimal("5500.00")
+
+
+def test_two_check_ins_of_one_student_take_one_lesson_from_each_package(campus, make_staff):
+    # package_for_checkin locks the student's packages, so the second check-in sees the
+    # first package used up and takes the next one instead of being refused
+    desk = make_staff("front_desk")
+    student = make_student(campus)
+    first = sell(student, desk, lessons=1, valid_until=date(2027, 1, 31))
+    second = sell(student, desk, lessons=1, valid_until=date(2027, 6, 30))
+    at = local(2026, 11, 20, 9)
+
+    def check_in(i: int) -> int:
+        with transaction.atomic():
+            package = package_for_checkin(student=student, at=at)
+            package_deduct(package=package, at=at, by=desk)
+            return package.pk
+
+    results, errors = race(2, check_in)
+    assert errors == []
+    assert sorted(results) == sorted([first.pk, second.pk])
+
+
+def test_the_first_receipts_of_a_new_campus_at_once_are_numbered_without_a_gap(other_campus, make_staff):
+    desk = make_staff("front_desk", campus=other_campus)
+    student = make_student(other_campus)
+    results, errors = race(
+        6,
+        lambda i: payment_record_other(campus=other_campus, student=student, purpose="card_fee", amount="20", by=desk),
+    )
+    assert errors == []
+    assert sorted(p.receipt_no for p in results) == [1, 2, 3, 4, 5, 6]

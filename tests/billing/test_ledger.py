@@ -8,9 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from billing.errors import BillingError
 from billing.models import LedgerEntry, LessonPackage
+from billing.selectors import ledger_mismatches
 from billing.services import ledger_reverse, package_deduct, package_expire, package_refund
 from core.errors import Conflict, InvalidInput
 
@@ -150,3 +153,40 @@ def test_check_ledger_exits_with_status_1_as_manage_py_runs_it(package, monkeypa
     with pytest.raises(SystemExit) as caught:
         Command().run_from_argv(["manage.py", "check_ledger"])
     assert caught.value.code == 1
+
+
+def test_a_deduction_adds_no_history_row_to_the_package(package, desk):
+    before = package.history.count()
+    package_deduct(package=package, at=local(2026, 11, 1), by=desk)
+    assert package.history.count() == before
+
+
+OPERATIONS = st.lists(
+    st.sampled_from(["deduct", "deduct", "deduct", "reverse_last_use", "reverse_bonus", "expire", "refund"]),
+    max_size=15,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lessons=st.integers(1, 6), bonus=st.integers(0, 3), operations=OPERATIONS)
+def test_any_sequence_of_movements_keeps_the_caches_equal_to_the_ledger(campus, desk, lessons, bonus, operations):
+    package = sell(make_student(campus), desk, lessons=lessons, bonus=bonus, valid_until=date(2026, 12, 31))
+    for op in operations:
+        try:
+            if op == "deduct":
+                package_deduct(package=package, at=local(2026, 11, 1), by=desk)
+            elif op == "reverse_last_use":
+                last = package.ledger.filter(kind="used", reversed_by__isnull=True).order_by("-pk").first()
+                if last is not None:
+                    ledger_reverse(entry=last, by=desk, reason="误扣")
+            elif op == "reverse_bonus" and bonus:
+                ledger_reverse(entry=package.ledger.get(kind="bonus"), by=desk, reason="取消赠送")
+            elif op == "expire":
+                package_expire(package=package, at=local(2027, 1, 1))
+            elif op == "refund":
+                package_refund(package=package, amount=Decimal("0"), by=desk)
+        except Conflict:
+            pass  # a refused movement changes nothing; the invariant below must still hold
+        assert_ledger_matches(package)
+        assert package.lessons_left >= 0
+    assert ledger_mismatches()[1] == []
