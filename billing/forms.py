@@ -69,7 +69,7 @@ class ReversalForm(ServiceForm):
 class PaymentFilterForm(forms.Form):
     q = forms.CharField(label=_("学员"), required=False)
     course = forms.CharField(label=_("课程/班级"), required=False)
-    purpose = forms.ChoiceField(label=_("项目"), choices=[("", "全部"), *Payment.Purpose.choices], required=False)
+    purpose = forms.ChoiceField(label=_("项目"), choices=[("", _("全部")), *Payment.Purpose.choices], required=False)
     date_from = forms.DateField(label=_("从"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     date_to = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 

@@ -10,11 +10,12 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.api import scope
 from core.decorators import staff_required
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.money import money
 from core.roles import Role
 from students.models import Student
@@ -126,7 +127,7 @@ def package_new(request: HttpRequest, student_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         package = _sell(request, student, form)
         if package is not None:
-            messages.success(request, f"已购买课时包“{package.course}”，请打印协议与收据")
+            messages.success(request, _("已购买课时包“%(course)s”，请打印协议与收据") % {"course": package.course})
             return redirect("billing:package", package_id=package.pk)
     return render(request, "billing/package_new.html", {"student": student, "form": form})
 
@@ -209,7 +210,7 @@ def package_pay(request: HttpRequest, package_id: int) -> HttpResponse:
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, f"已收款 ¥{payment.amount:.2f}，收据号 {payment.receipt_number}")
+            messages.success(request, _("已收款 ¥%(amount)s，收据号 %(number)s") % {"amount": f"{payment.amount:.2f}", "number": payment.receipt_number})
             return redirect("billing:receipt", payment_id=payment.pk)
     return _package_page(request, package, pay_form=form, status=422)
 
@@ -228,7 +229,7 @@ def package_deduct(request: HttpRequest, package_id: int) -> HttpResponse:
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, f"已扣除 1 课时，剩余 {package.lessons_left} 课时")
+            messages.success(request, _("已扣除 1 课时，剩余 %(left)s 课时") % {"left": package.lessons_left})
             return redirect("billing:package", package_id=package.pk)
     return _package_page(request, package, deduct_form=form, status=422)
 
@@ -248,9 +249,9 @@ def ledger_reverse(request: HttpRequest, package_id: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "已冲正")
+            messages.success(request, _("已冲正"))
     else:
-        messages.error(request, "请填写冲正原因")
+        messages.error(request, _("请填写冲正原因"))
     return redirect("billing:package", package_id=package.pk)
 
 
@@ -342,7 +343,7 @@ def goods(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, f"已添加商品“{item}”")
+            messages.success(request, _("已添加商品“%(item)s”") % {"item": item})
             return redirect("billing:goods_item", item_id=item.pk)
     status = 422 if request.method == "POST" else 200
     return render(
@@ -394,13 +395,13 @@ def goods_item(request: HttpRequest, item_id: int) -> HttpResponse:
 def _goods_action(request: HttpRequest, item: GoodsItem, action: str | None, data: dict) -> str:
     if action == "stock_in":
         move = services.goods_stock_in(item=item, quantity=data["quantity"], by=request.staff, note=data["note"])
-        return f"已入库 {move.quantity}{item.unit}，库存 {move.stock_after}"
+        return _("已入库 %(n)s%(unit)s，库存 %(stock)s") % {"n": move.quantity, "unit": item.unit, "stock": move.stock_after}
     if action == "sell":
         student = None
         if data.get("student"):
             student = scope(request, Student.objects.all()).filter(pk=data["student"]).first()
             if student is None:
-                raise DomainError("invalid", "没有这个学员", {"student": "本校区没有这个学员"}, status=422)
+                raise InvalidInput(_("没有这个学员"), {"student": _("本校区没有这个学员")})
         move = services.goods_sell(
             item=item,
             quantity=data["quantity"],
@@ -409,7 +410,7 @@ def _goods_action(request: HttpRequest, item: GoodsItem, action: str | None, dat
             buyer_name=data["buyer_name"],
             method=data["method"],
         )
-        receipt_no = f"，收据号 {move.payment.receipt_number}" if move.payment else ""
-        return f"已售出 {-move.quantity}{item.unit}{receipt_no}"
+        sold = _("已售出 %(n)s%(unit)s") % {"n": -move.quantity, "unit": item.unit}
+        return sold + (_("，收据号 %(number)s") % {"number": move.payment.receipt_number} if move.payment else "")
     services.goods_update(item=item, by=request.staff, **data)
-    return "已保存"
+    return _("已保存")
