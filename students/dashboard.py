@@ -11,7 +11,7 @@ from core.models import Staff
 from core.roles import Role
 
 from .models import HygieneFinding
-from .selectors import last_round, pending_first_calls, unassigned_students
+from .selectors import last_round, pending_analyses, pending_first_calls, unassigned_students
 
 LIMIT = 20
 # the front-desk manual: a round of the lobby every hour of the shift
@@ -40,6 +40,20 @@ def panels(staff: Staff) -> list[Panel]:
         result.append(
             Panel(title="待接档学员", rows=rows, empty="所有学员都已分配班主任", link=reverse("students:handover"), order=30)
         )
+    if staff.role in (Role.CONSULTANT, Role.DEAN, Role.TEACHER):
+        rows = []
+        now = timezone.now()
+        for a in pending_analyses(staff.campus_id)[:LIMIT]:
+            who = a.student.name if a.student_id else a.lead.name
+            url = (
+                reverse("students:lead", args=[a.lead_id])
+                if a.lead_id
+                else reverse("students:detail", args=[a.student_id]) + "?tab=lessons"
+            )
+            late = "（已逾期）" if a.analysis_due < now else ""
+            due = timezone.localtime(a.analysis_due)
+            rows.append({"text": f"{who} {a.subject} 试卷分析：{due:%m-%d %H:%M} 前{late}", "url": url})
+        result.append(Panel(title="测评试卷待分析", rows=rows, empty="没有待分析的测评试卷", order=40))
     if staff.role in (Role.FRONT_DESK, Role.CS_SUPERVISOR, Role.PRINCIPAL):
         findings = HygieneFinding.objects.filter(
             round__campus=staff.campus, status=HygieneFinding.Status.OPEN

@@ -11,7 +11,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from core.models import Staff
 from core.roles import Role
 
-from .models import AdvisorAssignment, Guardian, HygieneRound, Lead, Student
+from .models import AdvisorAssignment, Assessment, Guardian, HygieneRound, Lead, Student
 
 DIGITS = re.compile(r"^\d{3,11}$")
 MAX_QUERY = 100
@@ -141,3 +141,13 @@ def leads_by_status(queryset: QuerySet[Lead]) -> dict[str, list[Lead]]:
 
 def last_round(campus_id: int) -> HygieneRound | None:
     return HygieneRound.objects.filter(campus_id=campus_id).order_by("-checked_at").first()
+
+
+def pending_analyses(campus_id: int) -> QuerySet[Assessment]:
+    """Assessment papers not analysed yet (due within a day of the test), oldest first."""
+    return (
+        Assessment.objects.filter(analysed_at__isnull=True)
+        .filter(Q(lead__campus_id=campus_id) | Q(student__campus_id=campus_id))
+        .select_related("lead", "student")
+        .order_by("analysis_due", "pk")
+    )

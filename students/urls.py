@@ -13,6 +13,7 @@ urlpatterns = [
     path("students/<int:pk>/edit/", views.student_edit, name="edit"),
     path("students/<int:pk>/file.pdf", views_extra.student_pdf, name="pdf"),
     path("students/<int:pk>/guardians/", views.guardian_action, name="guardians"),
+    path("students/<int:pk>/assessments/", views.student_assessment, name="assessments"),
     path("students/handover/", views.handover, name="handover"),
     path("students/first-call/<int:pk>/", views.first_call_done, name="first_call"),
     path("students/leads/", views.lead_board, name="leads"),

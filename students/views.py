@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_POST
@@ -217,6 +218,37 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         context["events"] = _history(student)
     return render(request, "students/detail.html", context)
+
+
+@require_POST
+@staff_required(*services.LEAD_ROLES, Role.TEACHER, Role.DEAN)
+def student_assessment(request: HttpRequest, pk: int) -> HttpResponse:
+    """An assessment test of an enrolled student, or the analysis of one."""
+    student = get_or_404(request, Student.objects.all(), pk)
+    try:
+        if request.POST.get("action") == "analysis":
+            assessment = student.entry_assessments.filter(pk=posted_id(request, "assessment")).first()
+            if assessment is None:
+                raise Http404
+            services.assessment_analyse(
+                assessment=assessment,
+                by=request.staff,
+                analysis=request.POST.get("analysis", ""),
+                teaching_plan=request.POST.get("teaching_plan", ""),
+            )
+        else:
+            services.assessment_record(
+                by=request.staff,
+                student=student,
+                subject=request.POST.get("subject", ""),
+                taken_at=_datetime(request.POST.get("taken_at", "")),
+                score=request.POST.get("score", ""),
+            )
+        messages.success(request, "已保存")
+    except DomainError as exc:
+        detail = "；".join(exc.fields.values())
+        messages.error(request, f"{exc.message}：{detail}" if detail and detail != exc.message else exc.message)
+    return redirect(reverse("students:detail", args=[student.pk]) + "?tab=lessons")
 
 
 @staff_required(*services.CREATE_ROLES)

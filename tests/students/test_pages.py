@@ -409,3 +409,20 @@ def test_the_lessons_tab_shows_the_booked_lessons(desk_client, campus, make_staf
     )
     html = desk_client.get(reverse("students:detail", args=[student.pk]), {"tab": "lessons"}).content.decode()
     assert "钢琴" in html and "A101" in html and timezone.localtime(starts).strftime("%Y-%m-%d %H:%M") in html
+
+
+def test_an_enrolled_students_assessment_is_analysed_from_the_file(client, campus, make_staff):
+    teacher = make_staff(Role.TEACHER)
+    student = make_student(campus, make_staff(), name="测评生")
+    client.force_login(teacher.user)
+    url = reverse("students:assessments", args=[student.pk])
+    client.post(url, {"action": "record", "subject": "数学", "taken_at": "2020-01-01T09:00", "score": "85"})
+    assessment = student.entry_assessments.get()
+    home = client.get(reverse("home")).content.decode()
+    assert "测评生 数学 试卷分析" in home and "已逾期" in home
+    response = client.post(url, {"action": "analysis", "assessment": assessment.pk, "analysis": "审题不清"}, follow=True)
+    assert "必填" in response.content.decode()
+    client.post(url, {"action": "analysis", "assessment": assessment.pk, "analysis": "审题不清", "teaching_plan": "专项训练"})
+    assessment.refresh_from_db()
+    assert assessment.teaching_plan == "专项训练"
+    assert "测评生 数学" not in client.get(reverse("home")).content.decode()
