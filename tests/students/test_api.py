@@ -420,3 +420,18 @@ def test_the_list_costs_the_same_few_queries_for_any_number_of_students(
     with django_assert_max_num_queries(4):
         body = api.get(URL, {"q": "1380000"}).json()
     assert body["count"] == 20
+
+
+def test_search_by_card_number_or_chip_and_the_card_in_the_file(api_as, campus):
+    from cardreader.services import card_issue
+
+    api = api_as("front_desk")
+    student = make_student(campus, api.staff, name="持卡生")
+    make_student(campus, api.staff, name="无卡生", phones=("13900000011", "13900000012"))
+    card_issue(student=student, card_number="0012345678", chip_uid="04A1B2C3", by=api.staff)
+    for q in ("0012345678", "04a1b2c3", "04A1B2C3"):
+        assert [s["id"] for s in api.get(URL, {"q": q}).json()["items"]] == [student.pk], q
+    cards = api.get(f"{URL}/{student.pk}").json()["cards"]
+    assert [(c["card_number"], c["chip_uid"], c["status"], c["deposit"]) for c in cards] == [
+        ("0012345678", "04A1B2C3", "active", "20.00")
+    ]
