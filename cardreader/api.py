@@ -1,5 +1,248 @@
-"""/api/v1 endpoints of cardreader (API.md). Thin: parse, check the role, call a service."""
+"""/api/v1 endpoints of cardreader (API.md § Cards, § Swipes). Thin: parse, check the
+role and the campus, call a service.
 
-from ninja import Router
+Roles: cards are issued, reported lost, replaced and returned by the front desk and the
+principal (hq_admin anywhere); a swipe comes from a reader token of the campus or a
+front-desk member (the kiosk page); any staff member of the campus reads check-ins."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from core.api import get_scoped, paginate, require_role
+from core.errors import Forbidden
+from core.models import Staff
+from core.money import Money, money
+from core.roles import Role
+from students.models import Student
+
+from . import selectors, services
+from .models import Card
 
 router = Router(tags=["cardreader"])
+
+CARD_DESK = (Role.FRONT_DESK, Role.PRINCIPAL, Role.HQ_ADMIN)
+SWIPERS = (Role.FRONT_DESK, Role.HQ_ADMIN)
+
+
+class ErrorOut(Schema):
+    error: dict[str, Any]
+
+
+class CardIn(Schema):
+    card_number: str = Field(max_length=64)
+    chip_uid: str = Field("", max_length=64)
+
+
+class TeacherCardIn(CardIn):
+    teacher: str = Field(max_length=150, description="the teacher's username")
+
+
+class CardOut(Schema):
+    id: int
+    card_number: str
+    chip_uid: str
+    status: str
+    deposit: Money
+    student_id: int | None
+    teacher: str | None
+    issued_at: datetime
+    replaces: int | None
+
+
+class ReplacedOut(CardOut):
+    fee: Money
+
+
+class ReturnedOut(CardOut):
+    deposit_refunded: Money
+
+
+def card_out(card: Card) -> dict[str, Any]:
+    return {
+        "id": card.pk,
+        "card_number": card.card_number,
+        "chip_uid": card.chip_uid,
+        "status": card.status,
+        "deposit": card.deposit,
+        "student_id": card.student_id,
+        "teacher": card.teacher.username if card.teacher_id else None,
+        "issued_at": timezone.localtime(card.issued_at),
+        "replaces": card.replaces_id,
+    }
+
+
+def _cards(request: HttpRequest, pk: int) -> Card:
+    return get_scoped(request, Card.objects.select_related("student", "teacher__user", "campus"), pk)
+
+
+CARD_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.post(
+    "/students/{student_id}/cards",
+    response={201: CardOut, **CARD_ERRORS},
+    summary="Issue a card (¥20 deposit)",
+)
+def issue_card(request: HttpRequest, student_id: int, payload: CardIn):
+    staff = require_role(request, *CARD_DESK)
+    student = get_scoped(request, Student.objects.select_related("campus"), student_id)
+    card = services.card_issue(
+        student=student, card_number=payload.card_number, chip_uid=payload.chip_uid, by=staff
+    )
+    return Status(201, card_out(card))
+
+
+@router.post("/teacher-cards", response={201: CardOut, **CARD_ERRORS}, summary="Issue a teacher's card")
+def issue_teacher_card(request: HttpRequest, payload: TeacherCardIn):
+    staff = require_role(request, *CARD_DESK)
+    teacher = get_scoped(
+        request, Staff.objects.select_related("campus", "user"), _teacher_pk(payload.teacher)
+    )
+    card = services.card_issue_teacher(
+        teacher=teacher, card_number=payload.card_number, chip_uid=payload.chip_uid, by=staff
+    )
+    return Status(201, card_out(card))
+
+
+def _teacher_pk(username: str) -> int:
+    found = (
+        Staff.objects.filter(user__username=username, role=Role.TEACHER).values_list("pk", flat=True).first()
+    )
+    return found or 0
+
+
+@router.get("/cards/{card_id}", response={200: CardOut, 403: ErrorOut, 404: ErrorOut}, summary="A card")
+def get_card(request: HttpRequest, card_id: int):
+    require_role(request, *Role.values)
+    return card_out(_cards(request, card_id))
+
+
+@router.post("/cards/{card_id}/lost", response={200: CardOut, **CARD_ERRORS}, summary="Report a card lost")
+def report_lost(request: HttpRequest, card_id: int):
+    staff = require_role(request, *CARD_DESK)
+    return card_out(services.card_report_lost(card=_cards(request, card_id), by=staff))
+
+
+@router.post(
+    "/cards/{card_id}/replace",
+    response={201: ReplacedOut, **CARD_ERRORS},
+    summary="Replace a lost card (¥20 fee)",
+)
+def replace_card(request: HttpRequest, card_id: int, payload: CardIn):
+    staff = require_role(request, *CARD_DESK)
+    old = _cards(request, card_id)
+    new = services.card_replace(
+        card=old, card_number=payload.card_number, chip_uid=payload.chip_uid, by=staff
+    )
+    fee = services.REPLACEMENT_FEE if new.student_id else money(0)
+    return Status(201, {**card_out(new), "fee": fee})
+
+
+@router.post(
+    "/cards/{card_id}/return",
+    response={200: ReturnedOut, **CARD_ERRORS},
+    summary="Return a card (deposit refunded)",
+)
+def return_card(request: HttpRequest, card_id: int):
+    staff = require_role(request, *CARD_DESK)
+    card, refunded = services.card_return(card=_cards(request, card_id), by=staff)
+    return {**card_out(card), "deposit_refunded": refunded}
+
+
+class SwipeIn(Schema):
+    swipe_id: str = Field(max_length=64)
+    card: str = Field(max_length=64)
+    swiped_at: datetime | None = None
+    lesson_kind: str | None = None
+
+
+@router.post(
+    "/swipes",
+    response={200: dict, 201: dict, 401: ErrorOut, 403: ErrorOut, 409: dict, 422: dict},
+    summary="A card swiped at a reader (idempotent by swipe_id)",
+)
+def create_swipe(request: HttpRequest, payload: SwipeIn):
+    reader = getattr(request, "reader", None)
+    if reader is not None:
+        if not reader.is_active:
+            raise Forbidden("该读卡器已停用")
+        staff = None
+    else:
+        staff = require_role(request, *SWIPERS)
+    swiped_at = payload.swiped_at
+    if swiped_at is not None and timezone.is_naive(swiped_at):
+        # a reader without a zone sends the campus's wall clock
+        swiped_at = timezone.make_aware(swiped_at)
+    answer = services.swipe_record(
+        swipe_id=payload.swipe_id,
+        card=payload.card,
+        campus=request.campus,
+        swiped_at=swiped_at,
+        lesson_kind=payload.lesson_kind,
+        reader=reader,
+        by=staff,
+    )
+    return Status(answer.status, answer.body)
+
+
+class AttendanceOut(Schema):
+    id: int
+    student_id: int
+    package_id: int
+    package: str
+    lesson_id: int | None
+    lesson_kind: str
+    checked_in_at: datetime
+    source: str
+    ledger_entry_id: int
+    lessons_left_after: int
+
+
+class AttendanceFilter(Schema):
+    date_from: date | None = Field(None, alias="from", description="YYYY-MM-DD, inclusive")
+    date_to: date | None = Field(None, alias="to", description="YYYY-MM-DD, inclusive")
+
+
+class AttendanceList(Schema):
+    items: list[AttendanceOut]
+    count: int
+
+
+@router.get(
+    "/students/{student_id}/attendance",
+    response={200: AttendanceList, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A student's check-ins",
+)
+def student_attendance(
+    request: HttpRequest,
+    student_id: int,
+    filters: Query[AttendanceFilter],
+    limit: int | None = None,
+    offset: int | None = None,
+):
+    require_role(request, *Role.values)
+    student = get_scoped(request, Student.objects.all(), student_id)
+    found = selectors.attendance_of(
+        student=student, start=filters.date_from, end=filters.date_to
+    ).select_related("ledger_entry")
+    page = paginate(found, limit, offset)
+    page["items"] = [
+        {
+            "id": a.pk,
+            "student_id": a.student_id,
+            "package_id": a.package_id,
+            "package": a.package.course,
+            "lesson_id": a.lesson_id,
+            "lesson_kind": a.lesson_kind,
+            "checked_in_at": timezone.localtime(a.checked_in_at),
+            "source": a.source,
+            "ledger_entry_id": a.ledger_entry_id,
+            "lessons_left_after": a.ledger_entry.balance_after,
+        }
+        for a in page["items"]
+    ]
+    return page
