@@ -209,3 +209,15 @@ def ledger_mismatches() -> tuple[int, list[LedgerMismatch]]:
                 )
             )
     return checked, found
+
+
+def packages_payment_due(campus: Campus, *, within_lessons: int = 2) -> QuerySet[LessonPackage]:
+    """Packages whose money is due now or soon: deposit-only ones (no lesson until paid)
+    and half-paid ones within `within_lessons` of the half-way gate (or past it)."""
+    gate = Q(paid__lt=F("price") / 2) | Q(lessons_used__gte=(F("lessons") + 1) / 2 - within_lessons)
+    return (
+        LessonPackage.objects.filter(campus=campus, refunded_at__isnull=True, paid__lt=F("price"))
+        .filter(gate)
+        .select_related("student")
+        .order_by("valid_until", "pk")
+    )

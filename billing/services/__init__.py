@@ -11,6 +11,7 @@ from .ledger import (
     package_deduct,
     package_expire,
     package_for_checkin,
+    packages_expire_due,
     refusal_error,
 )
 from .packages import MANAGEMENT_FEE, PackageTerms, package_create, package_refund, package_validate
@@ -33,6 +34,7 @@ __all__ = [
     "package_deduct",
     "package_expire",
     "package_for_checkin",
+    "packages_expire_due",
     "package_refund",
     "package_validate",
     "payment_record",

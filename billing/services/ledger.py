@@ -220,3 +220,18 @@ def package_expire(*, package: LessonPackage, at: datetime | None = None, by: St
     )
     _copy_caches(package, locked)
     return entry
+
+
+def packages_expire_due(*, at: datetime | None = None) -> int:
+    """The scheduled job's work: write off every package past its validity that still has
+    lessons, one transaction each (a failure leaves the others done). Returns how many were
+    written off; a second run finds none."""
+    at = at or timezone.now()
+    due = LessonPackage.objects.filter(
+        refunded_at__isnull=True, lessons_left__gt=0, valid_until__lt=local_day(at)
+    ).values_list("pk", flat=True)
+    done = 0
+    for pk in list(due):
+        if package_expire(package=LessonPackage(pk=pk), at=at) is not None:
+            done += 1
+    return done

@@ -190,3 +190,17 @@ def test_any_sequence_of_movements_keeps_the_caches_equal_to_the_ledger(campus, 
         assert_ledger_matches(package)
         assert package.lessons_left >= 0
     assert ledger_mismatches()[1] == []
+
+
+def test_the_expiry_job_writes_off_each_expired_package_once(campus, desk):
+    student = make_student(campus)
+    expired = sell(student, desk, valid_until=date(2026, 10, 31))
+    sell(student, desk, valid_until=date(2026, 11, 30))  # still valid on 1 November
+    used_up = sell(student, desk, lessons=1, valid_until=date(2026, 10, 31))
+    package_deduct(package=used_up, at=local(2026, 10, 1), by=desk)
+    from billing.services import packages_expire_due
+
+    assert packages_expire_due(at=local(2026, 11, 1)) == 1
+    assert packages_expire_due(at=local(2026, 11, 1)) == 0
+    expired.refresh_from_db()
+    assert expired.lessons_left == 0 and expired.ledger.filter(kind="expired").count() == 1

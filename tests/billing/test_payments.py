@@ -111,3 +111,19 @@ def test_a_refunded_package_takes_no_instalment(student, desk):
     with pytest.raises(Conflict) as caught:
         payment_record(package=package, amount=Decimal("10"), by=desk)
     assert caught.value.code == BillingError.PACKAGE_REFUNDED
+
+
+def test_the_payment_due_list(campus, student, desk):
+    from billing.selectors import packages_payment_due
+    from billing.services import package_deduct
+
+    from .helpers import local
+
+    deposit = sell(student, desk, lessons=10, price="3000.00", paid="1000.00", course="定金")
+    near_gate = sell(student, desk, lessons=10, price="3000.00", paid="1500.00", course="半款将到")
+    far = sell(student, desk, lessons=10, price="3000.00", paid="1500.00", course="半款未到")
+    sell(student, desk, course="全款")
+    for _ in range(3):  # the gate is at 5 used: 3 is within two lessons of it
+        package_deduct(package=near_gate, at=local(2026, 11, 1), by=desk)
+    package_deduct(package=far, at=local(2026, 11, 1), by=desk)
+    assert set(packages_payment_due(campus)) == {deposit, near_gate}
