@@ -114,9 +114,12 @@ def statement_rows(student: Student) -> list[StatementRow]:
                 start = timezone.localtime(lesson.starts_at)
                 lesson_text = f"{lesson.subject} {start:%m-%d %H:%M}"
                 teacher = lesson.teacher.display_name
-            source = "刷卡签到" if attendance.source == "swipe" else "手工签到"
             kind = "陪练" if attendance.lesson_kind == "practice" else "上课"
-            why = f"{source}（{kind}）" + (f"：{entry.reason}" if entry.reason else "")
+            if attendance.source == "swipe":
+                why = f"刷卡签到（{kind}）"
+            else:
+                detail = entry.reason.removeprefix("手工扣课：")
+                why = f"手工签到（{kind}）" + (f"：{detail}" if detail else "")
         elif entry.kind == LedgerEntry.Kind.USED:
             why = f"手工扣课：{entry.reason}" if entry.reason else "扣课"
         elif entry.kind == LedgerEntry.Kind.REVERSAL and entry.reverses is not None:
