@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_extra
+from . import views, views_extra, views_leads
 
 app_name = "students"
 urlpatterns = [
@@ -16,9 +16,9 @@ urlpatterns = [
     path("students/<int:pk>/assessments/", views.student_assessment, name="assessments"),
     path("students/handover/", views.handover, name="handover"),
     path("students/first-call/<int:pk>/", views.first_call_done, name="first_call"),
-    path("students/leads/", views.lead_board, name="leads"),
-    path("students/leads/<int:pk>/", views.lead_detail, name="lead"),
-    path("students/leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
-    path("students/reception/", views.reception_log, name="reception"),
+    path("students/leads/", views_leads.lead_board, name="leads"),
+    path("students/leads/<int:pk>/", views_leads.lead_detail, name="lead"),
+    path("students/leads/<int:pk>/convert/", views_leads.lead_convert, name="lead_convert"),
+    path("students/reception/", views_leads.reception_log, name="reception"),
     path("students/duty/", views_extra.duty_log, name="duty"),
 ]

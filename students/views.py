@@ -1,6 +1,7 @@
-"""Pages of students/: the student list and search, the student file, the new-student form,
-the hand-over, leads and the reception log. Thin: parse the form, call a service, show
-its message beside the field it names."""
+"""Pages of students/: the student list and search, the student file, the new-student form
+and the hand-over. Thin: parse the form, call a service, show its message beside the field
+it names. Leads and the reception log are in views_leads.py, files and the lobby round in
+views_extra.py."""
 
 from datetime import datetime
 from typing import Any
@@ -16,12 +17,11 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
-from core.errors import DomainError, InvalidInput
-from core.models import Staff
+from core.errors import DomainError
 from core.roles import Role
 
 from . import selectors, services
-from .models import AdvisorAssignment, Assessment, Guardian, Lead, ReceptionEntry, Student, TrialLesson
+from .models import AdvisorAssignment, Guardian, Student
 
 VIEW_ROLES = (
     Role.FRONT_DESK,
@@ -65,7 +65,7 @@ def _date(value: str) -> Any:
         return value
 
 
-def _datetime(value: str) -> datetime | None:
+def parse_local_datetime(value: str) -> datetime | None:
     try:
         parsed = parse_datetime(value.strip())
     except ValueError:
@@ -126,7 +126,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
 # --- the student file -------------------------------------------------------------------
 
 
-def _form_context(request: HttpRequest, values: dict, rows: list, advisor: str, errors: dict) -> dict[str, Any]:
+def student_form_context(request: HttpRequest, values: dict, rows: list, advisor: str, errors: dict) -> dict[str, Any]:
     return {
         "values": values,
         "rows": guardian_rows(rows, errors),
@@ -143,7 +143,7 @@ def _form_context(request: HttpRequest, values: dict, rows: list, advisor: str, 
 @staff_required(*services.CREATE_ROLES)
 def student_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "students/new.html", _form_context(request, {}, [], "", {}))
+        return render(request, "students/new.html", student_form_context(request, {}, [], "", {}))
     data, rows, advisor = student_form_data(request.POST)
     try:
         student = services.student_create(
@@ -151,7 +151,7 @@ def student_new(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         values = {**request.POST.dict()}
-        context = _form_context(request, values, rows, advisor, exc.fields)
+        context = student_form_context(request, values, rows, advisor, exc.fields)
         context["message"] = exc.message
         return render(request, "students/new.html", context, status=422)
     messages.success(request, f"已为 {student.name} 建立学员档案")
@@ -241,7 +241,7 @@ def student_assessment(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.staff,
                 student=student,
                 subject=request.POST.get("subject", ""),
-                taken_at=_datetime(request.POST.get("taken_at", "")),
+                taken_at=parse_local_datetime(request.POST.get("taken_at", "")),
                 score=request.POST.get("score", ""),
             )
         messages.success(request, "已保存")
@@ -355,179 +355,6 @@ def first_call_done(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect(request.POST.get("next") or "home")
-
-
-# --- leads ------------------------------------------------------------------------------
-
-
-def _lead_data(request: HttpRequest) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        name: request.POST.get(name, "")
-        for name in ("name", "contact_name", "phone", "course", "source", "needs", "next_step")
-    }
-    referrer = request.POST.get("referred_by", "").strip()
-    data["referred_by"] = None
-    if referrer:
-        data["referred_by"] = selectors.student_list(scoped(request, Student.objects.all()), referrer).first()
-    return data
-
-
-@staff_required(*services.LEAD_ROLES)
-def lead_board(request: HttpRequest) -> HttpResponse:
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    if request.method == "POST":
-        try:
-            lead = services.lead_create(campus=request.campus, by=request.staff, data=_lead_data(request))
-            messages.success(request, f"已登记意向客户 {lead.name}")
-            return redirect("students:leads")
-        except DomainError as exc:
-            errors, values = exc.fields, request.POST
-            messages.error(request, exc.message)
-    board = selectors.leads_by_status(scoped(request, Lead.objects.all()))
-    columns = [(value, label, board[value]) for value, label in Lead.Status.choices]
-    return render(
-        request,
-        "students/leads.html",
-        {"columns": columns, "errors": errors, "values": values, "sources": Lead.Source.choices},
-        status=422 if errors else 200,
-    )
-
-
-@staff_required(*services.LEAD_ROLES)
-def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = get_or_404(request, Lead.objects.select_related("referred_by", "student"), pk)
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "update":
-                changes = {n: request.POST.get(n, "") for n in ("status", "needs", "next_step", "course")}
-                services.lead_update(lead=lead, by=request.staff, changes=changes)
-            elif action == "trial":
-                teacher = Staff.objects.filter(
-                    pk=posted_id(request, "teacher"), campus=lead.campus, role=Role.TEACHER
-                ).first()
-                if teacher is None:
-                    raise InvalidInput("请选择本校区的教员", {"teacher": "请选择教员"})
-                minutes = request.POST.get("minutes", "")
-                services.trial_book(
-                    lead=lead,
-                    by=request.staff,
-                    teacher=teacher,
-                    subject=request.POST.get("subject", ""),
-                    starts_at=_datetime(request.POST.get("starts_at", "")),
-                    minutes=int(minutes) if minutes.isdigit() else None,
-                )
-            elif action == "trial_outcome":
-                trial = TrialLesson.objects.filter(lead=lead, pk=posted_id(request, "trial")).first()
-                if trial is None:
-                    raise Http404
-                services.trial_record_outcome(
-                    trial=trial, by=request.staff, status=request.POST.get("status", ""),
-                    feedback=request.POST.get("feedback", ""),
-                )
-            elif action == "assessment":
-                services.assessment_record(
-                    by=request.staff,
-                    lead=lead,
-                    subject=request.POST.get("subject", ""),
-                    taken_at=_datetime(request.POST.get("taken_at", "")),
-                    score=request.POST.get("score", ""),
-                )
-            elif action == "analysis":
-                assessment = Assessment.objects.filter(lead=lead, pk=posted_id(request, "assessment")).first()
-                if assessment is None:
-                    raise Http404
-                services.assessment_analyse(
-                    assessment=assessment,
-                    by=request.staff,
-                    analysis=request.POST.get("analysis", ""),
-                    teaching_plan=request.POST.get("teaching_plan", ""),
-                )
-            messages.success(request, "已保存")
-            return redirect("students:lead", pk=lead.pk)
-        except DomainError as exc:
-            errors = exc.fields
-            messages.error(request, exc.message)
-    return render(
-        request,
-        "students/lead.html",
-        {
-            "lead": lead,
-            "errors": errors,
-            "statuses": [c for c in Lead.Status.choices if c[0] != Lead.Status.CONVERTED],
-            "teachers": Staff.objects.filter(campus=lead.campus, role=Role.TEACHER).select_related("user"),
-            "trials": lead.trials.select_related("teacher__user"),
-            "trial_outcomes": [c for c in TrialLesson.Status.choices if c[0] != TrialLesson.Status.BOOKED],
-            "assessments": lead.assessments.all(),
-            "entries": lead.reception_entries.all(),
-        },
-        status=422 if errors else 200,
-    )
-
-
-@staff_required(*services.CREATE_ROLES)
-def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = get_or_404(request, Lead.objects.all(), pk)
-    if lead.student_id:
-        return redirect("students:detail", pk=lead.student_id)
-    if request.method != "POST":
-        rows = [{"name": lead.contact_name, "relation": "", "phone": lead.phone, "is_primary": True}]
-        context = _form_context(request, {"name": lead.name}, rows, "", {})
-        context["lead"] = lead
-        return render(request, "students/new.html", context)
-    data, rows, advisor = student_form_data(request.POST)
-    try:
-        student = services.lead_convert(lead=lead, by=request.staff, data=data, guardians=rows, advisor=advisor or None)
-    except DomainError as exc:
-        context = _form_context(request, request.POST.dict(), rows, advisor, exc.fields)
-        context.update(lead=lead, message=exc.message)
-        return render(request, "students/new.html", context, status=422)
-    messages.success(request, f"{student.name} 已报名，学员档案已建立")
-    return redirect("students:detail", pk=student.pk)
-
-
-# --- reception log (客户接待记录本) -------------------------------------------------------
-
-
-@staff_required(*services.LEAD_ROLES)
-def reception_log(request: HttpRequest) -> HttpResponse:
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            services.reception_entry_create(
-                campus=request.campus,
-                by=request.staff,
-                channel=request.POST.get("channel", ""),
-                category=request.POST.get("category", ""),
-                summary=request.POST.get("summary", ""),
-                visitor=request.POST.get("visitor", ""),
-                phone=request.POST.get("phone", ""),
-            )
-            messages.success(request, "已记录")
-            return redirect("students:reception")
-        except DomainError as exc:
-            errors = exc.fields
-            messages.error(request, exc.message)
-    entries = scoped(request, ReceptionEntry.objects.select_related("created_by__user", "lead", "student"))
-    category = request.GET.get("category", "")
-    if category:
-        entries = entries.filter(category=category)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "students/reception.html",
-        {
-            "page": page,
-            "errors": errors,
-            "values": request.POST if errors else {},
-            "channels": ReceptionEntry.Channel.choices,
-            "categories": ReceptionEntry.Category.choices,
-            "category": category,
-        },
-        status=422 if errors else 200,
-    )
 
 
 @staff_required(*services.CREATE_ROLES)

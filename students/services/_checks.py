@@ -1,0 +1,198 @@
+"""The checks every service of students/ shares with the form pages and the roster import:
+each returns the cleaned values and the errors by field, so a caller can show them all."""
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from core.errors import Forbidden, InvalidInput
+from core.models import Campus, Staff
+from core.roles import Role
+
+from ..models import (
+    Student,
+)
+
+MOBILE = re.compile(r"^1\d{10}$")
+LEAD_PHONE = re.compile(r"^\d{7,11}$")
+MIN_GUARDIANS = 2
+MAX_GUARDIANS = 10
+EARLIEST_BIRTHDAY = date(1900, 1, 1)
+LONG_TEXT = 2000
+
+# Who may open a student file (API.md § Students).
+CREATE_ROLES = (Role.FRONT_DESK, Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.PRINCIPAL)
+# Who hands a student over to an advisor (SPEC: the supervisor; the principal oversees the campus).
+HANDOVER_ROLES = (Role.CS_SUPERVISOR, Role.PRINCIPAL, Role.HQ_ADMIN)
+LEAD_ROLES = (
+    Role.FRONT_DESK,
+    Role.CONSULTANT,
+    Role.ADVISOR,
+    Role.CS_SUPERVISOR,
+    Role.PRINCIPAL,
+    Role.HQ_ADMIN,
+)
+
+# Text fields of the file beside the required ones, with their length limits.
+STUDENT_TEXT_FIELDS: dict[str, int] = {
+    "school": 100,
+    "grade": 20,
+    "class_rank": 50,
+    "personality": LONG_TEXT,
+    "goals": LONG_TEXT,
+    "home_situation": LONG_TEXT,
+    "notes": LONG_TEXT,
+}
+
+
+# --- checks shared by the services, the form pages and the roster import ---------------
+
+
+def clean_text(
+    value: Any, field: str, errors: dict[str, str], *, max_length: int, required: bool = False
+) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[field] = "应为文字"
+        return ""
+    value = value.strip()
+    if "\x00" in value:
+        errors[field] = "含有非法字符"
+    elif required and not value:
+        errors[field] = "必填"
+    elif len(value) > max_length:
+        errors[field] = f"最多 {max_length} 个字"
+    return value
+
+
+def normalize_phone(value: Any) -> str:
+    """A phone as typed at a desk: spaces and dashes dropped."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"[\s-]", "", value)
+
+
+def check_student_fields(
+    data: Mapping[str, Any], *, partial: bool = False
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The student's own fields, cleaned, and the errors by field. With `partial`, only
+    the fields present are checked (an update)."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    today = timezone.localdate()
+
+    def present(name: str) -> bool:
+        return not partial or name in data
+
+    if present("name"):
+        clean["name"] = clean_text(data.get("name"), "name", errors, max_length=50, required=True)
+    if present("address"):
+        clean["address"] = clean_text(data.get("address"), "address", errors, max_length=200, required=True)
+    if present("gender"):
+        gender = data.get("gender")
+        if gender not in Student.Gender.values:
+            errors["gender"] = "请选择性别（M 男 / F 女）"
+        clean["gender"] = gender
+    if present("birthday"):
+        birthday = data.get("birthday")
+        if isinstance(birthday, datetime) or not isinstance(birthday, date):
+            errors["birthday"] = "请填写出生日期（YYYY-MM-DD）"
+        elif birthday >= today:
+            errors["birthday"] = "出生日期须早于今天"
+        elif birthday < EARLIEST_BIRTHDAY:
+            errors["birthday"] = "出生日期不合理"
+        clean["birthday"] = birthday
+    for name, limit in STUDENT_TEXT_FIELDS.items():
+        if present(name):
+            clean[name] = clean_text(data.get(name), name, errors, max_length=limit)
+    for name, choices in (
+        ("learning_type", Student.LearningType.values),
+        ("profile", Student.Profile.values),
+    ):
+        if present(name):
+            value = data.get(name) or ""
+            if value and value not in choices:
+                errors[name] = "可选：" + " / ".join(choices)
+            clean[name] = value
+    return clean, errors
+
+
+def check_guardians(guardians: Any) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """At least two guardians with distinct mainland mobiles, exactly one primary whose
+    relation is noted (SPEC: the main decision maker)."""
+    errors: dict[str, str] = {}
+    if not isinstance(guardians, Sequence) or isinstance(guardians, str):
+        return [], {"guardians": "请至少填写两位家长"}
+    clean: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(guardians[: MAX_GUARDIANS + 1]):
+        if not isinstance(raw, Mapping):
+            errors[f"guardians.{i}"] = "格式不正确"
+            continue
+        row = {
+            "name": clean_text(raw.get("name"), f"guardians.{i}.name", errors, max_length=50),
+            "relation": clean_text(raw.get("relation"), f"guardians.{i}.relation", errors, max_length=20),
+            "phone": normalize_phone(raw.get("phone")),
+            "is_primary": raw.get("is_primary") is True,
+        }
+        phone = row["phone"]
+        if not isinstance(phone, str) or not MOBILE.match(phone):
+            errors[f"guardians.{i}.phone"] = "请填写 11 位手机号（1 开头）"
+        elif phone in seen:
+            errors[f"guardians.{i}.phone"] = f"与第 {seen[phone] + 1} 位家长的号码重复，须为不同号码"
+        else:
+            seen[phone] = i
+        if row["is_primary"] and not row["relation"] and f"guardians.{i}.relation" not in errors:
+            errors[f"guardians.{i}.relation"] = "请注明主要决策人与学员的关系"
+        clean.append(row)
+    if len(guardians) < MIN_GUARDIANS:
+        errors["guardians"] = "请至少填写两位家长（两个不同的手机号）"
+    elif len(guardians) > MAX_GUARDIANS:
+        errors["guardians"] = f"最多登记 {MAX_GUARDIANS} 位家长"
+    else:
+        primaries = sum(1 for row in clean if row["is_primary"])
+        if primaries != 1:
+            errors["guardians"] = "须指定且仅指定一位主要决策人" if primaries else "请指定一位主要决策人"
+    return clean, errors
+
+
+def advisor_by_username(username: Any, campus: Campus) -> Staff | None:
+    if not isinstance(username, str) or not username.strip() or len(username) > 150:
+        return None
+    return (
+        Staff.objects.select_related("user")
+        .filter(user__username=username.strip(), campus=campus, role=Role.ADVISOR, user__is_active=True)
+        .first()
+    )
+
+
+def check_student(
+    *, campus: Campus, data: Mapping[str, Any], guardians: Any, advisor: Any = None
+) -> tuple[dict[str, Any], list[dict[str, Any]], Staff | None, dict[str, str]]:
+    """Everything student_create checks, without saving: used by the roster import preview."""
+    clean, errors = check_student_fields(data)
+    clean_guardians, guardian_errors = check_guardians(guardians)
+    errors.update(guardian_errors)
+    advisor_staff = None
+    if advisor not in (None, ""):
+        advisor_staff = advisor_by_username(advisor, campus)
+        if advisor_staff is None:
+            errors["advisor"] = "不是本校区的班主任"
+    return clean, clean_guardians, advisor_staff, errors
+
+
+def refuse(errors: dict[str, str]) -> None:
+    if errors:
+        first = next(iter(errors.values()))
+        raise InvalidInput(
+            f"输入有误：{first}" if len(errors) == 1 else f"有 {len(errors)} 处输入有误", errors
+        )
+
+
+def require_role(by: Staff, roles: Sequence[str]) -> None:
+    if by.role not in roles:
+        raise Forbidden()

@@ -1,0 +1,302 @@
+"""Leads (意向客户登记表), trial lessons, assessments and the reception log (客户接待记录本)."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import Conflict
+from core.models import Campus, Staff
+from core.roles import Role
+
+from ..errors import StudentError
+from ..models import (
+    Assessment,
+    Guardian,
+    Lead,
+    ReceptionEntry,
+    Student,
+    TrialLesson,
+)
+from ._checks import (
+    CREATE_ROLES,
+    LEAD_PHONE,
+    LEAD_ROLES,
+    LONG_TEXT,
+    clean_text,
+    normalize_phone,
+    refuse,
+    require_role,
+)
+from .students import student_create
+
+# --- leads (意向客户登记表), trial lessons and assessments --------------------------------
+
+
+def _check_lead(
+    data: Mapping[str, Any], campus: Campus, *, partial: bool = False
+) -> tuple[dict[str, Any], dict]:
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+
+    def present(name: str) -> bool:
+        return not partial or name in data
+
+    if present("name"):
+        clean["name"] = clean_text(data.get("name"), "name", errors, max_length=50, required=True)
+    if present("phone"):
+        phone = normalize_phone(data.get("phone"))
+        if not isinstance(phone, str) or not LEAD_PHONE.match(phone):
+            errors["phone"] = "请填写联系电话（7–11 位数字）"
+        clean["phone"] = phone
+    for name, limit in (("contact_name", 50), ("course", 100), ("needs", LONG_TEXT), ("next_step", 200)):
+        if present(name):
+            clean[name] = clean_text(data.get(name), name, errors, max_length=limit)
+    if present("source"):
+        if data.get("source") not in Lead.Source.values:
+            errors["source"] = "可选：" + " / ".join(Lead.Source.values)
+        clean["source"] = data.get("source")
+    if present("status"):
+        if data.get("status") not in Lead.Status.values or data.get("status") == Lead.Status.CONVERTED:
+            errors["status"] = "状态不正确（报名请用“转为学员”）"
+        clean["status"] = data.get("status")
+    if present("referred_by"):
+        referrer = data.get("referred_by")
+        if referrer is not None and (not isinstance(referrer, Student) or referrer.campus_id != campus.pk):
+            errors["referred_by"] = "介绍家庭须为本校区学员"
+        clean["referred_by"] = referrer
+    if present("owner"):
+        owner = data.get("owner")
+        if owner is not None and (not isinstance(owner, Staff) or owner.campus_id != campus.pk):
+            errors["owner"] = "负责人须为本校区员工"
+        clean["owner"] = owner
+    source = clean.get("source", data.get("source"))
+    if source == Lead.Source.REFERRAL and "referred_by" in clean and clean["referred_by"] is None:
+        errors.setdefault("referred_by", "转介绍请选择介绍的学员家庭")
+    return clean, errors
+
+
+@transaction.atomic
+def lead_create(*, campus: Campus, by: Staff, data: Mapping[str, Any]) -> Lead:
+    """Register a prospective family. A referral names the existing family that sent them."""
+    require_role(by, LEAD_ROLES)
+    data = {"referred_by": None, "owner": None, **data, "status": Lead.Status.NEW}
+    clean, errors = _check_lead(data, campus)
+    clean.pop("status", None)
+    refuse(errors)
+    return Lead.objects.create(campus=campus, created_by=by, **clean)
+
+
+@transaction.atomic
+def lead_update(*, lead: Lead, by: Staff, changes: Mapping[str, Any]) -> Lead:
+    require_role(by, LEAD_ROLES)
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status == Lead.Status.CONVERTED:
+        raise Conflict(StudentError.LEAD_CONVERTED, "该客户已报名，请在学员档案中修改")
+    clean, errors = _check_lead(changes, lead.campus, partial=True)
+    if (
+        clean.get("source", lead.source) == Lead.Source.REFERRAL
+        and clean.get("referred_by", lead.referred_by) is None
+    ):
+        errors.setdefault("referred_by", "转介绍请选择介绍的学员家庭")
+    refuse(errors)
+    for name, value in clean.items():
+        setattr(lead, name, value)
+    lead.save()
+    return lead
+
+
+@transaction.atomic
+def lead_convert(
+    *,
+    lead: Lead,
+    by: Staff,
+    data: Mapping[str, Any],
+    guardians: Sequence[Mapping[str, Any]],
+    advisor: str | None = None,
+) -> Student:
+    """Enrol a lead: the student file is opened with the lead's referral link, and the
+    lead's reception log and assessments move to the student."""
+    require_role(by, CREATE_ROLES)
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.student_id is not None:
+        raise Conflict(StudentError.LEAD_CONVERTED, "该客户已转为学员")
+    student = student_create(
+        campus=lead.campus,
+        by=by,
+        data=data,
+        guardians=guardians,
+        advisor=advisor,
+        referred_by=lead.referred_by,
+    )
+    lead.student = student
+    lead.status = Lead.Status.CONVERTED
+    lead.converted_at = timezone.now()
+    lead.save(update_fields=["student", "status", "converted_at"])
+    ReceptionEntry.objects.filter(lead=lead, student__isnull=True).update(student=student)
+    Assessment.objects.filter(lead=lead, student__isnull=True).update(student=student)
+    return student
+
+
+@transaction.atomic
+def trial_book(
+    *, lead: Lead, by: Staff, teacher: Staff, subject: str, starts_at: datetime, minutes: int | None = None
+) -> TrialLesson:
+    """Book a trial lesson (试听). The first one lasts 40 minutes whatever was asked."""
+    require_role(by, LEAD_ROLES)
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    errors: dict[str, str] = {}
+    subject = clean_text(subject, "subject", errors, max_length=50, required=True)
+    if teacher.role != Role.TEACHER or teacher.campus_id != lead.campus_id:
+        errors["teacher"] = "请选择本校区的教员"
+    if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
+        errors["starts_at"] = "请填写试听时间"
+    elif starts_at < timezone.now() - timedelta(days=1):
+        errors["starts_at"] = "试听时间不能早于昨天"
+    first = not lead.trials.exclude(status=TrialLesson.Status.CANCELLED).exists()
+    if first:
+        minutes = TrialLesson.FIRST_MINUTES
+    elif not isinstance(minutes, int) or isinstance(minutes, bool) or not 20 <= minutes <= 180:
+        errors["minutes"] = "时长应为 20–180 分钟"
+    refuse(errors)
+    trial = TrialLesson.objects.create(
+        lead=lead, subject=subject, teacher=teacher, starts_at=starts_at, minutes=minutes, created_by=by
+    )
+    if lead.status in (Lead.Status.NEW, Lead.Status.FOLLOWING):
+        lead.status = Lead.Status.TRIAL
+        lead.save(update_fields=["status"])
+    return trial
+
+
+@transaction.atomic
+def trial_record_outcome(*, trial: TrialLesson, by: Staff, status: str, feedback: str = "") -> TrialLesson:
+    require_role(by, (*LEAD_ROLES, Role.TEACHER))
+    trial = TrialLesson.objects.select_for_update().get(pk=trial.pk)
+    errors: dict[str, str] = {}
+    if status not in (TrialLesson.Status.ATTENDED, TrialLesson.Status.NO_SHOW, TrialLesson.Status.CANCELLED):
+        errors["status"] = "请选择试听结果"
+    feedback = clean_text(feedback, "feedback", errors, max_length=LONG_TEXT)
+    refuse(errors)
+    trial.status = status
+    trial.feedback = feedback
+    trial.save(update_fields=["status", "feedback"])
+    return trial
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    by: Staff,
+    subject: str,
+    taken_at: datetime,
+    lead: Lead | None = None,
+    student: Student | None = None,
+    score: str = "",
+) -> Assessment:
+    """An assessment test was taken (测评); its paper must be analysed within one day."""
+    require_role(by, (*LEAD_ROLES, Role.TEACHER, Role.DEAN))
+    errors: dict[str, str] = {}
+    if (lead is None) == (student is None):
+        errors["lead"] = "请指定意向客户或学员之一"
+    subject = clean_text(subject, "subject", errors, max_length=50, required=True)
+    score = clean_text(score, "score", errors, max_length=20)
+    if not isinstance(taken_at, datetime) or timezone.is_naive(taken_at):
+        errors["taken_at"] = "请填写测评时间"
+    elif taken_at > timezone.now() + timedelta(minutes=5):
+        errors["taken_at"] = "测评时间不能晚于现在"
+    refuse(errors)
+    return Assessment.objects.create(
+        lead=lead,
+        student=student,
+        subject=subject,
+        score=score,
+        taken_at=taken_at,
+        analysis_due=taken_at + timedelta(days=1),
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def assessment_analyse(*, assessment: Assessment, by: Staff, analysis: str, teaching_plan: str) -> Assessment:
+    """The paper is analysed and a teaching plan made; the lead moves on to 已测评."""
+    require_role(by, (*LEAD_ROLES, Role.TEACHER, Role.DEAN))
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.analysed_at is not None:
+        raise Conflict(StudentError.ASSESSMENT_ANALYSED, "这份测评已经分析过了")
+    errors: dict[str, str] = {}
+    analysis = clean_text(analysis, "analysis", errors, max_length=LONG_TEXT, required=True)
+    teaching_plan = clean_text(teaching_plan, "teaching_plan", errors, max_length=LONG_TEXT, required=True)
+    refuse(errors)
+    assessment.analysis = analysis
+    assessment.teaching_plan = teaching_plan
+    assessment.analysed_at = timezone.now()
+    assessment.analysed_by = by
+    assessment.save(update_fields=["analysis", "teaching_plan", "analysed_at", "analysed_by"])
+    if assessment.lead_id and assessment.lead.status in (
+        Lead.Status.NEW,
+        Lead.Status.FOLLOWING,
+        Lead.Status.TRIAL,
+    ):
+        Lead.objects.filter(pk=assessment.lead_id).update(status=Lead.Status.ASSESSED)
+    return assessment
+
+
+# --- the reception log (客户接待记录本) ---------------------------------------------------
+
+
+@transaction.atomic
+def reception_entry_create(
+    *,
+    campus: Campus,
+    by: Staff,
+    channel: str,
+    category: str,
+    summary: str,
+    visitor: str = "",
+    phone: str = "",
+    lead: Lead | None = None,
+    student: Student | None = None,
+    occurred_at: datetime | None = None,
+) -> ReceptionEntry:
+    require_role(by, LEAD_ROLES)
+    errors: dict[str, str] = {}
+    if channel not in ReceptionEntry.Channel.values:
+        errors["channel"] = "请选择来访或来电"
+    if category not in ReceptionEntry.Category.values:
+        errors["category"] = "请选择类别"
+    summary = clean_text(summary, "summary", errors, max_length=LONG_TEXT, required=True)
+    visitor = clean_text(visitor, "visitor", errors, max_length=50)
+    phone = clean_text(normalize_phone(phone), "phone", errors, max_length=20)
+    if lead is not None and lead.campus_id != campus.pk:
+        errors["lead"] = "不是本校区的客户"
+    if student is not None and student.campus_id != campus.pk:
+        errors["student"] = "不是本校区的学员"
+    now = timezone.now()
+    if occurred_at is None:
+        occurred_at = now
+    elif occurred_at > now + timedelta(minutes=5):
+        errors["occurred_at"] = "时间不能晚于现在"
+    refuse(errors)
+    if lead is None and student is None and phone:
+        # a caller known by their number is filed under their family or their lead
+        guardian = (
+            Guardian.objects.filter(phone=phone, student__campus=campus).select_related("student").first()
+        )
+        if guardian is not None:
+            student = guardian.student
+        else:
+            lead = Lead.objects.filter(phone=phone, campus=campus).order_by("-created_at").first()
+    return ReceptionEntry.objects.create(
+        campus=campus,
+        occurred_at=occurred_at,
+        channel=channel,
+        category=category,
+        summary=summary,
+        visitor=visitor,
+        phone=phone,
+        lead=lead,
+        student=student,
+        created_by=by,
+    )

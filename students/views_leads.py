@@ -1,0 +1,198 @@
+"""Pages of leads (意向客户登记表: board, lead page with trials and assessments, 报名) and
+the reception log (客户接待记录本)."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from core.decorators import staff_required
+from core.errors import DomainError, InvalidInput
+from core.models import Staff
+from core.roles import Role
+
+from . import selectors, services
+from .models import Assessment, Lead, ReceptionEntry, Student, TrialLesson
+from .views import (
+    PAGE_SIZE,
+    get_or_404,
+    parse_local_datetime,
+    posted_id,
+    scoped,
+    student_form_context,
+    student_form_data,
+)
+
+# --- leads ------------------------------------------------------------------------------
+
+
+def _lead_data(request: HttpRequest) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        name: request.POST.get(name, "")
+        for name in ("name", "contact_name", "phone", "course", "source", "needs", "next_step")
+    }
+    referrer = request.POST.get("referred_by", "").strip()
+    data["referred_by"] = None
+    if referrer:
+        data["referred_by"] = selectors.student_list(scoped(request, Student.objects.all()), referrer).first()
+    return data
+
+
+@staff_required(*services.LEAD_ROLES)
+def lead_board(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            lead = services.lead_create(campus=request.campus, by=request.staff, data=_lead_data(request))
+            messages.success(request, f"已登记意向客户 {lead.name}")
+            return redirect("students:leads")
+        except DomainError as exc:
+            errors, values = exc.fields, request.POST
+            messages.error(request, exc.message)
+    board = selectors.leads_by_status(scoped(request, Lead.objects.all()))
+    columns = [(value, label, board[value]) for value, label in Lead.Status.choices]
+    return render(
+        request,
+        "students/leads.html",
+        {"columns": columns, "errors": errors, "values": values, "sources": Lead.Source.choices},
+        status=422 if errors else 200,
+    )
+
+
+@staff_required(*services.LEAD_ROLES)
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = get_or_404(request, Lead.objects.select_related("referred_by", "student"), pk)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "update":
+                changes = {n: request.POST.get(n, "") for n in ("status", "needs", "next_step", "course")}
+                services.lead_update(lead=lead, by=request.staff, changes=changes)
+            elif action == "trial":
+                teacher = Staff.objects.filter(
+                    pk=posted_id(request, "teacher"), campus=lead.campus, role=Role.TEACHER
+                ).first()
+                if teacher is None:
+                    raise InvalidInput("请选择本校区的教员", {"teacher": "请选择教员"})
+                minutes = request.POST.get("minutes", "")
+                services.trial_book(
+                    lead=lead,
+                    by=request.staff,
+                    teacher=teacher,
+                    subject=request.POST.get("subject", ""),
+                    starts_at=parse_local_datetime(request.POST.get("starts_at", "")),
+                    minutes=int(minutes) if minutes.isdigit() else None,
+                )
+            elif action == "trial_outcome":
+                trial = TrialLesson.objects.filter(lead=lead, pk=posted_id(request, "trial")).first()
+                if trial is None:
+                    raise Http404
+                services.trial_record_outcome(
+                    trial=trial, by=request.staff, status=request.POST.get("status", ""),
+                    feedback=request.POST.get("feedback", ""),
+                )
+            elif action == "assessment":
+                services.assessment_record(
+                    by=request.staff,
+                    lead=lead,
+                    subject=request.POST.get("subject", ""),
+                    taken_at=parse_local_datetime(request.POST.get("taken_at", "")),
+                    score=request.POST.get("score", ""),
+                )
+            elif action == "analysis":
+                assessment = Assessment.objects.filter(lead=lead, pk=posted_id(request, "assessment")).first()
+                if assessment is None:
+                    raise Http404
+                services.assessment_analyse(
+                    assessment=assessment,
+                    by=request.staff,
+                    analysis=request.POST.get("analysis", ""),
+                    teaching_plan=request.POST.get("teaching_plan", ""),
+                )
+            messages.success(request, "已保存")
+            return redirect("students:lead", pk=lead.pk)
+        except DomainError as exc:
+            errors = exc.fields
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "students/lead.html",
+        {
+            "lead": lead,
+            "errors": errors,
+            "statuses": [c for c in Lead.Status.choices if c[0] != Lead.Status.CONVERTED],
+            "teachers": Staff.objects.filter(campus=lead.campus, role=Role.TEACHER).select_related("user"),
+            "trials": lead.trials.select_related("teacher__user"),
+            "trial_outcomes": [c for c in TrialLesson.Status.choices if c[0] != TrialLesson.Status.BOOKED],
+            "assessments": lead.assessments.all(),
+            "entries": lead.reception_entries.all(),
+        },
+        status=422 if errors else 200,
+    )
+
+
+@staff_required(*services.CREATE_ROLES)
+def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = get_or_404(request, Lead.objects.all(), pk)
+    if lead.student_id:
+        return redirect("students:detail", pk=lead.student_id)
+    if request.method != "POST":
+        rows = [{"name": lead.contact_name, "relation": "", "phone": lead.phone, "is_primary": True}]
+        context = student_form_context(request, {"name": lead.name}, rows, "", {})
+        context["lead"] = lead
+        return render(request, "students/new.html", context)
+    data, rows, advisor = student_form_data(request.POST)
+    try:
+        student = services.lead_convert(lead=lead, by=request.staff, data=data, guardians=rows, advisor=advisor or None)
+    except DomainError as exc:
+        context = student_form_context(request, request.POST.dict(), rows, advisor, exc.fields)
+        context.update(lead=lead, message=exc.message)
+        return render(request, "students/new.html", context, status=422)
+    messages.success(request, f"{student.name} 已报名，学员档案已建立")
+    return redirect("students:detail", pk=student.pk)
+
+
+# --- reception log (客户接待记录本) -------------------------------------------------------
+
+
+@staff_required(*services.LEAD_ROLES)
+def reception_log(request: HttpRequest) -> HttpResponse:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            services.reception_entry_create(
+                campus=request.campus,
+                by=request.staff,
+                channel=request.POST.get("channel", ""),
+                category=request.POST.get("category", ""),
+                summary=request.POST.get("summary", ""),
+                visitor=request.POST.get("visitor", ""),
+                phone=request.POST.get("phone", ""),
+            )
+            messages.success(request, "已记录")
+            return redirect("students:reception")
+        except DomainError as exc:
+            errors = exc.fields
+            messages.error(request, exc.message)
+    entries = scoped(request, ReceptionEntry.objects.select_related("created_by__user", "lead", "student"))
+    category = request.GET.get("category", "")
+    if category:
+        entries = entries.filter(category=category)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "students/reception.html",
+        {
+            "page": page,
+            "errors": errors,
+            "values": request.POST if errors else {},
+            "channels": ReceptionEntry.Channel.choices,
+            "categories": ReceptionEntry.Category.choices,
+            "category": category,
+        },
+        status=422 if errors else 200,
+    )
