@@ -39,6 +39,7 @@ def _seed_packages(students: list[Student], desk: Staff) -> int:
         if LessonPackage.objects.filter(student=student, course=course).exists():
             continue
         valid_until = today + timedelta(days=days)
+        first_lesson = timezone.now() - timedelta(days=80)
         package = package_create(
             student=student,
             course=course,
@@ -50,11 +51,11 @@ def _seed_packages(students: list[Student], desk: Staff) -> int:
             valid_from=min(today, valid_until) - timedelta(days=90),
             valid_until=valid_until,
             by=desk,
+            sold_at=first_lesson - timedelta(days=3),
         )
-        first_lesson = timezone.now() - timedelta(days=80)
         for week in range(used):
             package_deduct(
-                package=package, at=first_lesson + timedelta(days=7 * week), by=desk, reason="演示：前台手工扣课"
+                package=package, at=first_lesson + timedelta(days=7 * week), by=desk, reason="忘带卡"
             )
         made += 1
     return made

@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from students.models import Student
+from core.money import money
+from students.models import Guardian, Student
 
 from .models import LessonPackage, Payment
 from .pricing import MANAGEMENT_FEE, unit_price, yuan_in_words
@@ -49,18 +50,24 @@ def _paid_through(payment: Payment) -> Decimal:
     total = Payment.objects.filter(
         package=payment.package, purpose=Payment.Purpose.PACKAGE, pk__lte=payment.pk
     ).aggregate(total=Sum("amount"))["total"]
-    return total or Decimal("0.00")
+    return money(total or 0)  # SQLite's SUM drops the trailing zeros
 
 
 def receipt_pdf(payment: Payment) -> bytes:
     return render_pdf("billing/pdf/receipt.html", receipt_context(payment))
 
 
+def relation_label(relation: str) -> str:
+    return str(Guardian.Relation(relation).label) if relation in Guardian.Relation.values else relation
+
+
 def agreement_context(package: LessonPackage) -> dict:
+    guardian = package.student.primary_guardian
     return {
         "package": package,
         "student": package.student,
-        "guardian": package.student.primary_guardian,
+        "guardian": guardian,
+        "guardian_relation": relation_label(guardian.relation) if guardian else "",
         "price_words": yuan_in_words(package.price),
         "unit_price": unit_price(package.price, package.lessons),
         "plan_label": {

@@ -93,9 +93,11 @@ def package_create(
     by: Staff,
     subject: Subject | None = None,
     method: str = Payment.Method.CASH,
+    sold_at: datetime | None = None,
 ) -> LessonPackage:
     """Sell a package (课时包 / 充次): the `bought` and `bonus` ledger entries, and the
-    first payment (with its receipt) when anything is paid now."""
+    first payment (with its receipt) when anything is paid now. `sold_at` (default now)
+    dates them, for a sale taken over from the old card-swipe software."""
     terms = package_validate(
         course=course,
         kind=kind,
@@ -108,7 +110,9 @@ def package_create(
     )
     if method not in Payment.Method.values:
         raise InvalidInput("支付方式不正确", {"method": "不正确"})
-    now = timezone.now()
+    now = sold_at or timezone.now()
+    if now > timezone.now():
+        raise InvalidInput("销售时间不能晚于现在", {"sold_at": "不能晚于现在"})
     package = LessonPackage.objects.create(
         campus=student.campus,
         student=student,

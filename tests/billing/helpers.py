@@ -35,6 +35,7 @@ def sell(
     valid_from: date = date(2026, 1, 1),
     valid_until: date | None = None,
     course: str = "钢琴一对一",
+    sold_at: datetime | None = None,
 ) -> LessonPackage:
     return package_create(
         student=student,
@@ -47,4 +48,5 @@ def sell(
         valid_from=valid_from,
         valid_until=valid_until or valid_from + timedelta(days=365 * 3),
         by=by,
+        sold_at=sold_at,
     )

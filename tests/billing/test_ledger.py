@@ -204,3 +204,12 @@ def test_the_expiry_job_writes_off_each_expired_package_once(campus, desk):
     assert packages_expire_due(at=local(2026, 11, 1)) == 0
     expired.refresh_from_db()
     assert expired.lessons_left == 0 and expired.ledger.filter(kind="expired").count() == 1
+
+
+def test_a_sale_taken_over_from_the_old_software_keeps_its_date(campus, desk):
+    sold = local(2026, 3, 1, 15)
+    package = sell(make_student(campus), desk, bonus=1, paid="1000.00", sold_at=sold)
+    assert set(package.ledger.values_list("occurred_at", flat=True)) == {sold}
+    assert package.payments.get().paid_at == sold
+    with pytest.raises(InvalidInput):
+        sell(make_student(campus), desk, sold_at=local(2099, 1, 1))
