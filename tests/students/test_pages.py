@@ -426,3 +426,18 @@ def test_an_enrolled_students_assessment_is_analysed_from_the_file(client, campu
     assessment.refresh_from_db()
     assert assessment.teaching_plan == "专项训练"
     assert "测评生 数学" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_first_call_button_does_not_redirect_off_site(client, campus, make_staff):
+    from students.services import student_assign_advisor
+
+    advisor = make_staff(Role.ADVISOR)
+    assignment = student_assign_advisor(
+        student=make_student(campus, make_staff()), advisor=advisor, by=make_staff(Role.CS_SUPERVISOR)
+    )
+    client.force_login(advisor.user)
+    url = reverse("students:first_call", args=[assignment.pk])
+    response = client.post(url, {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("home")
+    assignment.refresh_from_db()
+    assert assignment.first_call_done_at is not None
