@@ -193,7 +193,14 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tab = request.GET.get("tab", "family")
     if tab not in dict(TABS):
         tab = "family"
-    context: dict[str, Any] = {"student": student, "tab": tab, "tabs": TABS, "relations": Guardian.Relation.choices}
+    context: dict[str, Any] = {
+        "student": student,
+        "tab": tab,
+        "tabs": TABS,
+        "relations": Guardian.Relation.choices,
+        "can_edit": request.staff.role in (*services.CREATE_ROLES, Role.HQ_ADMIN),
+        "can_assess": request.staff.role in (*services.LEAD_ROLES, Role.TEACHER, Role.DEAN),
+    }
     if tab == "family":
         labels = dict(Guardian.Relation.choices)
         context["guardians"] = list(student.guardians.all())

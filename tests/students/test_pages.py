@@ -441,3 +441,12 @@ def test_the_first_call_button_does_not_redirect_off_site(client, campus, make_s
     assert response["Location"] == reverse("home")
     assignment.refresh_from_db()
     assert assignment.first_call_done_at is not None
+
+
+def test_a_dean_reads_the_file_without_the_editing_buttons(client, campus, make_staff):
+    student = make_student(campus, make_staff())
+    client.force_login(make_staff(Role.DEAN).user)
+    html = client.get(reverse("students:detail", args=[student.pk])).content.decode()
+    assert student.name in html and "添加家长" not in html and "修改档案" not in html
+    refused = client.post(reverse("students:guardians", args=[student.pk]), {"action": "add", "phone": "13900000000"})
+    assert refused.status_code == 403 and student.guardians.count() == 2
