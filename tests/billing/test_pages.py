@@ -197,3 +197,26 @@ def test_the_sale_form_offers_validity_dates_a_date_input_can_show(browser, stud
 
     html = page(browser, f"/billing/students/{student.pk}/packages/new/")
     assert f'type="date" name="valid_from" value="{timezone.localdate():%Y-%m-%d}"' in html
+
+
+@pytest.mark.parametrize("path", ["/billing/payments/", "statement", "student", "/billing/"])
+def test_list_pages_make_the_same_queries_for_one_row_or_many(browser, campus, desk, path):
+    # Per page: the session, the user and the staff member (sign-in and the layout), then
+    # one query per list (the student, their packages, the ledger with its check-ins,
+    # lessons and teachers joined; or the payments with student, package and cashier
+    # joined). A query per row would make the second count larger.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    student = make_student(campus)
+    url = path if path.startswith("/") else f"/billing/students/{student.pk}/" + ("statement/" if path == "statement" else "")
+    counts = []
+    for rows in (1, 5):
+        for _ in range(rows):
+            package = sell(student, desk)
+            package_deduct(package=package, at=local(2026, 11, 1), by=desk, reason="补扣")
+            sell(make_student(campus), desk, paid="100.00")
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
