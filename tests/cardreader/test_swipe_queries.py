@@ -1,0 +1,46 @@
+"""A swipe is one short transaction with a fixed number of queries (no N+1)."""
+
+import pytest
+
+from core.roles import Role
+
+from .helpers import a_package, a_reader, a_student_with_card, swipe
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_successful_swipe_runs_21_queries(campus, make_staff, django_assert_num_queries):
+    desk = make_staff(Role.FRONT_DESK)
+    student, _card = a_student_with_card(campus, desk)
+    a_package(student, desk)
+    other, _other_card = a_student_with_card(campus, desk, number="0000000002", chip="", name="李四")
+    a_package(other, desk)
+    _reader, client = a_reader(campus)
+    swipe(client, "0000000002")  # the token's last_used_at is then fresh: not written again
+
+    # Savepoints appear because the test runs inside a transaction; in production the
+    # outer atomic is BEGIN … COMMIT and the inner ones are the same savepoints.
+    with django_assert_num_queries(21):
+        # 1 the token with its staff and campus (core auth)
+        # 2 the token's reader (core auth, the reverse one-to-one)
+        # 3 the swipe_id looked up: a replay answers here
+        # 4 SAVEPOINT: the swipe's transaction
+        # 5 INSERT the swipe row, claiming the swipe_id
+        # 6 SAVEPOINT: the check-in, rolled back alone on a refusal
+        # 7 the card, locked (FOR UPDATE), with its student
+        # 8 the repeat guard: a deduction by this card within 60 s
+        # 9 the student's scheduled lesson now (scheduling.lesson_at)
+        # 10 the student's packages, locked (billing.package_for_checkin)
+        # 11 SAVEPOINT: package_deduct
+        # 12 the package locked again, with campus and student (package_deduct)
+        # 13 INSERT the ledger entry
+        # 14 UPDATE the package's lessons_left / lessons_used
+        # 15 RELEASE package_deduct
+        # 16 SAVEPOINT: attendance_record
+        # 17 INSERT the attendance
+        # 18 RELEASE attendance_record
+        # 19 RELEASE the check-in savepoint
+        # 20 UPDATE the swipe row with the answer and its links
+        # 21 RELEASE (COMMIT in production)
+        response = swipe(client, "0012345678")
+    assert response.status_code == 201

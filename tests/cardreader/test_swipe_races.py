@@ -1,0 +1,136 @@
+"""Swipes racing on PostgreSQL, with threads: row locks and the unique swipe_id decide."""
+
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from billing.models import LedgerEntry
+from cardreader.models import Swipe
+from cardreader.services import swipe_record
+from core.roles import Role
+from scheduling.models import Attendance
+
+from .helpers import a_package, a_reader, a_student_with_card
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_together(jobs: list[Callable[[], object]]) -> list[object]:
+    """Run every job in its own thread and connection, released at the same moment."""
+    results: list[object] = [None] * len(jobs)
+    start = threading.Barrier(len(jobs))
+
+    def work(i: int) -> None:
+        try:
+            start.wait()
+            results[i] = jobs[i]()
+        except Exception as exc:  # noqa: BLE001 - the test asserts on what came back
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    close_old_connections()
+    return results
+
+
+def test_fifty_cards_swiped_at_once_all_check_in(campus, make_staff):
+    desk = make_staff(Role.FRONT_DESK)
+    reader, _client = a_reader(campus)
+    for i in range(50):
+        student, _card = a_student_with_card(campus, desk, number=f"{i + 1:010d}", chip="", name=f"学员{i}")
+        a_package(student, desk)
+
+    results = run_together(
+        [
+            (lambda n=i: swipe_record(swipe_id=str(uuid.uuid4()), card=f"{n + 1:010d}", campus=campus, reader=reader))
+            for i in range(50)
+        ]
+    )
+
+    assert [getattr(r, "status", r) for r in results] == [201] * 50
+    assert LedgerEntry.objects.filter(kind="used").count() == 50
+    assert Attendance.objects.count() == 50
+
+
+def test_twenty_swipes_of_one_card_use_exactly_the_ten_lessons(campus, make_staff):
+    desk = make_staff(Role.FRONT_DESK)
+    reader, _client = a_reader(campus)
+    student, _card = a_student_with_card(campus, desk)
+    package = a_package(student, desk, lessons=10)
+    base = timezone.now() - timedelta(hours=2)
+
+    results = run_together(
+        [
+            (
+                lambda n=i: swipe_record(
+                    swipe_id=str(uuid.uuid4()),
+                    card="0012345678",
+                    campus=campus,
+                    reader=reader,
+                    swiped_at=base + timedelta(seconds=61 * n),
+                )
+            )
+            for i in range(20)
+        ]
+    )
+
+    statuses = sorted(getattr(r, "status", r) for r in results)
+    assert statuses == [201] * 10 + [409] * 10
+    assert {r.body["error"]["code"] for r in results if r.status == 409} == {"no_lessons_left"}
+    package.refresh_from_db()
+    assert (package.lessons_used, package.lessons_left) == (10, 0)
+    assert LedgerEntry.objects.filter(package=package, kind="used").count() == 10
+    assert Swipe.objects.count() == 20
+
+
+def test_one_swipe_id_sent_ten_times_at_once_deducts_once(campus, make_staff):
+    desk = make_staff(Role.FRONT_DESK)
+    reader, _client = a_reader(campus)
+    student, _card = a_student_with_card(campus, desk)
+    package = a_package(student, desk)
+    swipe_id = str(uuid.uuid4())
+
+    results = run_together(
+        [lambda: swipe_record(swipe_id=swipe_id, card="0012345678", campus=campus, reader=reader)] * 10
+    )
+
+    statuses = sorted(getattr(r, "status", r) for r in results)
+    assert statuses == [200] * 9 + [201]
+    assert all(r.body == results[0].body for r in results)
+    assert LedgerEntry.objects.filter(package=package, kind="used").count() == 1
+
+
+def test_two_swipes_of_one_card_within_a_minute_at_once_deduct_once(campus, make_staff):
+    desk = make_staff(Role.FRONT_DESK)
+    reader, _client = a_reader(campus)
+    student, _card = a_student_with_card(campus, desk)
+    package = a_package(student, desk)
+    at = timezone.now() - timedelta(minutes=1)
+
+    results = run_together(
+        [
+            (
+                lambda n=i: swipe_record(
+                    swipe_id=str(uuid.uuid4()),
+                    card="0012345678",
+                    campus=campus,
+                    reader=reader,
+                    swiped_at=at + timedelta(seconds=n),
+                )
+            )
+            for i in range(6)
+        ]
+    )
+
+    assert sorted(r.status for r in results) == [201] + [409] * 5
+    assert LedgerEntry.objects.filter(package=package, kind="used").count() == 1
