@@ -185,12 +185,73 @@ def check_student(
     return clean, clean_guardians, advisor_staff, errors
 
 
+FIELD_LABELS = {
+    "name": "姓名",
+    "gender": "性别",
+    "birthday": "出生日期",
+    "address": "家庭住址",
+    "school": "学校",
+    "grade": "年级",
+    "class_rank": "班级排名",
+    "personality": "性格特点",
+    "goals": "学习目标",
+    "home_situation": "家庭情况",
+    "notes": "备注",
+    "learning_type": "学习类型",
+    "profile": "学员类型",
+    "advisor": "班主任",
+    "guardians": "家长",
+    "phone": "电话",
+    "relation": "关系",
+    "source": "来源",
+    "referred_by": "介绍家庭",
+    "teacher": "教员",
+    "subject": "科目",
+    "starts_at": "时间",
+    "minutes": "时长",
+    "taken_at": "测评时间",
+    "analysis": "试卷分析",
+    "teaching_plan": "教学方案",
+    "channel": "方式",
+    "category": "类别",
+    "summary": "内容",
+    "status": "状态",
+    "problem": "问题",
+    "area": "区域",
+    "department": "责任部门",
+    "fix_note": "整改说明",
+    "note": "备注",
+    "feedback": "反馈",
+    "score": "成绩",
+    "visitor": "来访人",
+    "contact_name": "联系人",
+    "course": "意向课程",
+    "needs": "需求",
+    "next_step": "下一步",
+    "occurred_at": "时间",
+    "checked_at": "巡查时间",
+    "lead": "意向客户",
+    "student": "学员",
+    "rows": "导入数据",
+}
+
+
+def field_label(field: str) -> str:
+    """A field of the error envelope in words: "guardians.1.phone" → "第 2 位家长的电话"."""
+    parts = field.split(".")
+    if len(parts) >= 2 and parts[1].isdigit():
+        what = FIELD_LABELS.get(parts[2], parts[2]) if len(parts) > 2 else "信息"
+        if parts[0] == "guardians":
+            return f"第 {int(parts[1]) + 1} 位家长的{what}"
+        return f"第 {int(parts[1]) + 1} 项的{what}"
+    return FIELD_LABELS.get(field, field)
+
+
 def refuse(errors: dict[str, str]) -> None:
+    """Raise the refusal naming every bad field, if there is any."""
     if errors:
-        first = next(iter(errors.values()))
-        raise InvalidInput(
-            f"输入有误：{first}" if len(errors) == 1 else f"有 {len(errors)} 处输入有误", errors
-        )
+        detail = "；".join(f"{field_label(field)}：{reason}" for field, reason in errors.items())
+        raise InvalidInput(f"输入有误 — {detail}", errors)
 
 
 def require_role(by: Staff, roles: Sequence[str]) -> None:

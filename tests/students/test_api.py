@@ -142,7 +142,14 @@ def test_a_malformed_body_is_refused_without_a_500(api_as, raw):
 
 def test_a_birthday_of_today_is_refused(api_as):
     today = timezone.localdate().isoformat()
-    assert_refused(api_as("front_desk").post(URL, student_body(birthday=today)), 422, "birthday")
+    error = assert_refused(api_as("front_desk").post(URL, student_body(birthday=today)), 422, "birthday")
+    assert "出生日期" in error["message"]
+
+
+def test_the_message_names_every_bad_field_in_words(api_as):
+    body = student_body(address="", guardians=guardians("13800000001", "13800000001"))
+    error = assert_refused(api_as("front_desk").post(URL, body), 422, "address", "guardians.1.phone")
+    assert "家庭住址" in error["message"] and "第 2 位家长的电话" in error["message"]
 
 
 def test_get_shows_the_student_with_cards_and_packages(api_as, campus):
