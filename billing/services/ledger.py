@@ -35,7 +35,9 @@ CHECKIN_REFUSAL_ORDER = (BillingError.PAYMENT_DUE, BillingError.NO_LESSONS_LEFT,
 
 
 def local_day(at: datetime) -> date:
-    """The campus date (Asia/Shanghai) of an aware moment."""
+    """The campus date (Asia/Shanghai) of a moment; a naive one is taken as campus time."""
+    if timezone.is_naive(at):
+        return at.date()
     return timezone.localtime(at).date()
 
 
@@ -83,6 +85,8 @@ def _append(
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
     """Append one entry to a package the caller has locked, and move the caches with it."""
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)  # campus time
     balance = package.lessons_left + lessons
     if balance < 0:
         raise refusal_error(BillingError.NO_LESSONS_LEFT, package)

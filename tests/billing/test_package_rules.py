@@ -206,3 +206,12 @@ def test_with_nothing_usable_the_most_telling_code_is_given(student, desk, packa
     with pytest.raises(Conflict) as caught:
         package_for_checkin(student=student, at=NOON)
     assert caught.value.code == code
+
+
+def test_a_naive_time_is_taken_as_campus_time(student, desk):
+    from datetime import datetime
+
+    package = sell(student, desk, valid_until=date(2026, 11, 20))
+    entry = package_deduct(package=package, at=datetime(2026, 11, 20, 23, 30), by=desk)
+    assert entry.occurred_at == local(2026, 11, 20, 23, 30)
+    assert refused(package, at=datetime(2026, 11, 21, 0, 5)) == BillingError.PACKAGE_EXPIRED
