@@ -4,8 +4,9 @@ each returns the cleaned values and the errors by field, so a caller can show th
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import models
 from django.utils import timezone
 
 from core.errors import Forbidden, InvalidInput
@@ -15,6 +16,8 @@ from core.roles import Role
 from ..models import (
     Student,
 )
+
+M = TypeVar("M", bound=models.Model)
 
 MOBILE = re.compile(r"^1\d{10}$")
 LEAD_PHONE = re.compile(r"^\d{7,11}$")
@@ -252,6 +255,14 @@ def refuse(errors: dict[str, str]) -> None:
     if errors:
         detail = "；".join(f"{field_label(field)}：{reason}" for field, reason in errors.items())
         raise InvalidInput(f"输入有误 — {detail}", errors)
+
+
+def record(instance: M, by: Staff, **save_kwargs: Any) -> M:
+    """Save `instance` with `by` as the author of its history row: an API call has no
+    signed-in user for the history middleware to take it from."""
+    instance._history_user = by.user
+    instance.save(**save_kwargs)
+    return instance
 
 
 def require_role(by: Staff, roles: Sequence[str]) -> None:

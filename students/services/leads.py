@@ -27,6 +27,7 @@ from ._checks import (
     LONG_TEXT,
     clean_text,
     normalize_phone,
+    record,
     refuse,
     require_role,
 )
@@ -86,7 +87,7 @@ def lead_create(*, campus: Campus, by: Staff, data: Mapping[str, Any]) -> Lead:
     clean, errors = _check_lead(data, campus)
     clean.pop("status", None)
     refuse(errors)
-    return Lead.objects.create(campus=campus, created_by=by, **clean)
+    return record(Lead(campus=campus, created_by=by, **clean), by)
 
 
 @transaction.atomic
@@ -104,8 +105,7 @@ def lead_update(*, lead: Lead, by: Staff, changes: Mapping[str, Any]) -> Lead:
     refuse(errors)
     for name, value in clean.items():
         setattr(lead, name, value)
-    lead.save()
-    return lead
+    return record(lead, by)
 
 
 @transaction.atomic
@@ -134,7 +134,7 @@ def lead_convert(
     lead.student = student
     lead.status = Lead.Status.CONVERTED
     lead.converted_at = timezone.now()
-    lead.save(update_fields=["student", "status", "converted_at"])
+    record(lead, by, update_fields=["student", "status", "converted_at"])
     ReceptionEntry.objects.filter(lead=lead, student__isnull=True).update(student=student)
     Assessment.objects.filter(lead=lead, student__isnull=True).update(student=student)
     return student

@@ -27,6 +27,7 @@ from ._checks import (
     check_student_fields,
     clean_text,
     normalize_phone,
+    record,
     refuse,
     require_role,
 )
@@ -54,8 +55,9 @@ def student_create(
     if referred_by is not None and referred_by.campus_id != campus.pk:
         errors["referred_by"] = "介绍家庭须为本校区学员"
     refuse(errors)
-    student = Student.objects.create(campus=campus, created_by=by, referred_by=referred_by, **clean)
-    Guardian.objects.bulk_create([Guardian(student=student, **row) for row in clean_guardians])
+    student = record(Student(campus=campus, created_by=by, referred_by=referred_by, **clean), by)
+    for row in clean_guardians:
+        record(Guardian(student=student, **row), by)
     if advisor_staff is not None:
         _hand_over(student=student, advisor=advisor_staff, by=by)
     return student
@@ -74,8 +76,15 @@ def student_update(*, student: Student, by: Staff, changes: Mapping[str, Any]) -
     student = Student.objects.select_for_update().get(pk=student.pk)
     for name, value in clean.items():
         setattr(student, name, value)
-    student.save()
-    return student
+    return record(student, by)
+
+
+def _demote_primary(guardians: list[Guardian], by: Staff) -> None:
+    # one by one, not update(): each change of the decision maker stays in the history
+    for g in guardians:
+        if g.is_primary:
+            g.is_primary = False
+            record(g, by, update_fields=["is_primary"])
 
 
 def _locked_guardians(student: Student) -> list[Guardian]:
@@ -101,8 +110,8 @@ def guardian_add(
         errors["phone"] = "该号码已登记为本学员的家长"
     refuse(errors)
     if is_primary:
-        Guardian.objects.filter(student=student, is_primary=True).update(is_primary=False)
-    return Guardian.objects.create(student=student, is_primary=is_primary, **row)
+        _demote_primary(existing, by)
+    return record(Guardian(student=student, is_primary=is_primary, **row), by)
 
 
 @transaction.atomic
@@ -132,8 +141,7 @@ def guardian_update(
             errors["phone"] = "该号码已登记为本学员的其他家长"
         guardian.phone = phone
     refuse(errors)
-    guardian.save()
-    return guardian
+    return record(guardian, by)
 
 
 @transaction.atomic
@@ -144,12 +152,9 @@ def guardian_set_primary(*, guardian: Guardian, by: Staff) -> Guardian:
     guardian = next(g for g in existing if g.pk == guardian.pk)
     if not guardian.relation:
         refuse({"relation": "请先注明与学员的关系"})
-    Guardian.objects.filter(student_id=guardian.student_id, is_primary=True).exclude(pk=guardian.pk).update(
-        is_primary=False
-    )
+    _demote_primary([g for g in existing if g.pk != guardian.pk], by)
     guardian.is_primary = True
-    guardian.save(update_fields=["is_primary"])
-    return guardian
+    return record(guardian, by, update_fields=["is_primary"])
 
 
 @transaction.atomic
@@ -162,6 +167,7 @@ def guardian_remove(*, guardian: Guardian, by: Staff) -> None:
         raise Conflict(StudentError.LAST_GUARDIANS, "学员档案至少须保留两位家长的联系方式")
     if guardian.is_primary:
         raise Conflict(StudentError.LAST_GUARDIANS, "请先指定另一位主要决策人，再删除这位家长")
+    guardian._history_user = by.user
     guardian.delete()
 
 
@@ -188,7 +194,7 @@ def _hand_over(*, student: Student, advisor: Staff, by: Staff, note: str = "") -
     )
     student.advisor = advisor
     student.advisor_since = now
-    student.save(update_fields=["advisor", "advisor_since"])
+    record(student, by, update_fields=["advisor", "advisor_since"])
     return assignment
 
 

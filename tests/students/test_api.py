@@ -442,3 +442,18 @@ def test_search_by_card_number_or_chip_and_the_card_in_the_file(api_as, campus):
     assert [(c["card_number"], c["chip_uid"], c["status"], c["deposit"]) for c in cards] == [
         ("0012345678", "04A1B2C3", "active", "20.00")
     ]
+
+
+def test_changes_through_the_api_are_on_record_with_who_made_them(api_as, campus):
+    api = api_as("front_desk")
+    student_id = api.post(URL, student_body()).json()["id"]
+    api.patch(f"{URL}/{student_id}", {"grade": "初三"})
+    student = Student.objects.get(pk=student_id)
+    assert [(h.history_type, h.history_user) for h in student.history.order_by("history_id")] == [
+        ("+", api.staff.user),
+        ("~", api.staff.user),
+    ]
+    father = student.guardians.get(phone="13800000002")
+    api.post(f"/api/v1/guardians/{father.pk}/primary")
+    mother = student.guardians.get(phone="13800000001")
+    assert mother.history.latest().history_user == api.staff.user and not mother.history.latest().is_primary
