@@ -220,3 +220,12 @@ def test_list_pages_make_the_same_queries_for_one_row_or_many(browser, campus, d
             assert browser.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_pages_are_available_in_english(browser, student, desk):
+    from django.conf import settings
+
+    package = sell(student, desk, paid="1000.00")
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = page(browser, f"/billing/packages/{package.pk}/")
+    assert "Lesson ledger" in html and "Manual deduction" in html and "Deposit only" in html
