@@ -1,0 +1,105 @@
+"""The kiosk in Chromium: a reader's burst checks in wherever the focus is; a person typing
+the same digits slowly does not."""
+
+import pytest
+from django.utils import timezone
+
+from billing.models import LedgerEntry
+from cardreader.models import Swipe
+from core.roles import Role
+from tests.factories import PASSWORD
+
+from .helpers import a_package, a_student_with_card
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, staff) -> None:
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", staff.user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+
+
+@pytest.fixture
+def kiosk(page, live_server, make_staff, campus):
+    desk = make_staff(Role.FRONT_DESK)
+    student, _card = a_student_with_card(campus, desk, name="王小明")
+    package = a_package(student, desk, lessons=4, price="1000.00", paid="1000.00")
+    sign_in(page, live_server, desk)
+    page.goto(live_server.url + "/kiosk/")
+    page.wait_for_selector("#kiosk-result.idle")
+    return package
+
+
+def test_a_reader_burst_checks_in_and_shows_the_name(page, kiosk):
+    page.locator("body").click()
+    page.keyboard.type("0012345678", delay=5)
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector("#kiosk-result.ok")
+    text = page.inner_text("#kiosk-result")
+    assert "王小明" in text
+    assert "3 课时" in text
+    assert "续费" in text  # three left: the renewal prompt
+    assert LedgerEntry.objects.filter(package=kiosk, kind="used").count() == 1
+    assert page.locator("#kiosk-log tr").count() == 1
+
+
+def test_a_burst_typed_while_the_search_box_has_the_focus_is_still_a_swipe(page, kiosk):
+    page.evaluate(
+        "() => { const i = document.createElement('input'); i.id = 'other'; i.value = 'abc';"
+        " document.querySelector('main').prepend(i); }"
+    )
+    page.focus("#other")
+    page.keyboard.type("04A1B2C3", delay=5)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#kiosk-result.ok")
+    assert "王小明" in page.inner_text("#kiosk-result")
+    page.wait_for_function("document.getElementById('other').value === 'abc'")
+
+
+def test_slow_human_typing_is_not_a_swipe(page, kiosk):
+    page.locator("body").click()
+    page.keyboard.type("0012345678", delay=150)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(800)
+    assert "idle" in page.get_attribute("#kiosk-result", "class")
+    assert Swipe.objects.count() == 0
+
+
+def test_a_refusal_is_shown_in_red(page, kiosk):
+    page.locator("body").click()
+    page.keyboard.type("0099999999", delay=5)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#kiosk-result.refused")
+    assert "无法识别的卡" in page.inner_text("#kiosk-result")
+    assert Swipe.objects.get().code == "unknown_card"
+
+
+def test_the_banner_shows_when_the_server_cannot_be_reached_and_the_swipe_is_sent_later(page, kiosk):
+    page.route("**/api/v1/swipes", lambda route: route.abort())
+    page.locator("body").click()
+    page.keyboard.type("0012345678", delay=5)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#kiosk-offline:not([hidden])")
+    assert Swipe.objects.count() == 0
+    page.unroute("**/api/v1/swipes")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("#kiosk-offline[hidden]", state="attached")
+    page.wait_for_function("localStorage.getItem('cardreader.kiosk.queue') === '[]'")
+    swipe = Swipe.objects.get()
+    assert swipe.result == "checked_in"
+    assert swipe.swiped_at < timezone.now()
+
+
+def test_the_lesson_slip_prints_the_check_in(page, kiosk, live_server):
+    page.locator("body").click()
+    page.keyboard.type("0012345678", delay=5)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#kiosk-result.ok")
+    href = page.get_attribute("#kiosk-result a", "href")
+    page.goto(live_server.url + href)
+    text = page.inner_text(".slip")
+    assert "课次小票" in text and "王小明" in text and "钢琴一对一" in text
