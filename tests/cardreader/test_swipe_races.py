@@ -52,7 +52,11 @@ def test_fifty_cards_swiped_at_once_all_check_in(campus, make_staff):
 
     results = run_together(
         [
-            (lambda n=i: swipe_record(swipe_id=str(uuid.uuid4()), card=f"{n + 1:010d}", campus=campus, reader=reader))
+            (
+                lambda n=i: swipe_record(
+                    swipe_id=str(uuid.uuid4()), card=f"{n + 1:010d}", campus=campus, reader=reader
+                )
+            )
             for i in range(50)
         ]
     )
