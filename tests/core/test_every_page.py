@@ -47,6 +47,7 @@ def every_menu_url() -> set[str]:
 # Pages a role may open although its menu leaves them out, to keep the menu short.
 REACHABLE_OFF_MENU = {
     "/schedule/teacher-changes/": {Role.FRONT_DESK, Role.ADVISOR, Role.PRINCIPAL},  # from the 教员 page
+    "/schedule/timekeeping/": {Role.FRONT_DESK},  # from the 教员 page
     "/students/": {Role.TEACHER},  # a teacher opens their students' files from the timetable
 }
 
