@@ -1,0 +1,50 @@
+"""Every English catalogue is complete and its compiled .mo matches the .po (run
+`make messages` after editing a .po)."""
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = sorted(p for p in ROOT.glob("**/locale/en/LC_MESSAGES/django.po") if ".venv" not in p.parts)
+
+
+def po_entries(path: Path) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr, fuzzy) of each singular entry of a .po file; the header is skipped."""
+    entries: list[tuple[str, str, bool]] = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        lines = [line for line in block.splitlines() if not line.startswith("#~")]
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        fields: dict[str, str] = {}
+        current = None
+        for line in lines:
+            match = re.match(r'^(msgid|msgstr|msgctxt|msgid_plural|msgstr\[\d+\]) (".*")$', line)
+            if match:
+                current = match.group(1)
+                fields[current] = ast.literal_eval(match.group(2))
+            elif line.startswith('"') and current:
+                fields[current] += ast.literal_eval(line)
+        if fields.get("msgid") and "msgid_plural" not in fields:
+            entries.append((fields["msgid"], fields.get("msgstr", ""), fuzzy))
+    return entries
+
+
+def test_there_are_catalogues():
+    assert ROOT / "locale/en/LC_MESSAGES/django.po" in CATALOGUES
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_string_has_an_english_translation(po):
+    missing = [msgid for msgid, msgstr, fuzzy in po_entries(po) if not msgstr or fuzzy]
+    assert missing == []
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_compiled_catalogue_matches_its_source(po):
+    with open(po.with_suffix(".mo"), "rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = [msgid for msgid, msgstr, _fuzzy in po_entries(po) if compiled.gettext(msgid) != msgstr]
+    assert stale == []
