@@ -21,7 +21,11 @@ def seed(campus: Campus, staff_by_role: dict[str, Staff]) -> str:
         if Card.objects.filter(student=student).exists():
             continue
         number = f"{80000000 + n:010d}"
-        if Card.objects.filter(number_key=f"{80000000 + n:08X}").exclude(status=Card.Status.RETURNED).exists():
+        if (
+            Card.objects.filter(number_key=f"{80000000 + n:08X}")
+            .exclude(status=Card.Status.RETURNED)
+            .exists()
+        ):
             continue
         card_issue(student=student, card_number=number, chip_uid="", by=desk)
         made += 1

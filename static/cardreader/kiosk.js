@@ -1,9 +1,9 @@
 /* The reception kiosk: catches a USB card reader's keystroke burst wherever the focus is.
  *
  * A reader types like a keyboard: digits (or hex) a few milliseconds apart, then Enter.
- * A person types ~100–300 ms apart. So a burst is: keys each < MAX_GAP_MS after the
- * previous one, at least MIN_LENGTH of them, ended by Enter also < MAX_GAP_MS later.
- * Anything slower is a person and is left alone.
+ * A person types ~100–300 ms apart. So a burst is: at least MIN_LENGTH keys, each
+ * < MAX_GAP_MS after the previous one, ended by Enter, with the mean gap (Enter included)
+ * < MEAN_GAP_MS. Anything slower is a person and is left alone.
  *
  * Characters come from KeyboardEvent.code (the physical key), not .key: with the Chinese
  * IME on, or NumLock off, .key is "Process" or "End"/"ArrowDown" while .code is still
@@ -15,7 +15,8 @@
 (function () {
   "use strict";
 
-  var MAX_GAP_MS = 35;
+  var MEAN_GAP_MS = 35;  // a reader: a few ms per key; a person: 100–300 ms
+  var MAX_GAP_MS = 60;   // one late key (a busy browser) does not break a burst
   var MIN_LENGTH = 4;
   var MAX_LENGTH = 32;
   var QUEUE_KEY = "cardreader.kiosk.queue";
@@ -69,10 +70,11 @@
   }
 
   // --- burst detection ------------------------------------------------------------------
-  var burst = { chars: "", last: 0, target: null, before: null };
+  var burst = { chars: "", first: 0, last: 0, target: null, before: null };
 
   function resetBurst() {
     burst.chars = "";
+    burst.first = 0;
     burst.last = 0;
     burst.target = null;
     burst.before = null;
@@ -87,7 +89,8 @@
     var now = e.timeStamp || performance.now();
     var gap = burst.last ? now - burst.last : 0;
     if (isEnter(e)) {
-      var isSwipe = burst.chars.length >= MIN_LENGTH && burst.last && gap < MAX_GAP_MS;
+      var meanGap = (now - burst.first) / Math.max(1, burst.chars.length);
+      var isSwipe = burst.chars.length >= MIN_LENGTH && burst.last && gap < MAX_GAP_MS && meanGap < MEAN_GAP_MS;
       if (isSwipe) {
         e.preventDefault();
         e.stopPropagation();
@@ -111,6 +114,7 @@
       // a new candidate burst starts with this key
       var target = editable(document.activeElement);
       burst.chars = "";
+      burst.first = now;
       burst.target = target;
       burst.before = target && "value" in target ? target.value : null;
     }

@@ -69,6 +69,15 @@ def test_slow_human_typing_is_not_a_swipe(page, kiosk):
     assert Swipe.objects.count() == 0
 
 
+def test_quick_typing_at_50_ms_per_key_is_still_a_person(page, kiosk):
+    page.locator("body").click()
+    page.keyboard.type("0012345678", delay=50)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    assert "idle" in page.get_attribute("#kiosk-result", "class")
+    assert Swipe.objects.count() == 0
+
+
 def test_a_refusal_is_shown_in_red(page, kiosk):
     page.locator("body").click()
     page.keyboard.type("0099999999", delay=5)
