@@ -34,7 +34,7 @@ class ErrorOut(Schema):
 
 class CardIn(Schema):
     card_number: str = Field(max_length=64)
-    chip_uid: str = Field("", max_length=64)
+    chip_uid: str | None = Field("", max_length=64)
 
 
 class TeacherCardIn(CardIn):
@@ -91,7 +91,7 @@ def issue_card(request: HttpRequest, student_id: int, payload: CardIn):
     staff = require_role(request, *CARD_DESK)
     student = get_scoped(request, Student.objects.select_related("campus"), student_id)
     card = services.card_issue(
-        student=student, card_number=payload.card_number, chip_uid=payload.chip_uid, by=staff
+        student=student, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
     )
     return Status(201, card_out(card))
 
@@ -103,7 +103,7 @@ def issue_teacher_card(request: HttpRequest, payload: TeacherCardIn):
         request, Staff.objects.select_related("campus", "user"), _teacher_pk(payload.teacher)
     )
     card = services.card_issue_teacher(
-        teacher=teacher, card_number=payload.card_number, chip_uid=payload.chip_uid, by=staff
+        teacher=teacher, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
     )
     return Status(201, card_out(card))
 
@@ -136,7 +136,7 @@ def replace_card(request: HttpRequest, card_id: int, payload: CardIn):
     staff = require_role(request, *CARD_DESK)
     old = _cards(request, card_id)
     new = services.card_replace(
-        card=old, card_number=payload.card_number, chip_uid=payload.chip_uid, by=staff
+        card=old, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
     )
     fee = services.REPLACEMENT_FEE if new.student_id else money(0)
     return Status(201, {**card_out(new), "fee": fee})

@@ -10,9 +10,9 @@ Readers at the desks type one of three formats for the same 4-byte chip:
 
 The canonical `key` is the 32-bit value as 8 upper-case hex digits. Wiegand 26 carries
 only the low 24 bits of the UID (facility × 65536 + number), so it is matched against
-`key24`, the last six hex digits of the key. Other all-digit texts (fewer than 10 digits,
-not 8) are read as decimal. Anything else (a longer UID, a name) is kept as its upper-case
-text and matched exactly. Spaces, dashes and colons between the digits are ignored."""
+`key24`, the last six hex digits of the key. Other all-digit texts up to 4294967295 (not
+8 digits) are read as decimal. Anything else (a longer UID, a bigger number, a printed code
+like "C-0001") is kept as its upper-case text and matched exactly. Spaces, dashes and colons between the digits are ignored."""
 
 import re
 from dataclasses import dataclass
@@ -43,16 +43,12 @@ def parse_card_text(text: str) -> CardId | None:
     w26 = _W26.match(compact)
     if w26:
         facility, number = int(w26.group(1)), int(w26.group(2))
-        if facility > 0xFF or number > 0xFFFF:
-            return None
-        return CardId(raw=raw, key=None, key24=f"{facility << 16 | number:06X}")
+        if facility <= 0xFF and number <= 0xFFFF:
+            return CardId(raw=raw, key=None, key24=f"{facility << 16 | number:06X}")
     if len(compact) == 8 and _HEX8.match(compact):
         return CardId(raw=raw, key=compact, key24=compact[2:])
-    if _DIGITS.match(compact):
-        value = int(compact)
-        if value > 0xFFFFFFFF:
-            return None
-        key = f"{value:08X}"
+    if _DIGITS.match(compact) and int(compact) <= 0xFFFFFFFF:
+        key = f"{int(compact):08X}"
         return CardId(raw=raw, key=key, key24=key[2:])
     if not _SAFE.match(compact):
         return None

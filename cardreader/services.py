@@ -63,13 +63,15 @@ def _read(text: str, field: str, *, required: bool) -> CardId | None:
             raise InvalidInput("请填写卡号", {field: "必填"}, code=CardError.INVALID_CARD)
         return None
     parsed = parse_card_text(text)
-    if parsed is None or parsed.key is None:
-        # a W26 text has no full key: a card is registered by its 10-digit number or chip
+    if parsed is None:
         raise InvalidInput(
-            "卡号格式不正确：应为 10 位数字卡号或 8 位十六进制芯片号",
+            "卡号格式不正确：应为 10 位数字卡号、8 位十六进制芯片号或韦根格式（如 089,47544）",
             {field: "格式不正确"},
             code=CardError.INVALID_CARD,
         )
+    if parsed.key is None:
+        # a card known only by its Wiegand text: that text is its key; the 24 bits match too
+        parsed = CardId(raw=parsed.raw, key=parsed.raw.replace(" ", ""), key24=parsed.key24)
     return parsed
 
 

@@ -13,6 +13,8 @@ from core.errors import Conflict
 from core.roles import Role
 from tests.factories import StudentFactory
 
+from .helpers import a_package, a_reader, swipe
+
 pytestmark = pytest.mark.django_db
 
 
@@ -98,11 +100,21 @@ def test_a_second_active_card_is_student_has_card(desk_api, student):
 
 
 def test_a_malformed_number_is_422(desk_api, student):
-    response = issue(desk_api, student, number="089,47544", chip="")
+    response = issue(desk_api, student, number="卡号一", chip="")
     assert response.status_code == 422
     assert "card_number" in response.json()["error"]["fields"]
     assert issue(desk_api, student, number="", chip="").status_code == 422
+    assert issue(desk_api, student, number="0012345678", chip="04A1B2C3!").status_code == 422
     assert Card.objects.count() == 0 and Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize("number", ["9000000001", "C-0001", "089,47544", "12345678901234"])
+def test_numbers_in_other_shapes_are_kept_as_typed_and_matched(desk_api, student, number, campus):
+    response = issue(desk_api, student, number=number, chip=None)
+    assert response.status_code == 201, response.content
+    assert (response.json()["card_number"], response.json()["chip_uid"]) == (number, "")
+    a_package(student, desk_api.staff)
+    assert swipe(a_reader(campus)[1], number).status_code == 201
 
 
 def test_replacing_needs_the_card_reported_lost_first(desk_api, student):
