@@ -445,8 +445,11 @@ def _judge(
     return card, body, links
 
 
-def _replay(swipe_id: str) -> SwipeAnswer:
+def _replay(swipe_id: str, campus: Campus) -> SwipeAnswer:
     first = Swipe.objects.get(swipe_id=swipe_id)
+    if first.campus_id != campus.pk:
+        # never hand one campus's answer (a student's name) to another
+        raise Conflict(CardError.SWIPE_ID_IN_USE, "该 swipe_id 已被其他校区使用", {"swipe_id": "已被使用"})
     status = 200 if first.http_status < 300 else first.http_status
     return SwipeAnswer(status=status, body=first.response, swipe=first, replayed=True)
 
@@ -473,7 +476,7 @@ def swipe_record(
     at = swiped_at or now
     previous = Swipe.objects.filter(swipe_id=swipe_id).first()
     if previous is not None:
-        return _replay(swipe_id)
+        return _replay(swipe_id, campus)
     try:
         with transaction.atomic():
             # Claim the id first: a concurrent swipe with the same id waits on the unique
@@ -507,7 +510,10 @@ def swipe_record(
                 swipe.response = body
                 for name, value in links.items():
                     setattr(swipe, name, value)
-            except _Refused as refused:
+            except (_Refused, DomainError) as exc:
+                # a DomainError not turned into a refusal above (say, a teacher's clock
+                # refused) is a refusal all the same: stored, answered, nothing changed
+                refused = exc if isinstance(exc, _Refused) else _Refused(exc)
                 swipe.card = refused.card
                 swipe.code = refused.error.code
                 swipe.http_status = refused.error.status
@@ -526,7 +532,7 @@ def swipe_record(
             )
     except IntegrityError:
         if Swipe.objects.filter(swipe_id=swipe_id).exists():
-            return _replay(swipe_id)
+            return _replay(swipe_id, campus)
         raise
     return SwipeAnswer(status=swipe.http_status, body=swipe.response, swipe=swipe)
 

@@ -387,3 +387,14 @@ def test_a_student_of_another_campus_swiped_by_a_front_desk_token_is_unknown(
     a_package(student, desk)
     response = swipe(api_as(Role.FRONT_DESK, campus=other_campus), "0012345678")
     assert response.json()["error"]["code"] == "unknown_card"
+
+
+def test_a_swipe_id_of_another_campus_reveals_nothing(campus, other_campus, desk, reader):
+    student, _card = a_student_with_card(campus, desk)
+    a_package(student, desk)
+    swipe_id = str(uuid.uuid4())
+    assert swipe(reader[1], "0012345678", swipe_id=swipe_id).status_code == 201
+    response = swipe(a_reader(other_campus)[1], "0012345678", swipe_id=swipe_id)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "swipe_id_in_use"
+    assert "张三" not in response.content.decode()
