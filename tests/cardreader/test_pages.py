@@ -170,3 +170,13 @@ def test_a_teacher_card_is_issued_from_its_page(desk, make_staff):
     response = client.post("/cards/teachers/issue/", {"teacher": teacher.pk, "card_number": "0000004321"})
     assert response.status_code == 302
     assert Card.objects.get(teacher=teacher).deposit == Decimal("0.00")
+
+
+def test_the_landing_page_lists_todays_refused_swipes(desk, campus):
+    from .helpers import a_reader, swipe
+
+    a_student_with_card(campus, desk, name="周八")
+    swipe(a_reader(campus)[1], "0012345678")
+    page = browser(desk).get("/").content.decode()
+    assert "今日刷卡未通过" in page
+    assert "周八" in page and "没有课时包" in page

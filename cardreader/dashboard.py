@@ -1,0 +1,36 @@
+"""Landing-page panel of cardreader: today's refused swipes, for the front desk to follow up
+(a family to call about money due, a card to replace)."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from core.dashboard import Panel
+from core.models import Staff
+from core.roles import Role
+
+from .models import Swipe
+from .selectors import day_start
+
+_DESK = {Role.FRONT_DESK, Role.PRINCIPAL}
+
+
+def panels(staff: Staff) -> list[Panel]:
+    if staff.role not in _DESK:
+        return []
+    refused = Swipe.objects.filter(
+        campus=staff.campus, result=Swipe.Result.REFUSED, swiped_at__gte=day_start(timezone.localdate())
+    ).order_by("-swiped_at")[:10]
+    rows = []
+    for swipe in refused:
+        who = (swipe.response.get("student") or {}).get("name") or swipe.card_text
+        message = (swipe.response.get("error") or {}).get("message", swipe.code)
+        rows.append({"text": f"{timezone.localtime(swipe.swiped_at):%H:%M} {who}：{message}"})
+    return [
+        Panel(
+            title="今日刷卡未通过",
+            rows=rows,
+            empty="今天没有被拒绝的刷卡",
+            link=reverse("cardreader:kiosk"),
+            order=45,
+        )
+    ]
