@@ -186,3 +186,66 @@ def test_the_device_mode_without_evdev_says_what_to_install(tmp_path):
             "--outbox",
             str(tmp_path / "o.sqlite3"),
         )
+
+
+class _Event:
+    def __init__(self, ev_type: int, code: int, value: int) -> None:
+        self.type, self.code, self.value = ev_type, code, value
+
+
+class _Unplugged(OSError):
+    pass
+
+
+class _FakeEvdev:
+    """Stands in for the python-evdev module: a reader that is absent at first, types a
+    card, is unplugged halfway through the next one, comes back and types a third."""
+
+    def __init__(self, sessions: list[list[tuple[int, int, int]] | None]) -> None:
+        self.sessions = sessions
+        self.opened = 0
+        self.grabbed = 0
+        fake = self
+
+        class InputDevice:
+            name = "USB Card Reader"
+
+            def __init__(self, path: str) -> None:
+                fake.opened += 1
+                session = fake.sessions.pop(0) if fake.sessions else None
+                if session is None:
+                    raise FileNotFoundError(path)
+                self.events = session
+
+            def grab(self) -> None:
+                fake.grabbed += 1
+
+            def ungrab(self) -> None:
+                pass
+
+            def close(self) -> None:
+                pass
+
+            def read_loop(self):
+                for triple in self.events:
+                    yield _Event(*triple)
+                raise _Unplugged("No such device")
+
+        self.InputDevice = InputDevice
+
+
+def test_the_device_is_grabbed_and_reopened_after_an_unplug():
+    import threading
+
+    from cardreader.agent import _device_cards
+
+    half = key_events("0000000002")[:8]  # unplugged before the Enter
+    fake = _FakeEvdev([None, key_events("0000000001") + half, key_events("0000000003")])
+    stop = threading.Event()
+    cards = _device_cards(fake, "/dev/input/by-id/usb-reader", stop=stop, retry=0)
+
+    read = [next(cards), next(cards)]
+    stop.set()
+
+    assert read == ["0000000001", "0000000003"]  # the half-typed card is not invented
+    assert (fake.opened, fake.grabbed) == (3, 2)
