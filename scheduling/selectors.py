@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Campus, Staff, Subject
 from core.roles import Role
@@ -115,6 +116,7 @@ class Entry:
     room: str
     status: str
     status_label: str
+    kind: str  # "main", "practice" or "group": the template marks all but a main lesson
     kind_label: str
     lesson_id: int | None = None
 
@@ -153,7 +155,8 @@ def week_timetable(
                 starts_at=lesson.starts_at, ends_at=lesson.ends_at, title=lesson.student.name,
                 subject=lesson.subject.name, teacher=lesson.teacher.display_name,
                 room=lesson.room.name if lesson.room_id else "", status=lesson.status,
-                status_label=lesson.get_status_display(), kind_label=lesson.get_lesson_kind_display(),
+                status_label=lesson.get_status_display(), kind=lesson.lesson_kind,
+                kind_label=lesson.get_lesson_kind_display(),
                 lesson_id=lesson.pk,
             )
         )
@@ -164,7 +167,7 @@ def week_timetable(
                 starts_at=session.starts_at, ends_at=session.ends_at, title=session.group.name,
                 subject=session.group.subject.name, teacher=session.teacher.display_name,
                 room=session.room.name if session.room_id else "", status=session.status,
-                status_label=session.get_status_display(), kind_label="大课",
+                status_label=session.get_status_display(), kind="group", kind_label=_("大课"),
             )
         )
     for day in days:

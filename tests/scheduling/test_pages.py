@@ -144,6 +144,21 @@ def test_week_grid_and_day_ahead_list(desk, student, teacher, tomorrow_10):
     assert lesson.confirmed_by == desk.staff
 
 
+@pytest.mark.parametrize(("language", "marker"), [("zh-hans", "（陪练）"), ("en", "（Practice session）")])
+def test_the_week_grid_marks_a_practice_session_but_not_a_main_lesson(desk, student, teacher, tomorrow_10,
+                                                                      language, marker):
+    piano = subject_get_or_create(name="钢琴")
+    lesson_book(student=student, teacher=teacher, subject=piano, starts_at=tomorrow_10,
+                ends_at=tomorrow_10 + timedelta(hours=1), by=desk.staff)
+    desk.cookies["django_language"] = language
+    week = desk.get("/schedule/", {"week": f"{tomorrow_10:%Y-%m-%d}"}).content.decode()
+    assert marker not in week
+    lesson_book(student=student, teacher=teacher, subject=piano, starts_at=tomorrow_10 + timedelta(hours=2),
+                ends_at=tomorrow_10 + timedelta(hours=3), by=desk.staff, lesson_kind="practice")
+    week = desk.get("/schedule/", {"week": f"{tomorrow_10:%Y-%m-%d}"}).content.decode()
+    assert week.count(marker) == 1
+
+
 def test_the_timetable_pdf_has_three_copies_with_the_chinese_names(desk, student, teacher, tomorrow_10):
     lesson_book(student=student, teacher=teacher, subject=subject_get_or_create(name="钢琴"),
                 starts_at=tomorrow_10, ends_at=tomorrow_10 + timedelta(hours=1), by=desk.staff, room="琴房一")
