@@ -165,14 +165,24 @@
     });
   }
 
+  // The reception PC's clock may be wrong: the time of a queued swipe is the server's,
+  // as last measured by the ping. A swipe sent at once carries no time (the server's now).
+  var clockOffsetMs = 0;
+
+  function serverNow() {
+    return new Date(Date.now() + clockOffsetMs).toISOString();
+  }
+
   function submitSwipe(card) {
-    var item = { swipe_id: uuid4(), card: card, swiped_at: new Date().toISOString() };
+    var item = { swipe_id: uuid4(), card: card };
+    var at = serverNow();
     showPending(card);
     post(item).then(function (answer) {
       online(true);
       show(card, answer.status, answer.data);
     }, function () {
       var q = loadQueue();
+      item.swiped_at = at;
       q.push(item);
       saveQueue(q);
       online(false);
@@ -294,9 +304,15 @@
   }
 
   function ping() {
+    var sent = Date.now();
     fetch(pingUrl, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
       online(r.ok);
-      if (r.ok) flushQueue();
+      if (!r.ok) return;
+      r.json().then(function (data) {
+        var server = Date.parse(data.now);
+        if (!isNaN(server)) clockOffsetMs = server - (sent + Date.now()) / 2;
+      }, function () {});
+      flushQueue();
     }, function () { online(false); });
   }
 
@@ -305,6 +321,6 @@
   setInterval(ping, PING_MS);
   setInterval(function () { if (loadQueue().length) flushQueue(); }, RETRY_MS);
   saveQueue(loadQueue());
-  if (loadQueue().length) flushQueue();
+  ping();
   window.kioskCodeToChar = codeToChar;
 })();
