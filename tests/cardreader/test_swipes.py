@@ -398,3 +398,12 @@ def test_a_swipe_id_of_another_campus_reveals_nothing(campus, other_campus, desk
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "swipe_id_in_use"
     assert "张三" not in response.content.decode()
+
+
+def test_a_practice_swipe_is_recorded_as_practice(campus, desk, reader):
+    student, _card = a_student_with_card(campus, desk)
+    a_package(student, desk)
+    body = swipe(reader[1], "0012345678", lesson_kind="practice").json()
+    attendance = Attendance.objects.get(pk=body["attendance_id"])
+    assert attendance.lesson_kind == "practice"
+    assert Swipe.objects.get().lesson_kind == "practice"
