@@ -85,21 +85,21 @@ def cards_matching(*, campus: Campus, parsed: CardId) -> Q:
     return Q(campus=campus) & match
 
 
-def _check_free(number: CardId, chip: CardId | None, *, except_card: Card | None = None) -> None:
+def _check_free(number: CardId, chip: CardId | None) -> None:
     """409 card_in_use if the number or chip is on another card that is not returned, at
     any campus (a chip is one physical card), in either field, or in 24 bits (a W26
     reader could not tell the two apart)."""
-    keys = {number.key} | ({chip.key} if chip else set())
-    keys24 = {k.key24 for k in (number, chip) if k is not None and k.key24}
-    taken = Card.objects.exclude(status=Card.Status.RETURNED).filter(
-        Q(number_key__in=keys) | Q(chip_key__in=keys) | Q(number_key24__in=keys24) | Q(chip_key24__in=keys24)
-    )
-    if except_card is not None:
-        taken = taken.exclude(pk=except_card.pk)
-    if taken.exists():
-        raise Conflict(
-            CardError.CARD_IN_USE, "该卡号或芯片号已在另一张未退的卡上使用", {"card_number": "已被使用"}
-        )
+    live = Card.objects.exclude(status=Card.Status.RETURNED)
+    for field, typed in (("card_number", number), ("chip_uid", chip)):
+        if typed is None:
+            continue
+        clash = Q(number_key=typed.key) | Q(chip_key=typed.key)
+        if typed.key24:
+            clash |= Q(number_key24=typed.key24) | Q(chip_key24=typed.key24)
+        if live.filter(clash).exists():
+            raise Conflict(
+                CardError.CARD_IN_USE, f"{typed.raw} 已在另一张未退的卡上使用", {field: "已被使用"}
+            )
 
 
 def _new_card(
