@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import Campus, Staff, Subject
@@ -197,9 +198,11 @@ class Payment(models.Model):
 
     class Method(models.TextChoices):
         CASH = "cash", _("现金")
-        WECHAT = "wechat", _("微信")
+        # a context of their own: the same Chinese words mean a check-in (刷卡) and a
+        # contact channel (微信) elsewhere, and translate differently there
+        WECHAT = "wechat", pgettext_lazy("payment method", "微信")
         ALIPAY = "alipay", _("支付宝")
-        BANK_CARD = "bank_card", _("刷卡")
+        BANK_CARD = "bank_card", pgettext_lazy("payment method", "刷卡")
         TRANSFER = "transfer", _("转账")
 
     # the purposes that pay money out; their amounts are stored negative

@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(p for p in ROOT.glob("**/locale/en/LC_MESSAGES/django.po") if ".venv" not in p.parts)
 
 
-def po_entries(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) of each singular entry of a .po file; the header is skipped."""
-    entries: list[tuple[str, str, bool]] = []
+def po_entries(path: Path) -> list[tuple[str | None, str, str, bool]]:
+    """(msgctxt, msgid, msgstr, fuzzy) of each singular entry of a .po file; the header is skipped."""
+    entries: list[tuple[str | None, str, str, bool]] = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         lines = [line for line in block.splitlines() if not line.startswith("#~")]
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
@@ -28,7 +28,7 @@ def po_entries(path: Path) -> list[tuple[str, str, bool]]:
             elif line.startswith('"') and current:
                 fields[current] += ast.literal_eval(line)
         if fields.get("msgid") and "msgid_plural" not in fields:
-            entries.append((fields["msgid"], fields.get("msgstr", ""), fuzzy))
+            entries.append((fields.get("msgctxt"), fields["msgid"], fields.get("msgstr", ""), fuzzy))
     return entries
 
 
@@ -38,7 +38,7 @@ def test_there_are_catalogues():
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_string_has_an_english_translation(po):
-    missing = [msgid for msgid, msgstr, fuzzy in po_entries(po) if not msgstr or fuzzy]
+    missing = [msgid for _ctx, msgid, msgstr, fuzzy in po_entries(po) if not msgstr or fuzzy]
     assert missing == []
 
 
@@ -46,5 +46,25 @@ def test_every_string_has_an_english_translation(po):
 def test_the_compiled_catalogue_matches_its_source(po):
     with open(po.with_suffix(".mo"), "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [msgid for msgid, msgstr, _fuzzy in po_entries(po) if compiled.gettext(msgid) != msgstr]
+    stale = [
+        msgid
+        for ctx, msgid, msgstr, _fuzzy in po_entries(po)
+        if (compiled.pgettext(ctx, msgid) if ctx else compiled.gettext(msgid)) != msgstr
+    ]
     assert stale == []
+
+
+def test_the_same_chinese_word_keeps_its_meaning_in_each_place():
+    from django.utils import translation
+
+    from billing.models import Payment
+    from scheduling.models import Attendance
+    from students.models import ReceptionEntry
+
+    with translation.override("en"):
+        assert str(Payment.Method.BANK_CARD.label) == "Bank card"
+        assert str(Attendance.Source.SWIPE.label) == "Card swipe"
+        assert str(Payment.Method.WECHAT.label) == "WeChat Pay"
+        assert str(ReceptionEntry.Channel.WECHAT.label) == "WeChat"
+    with translation.override("zh-hans"):
+        assert str(Payment.Method.BANK_CARD.label) == str(Attendance.Source.SWIPE.label) == "刷卡"
