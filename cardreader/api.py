@@ -108,6 +108,18 @@ def issue_teacher_card(request: HttpRequest, payload: TeacherCardIn):
     return Status(201, card_out(card))
 
 
+@router.post(
+    "/teachers/{username}/cards", response={201: CardOut, **CARD_ERRORS}, summary="Issue a teacher's card"
+)
+def issue_card_to_teacher(request: HttpRequest, username: str, payload: CardIn):
+    staff = require_role(request, *CARD_DESK)
+    teacher = get_scoped(request, Staff.objects.select_related("campus", "user"), _teacher_pk(username))
+    card = services.card_issue_teacher(
+        teacher=teacher, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
+    )
+    return Status(201, card_out(card))
+
+
 def _teacher_pk(username: str) -> int:
     found = (
         Staff.objects.filter(user__username=username, role=Role.TEACHER).values_list("pk", flat=True).first()

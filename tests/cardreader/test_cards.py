@@ -224,3 +224,17 @@ def test_the_database_refuses_two_active_cards_for_one_student(desk_api, student
             number_key="00000001",
             issued_at="2026-01-01T00:00:00+08:00",
         )
+
+
+def test_a_teacher_card_by_the_teachers_username_and_its_clock(
+    desk_api, make_staff, campus, api_as, other_campus
+):
+    teacher = make_staff(Role.TEACHER)
+    response = desk_api.post(f"/api/v1/teachers/{teacher.username}/cards", {"card_number": "0000004321"})
+    assert response.status_code == 201, response.content
+    assert swipe(a_reader(campus)[1], "0000004321").json()["result"] == "clock_in"
+    stranger = api_as(Role.FRONT_DESK, campus=other_campus)
+    assert (
+        stranger.post(f"/api/v1/teachers/{teacher.username}/cards", {"card_number": "1"}).status_code == 404
+    )
+    assert desk_api.post("/api/v1/teachers/nobody/cards", {"card_number": "2"}).status_code == 404
