@@ -85,7 +85,8 @@
       resetBurst();
       return;
     }
-    if (e.ctrlKey || e.altKey || e.metaKey) { resetBurst(); return; }
+    // a held key repeats every ~30 ms, as fast as a reader: never part of a swipe
+    if (e.repeat || e.ctrlKey || e.altKey || e.metaKey) { resetBurst(); return; }
     var now = e.timeStamp || performance.now();
     var gap = burst.last ? now - burst.last : 0;
     if (isEnter(e)) {
