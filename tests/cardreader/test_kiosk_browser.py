@@ -112,3 +112,39 @@ def test_the_lesson_slip_prints_the_check_in(page, kiosk, live_server):
     page.goto(live_server.url + href)
     text = page.inner_text(".slip")
     assert "课次小票" in text and "王小明" in text and "钢琴一对一" in text
+
+
+def test_keys_are_read_by_their_code_so_numlock_off_cannot_garble_them(page, kiosk):
+    # NumLock off: the keypad sends key "Insert", "End", "ArrowDown", … with code "Numpad0"…
+    page.evaluate(
+        """async () => {
+            const keys = {"0": "Insert", "1": "End", "2": "ArrowDown", "3": "PageDown", "4": "ArrowLeft",
+                          "5": "Clear", "6": "ArrowRight", "7": "Home", "8": "ArrowUp", "9": "PageUp"};
+            const send = (code, key) => document.body.dispatchEvent(
+                new KeyboardEvent("keydown", {code, key, bubbles: true, cancelable: true}));
+            for (const d of "0012345678") {
+                send("Numpad" + d, keys[d]);
+                await new Promise(r => setTimeout(r, 4));
+            }
+            send("NumpadEnter", "Enter");
+        }"""
+    )
+    page.wait_for_selector("#kiosk-result.ok")
+    assert "王小明" in page.inner_text("#kiosk-result")
+
+
+def test_keys_of_an_ime_composition_are_dropped(page, kiosk):
+    page.evaluate(
+        """async () => {
+            const send = (code, key, isComposing) => document.body.dispatchEvent(
+                new KeyboardEvent("keydown", {code, key, isComposing, bubbles: true, cancelable: true}));
+            for (const d of "0012345678") {
+                send("Digit" + d, "Process", true);
+                await new Promise(r => setTimeout(r, 4));
+            }
+            send("Enter", "Enter", false);
+        }"""
+    )
+    page.wait_for_timeout(500)
+    assert "idle" in page.get_attribute("#kiosk-result", "class")
+    assert Swipe.objects.count() == 0
