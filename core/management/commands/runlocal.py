@@ -26,6 +26,8 @@ class Command(BaseCommand):
             [sys.executable, "-m", "celery", "-A", "tutoring", "worker", "--beat",
              "--pool=solo", "--loglevel=INFO", f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}"],
         )
+        # a plain `kill` (SIGTERM) must stop the worker too, not orphan it
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         self.stdout.write(self.style.SUCCESS(f"\n  打开 / open: http://{addr}/   (Ctrl-C 停止 / to stop)\n"))
         try:
             call_command("runserver", addr, use_reloader=False)
