@@ -180,3 +180,10 @@ def test_the_landing_page_lists_todays_refused_swipes(desk, campus):
     page = browser(desk).get("/").content.decode()
     assert "今日刷卡未通过" in page
     assert "周八" in page and "没有课时包" in page
+
+
+def test_the_kiosk_speaks_english_when_asked(desk):
+    client = browser(desk)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/kiosk/"})
+    page = client.get("/kiosk/").content.decode()
+    assert "Please swipe your card" in page
