@@ -34,7 +34,7 @@ class BearerToken(HttpBearer):
         if not token or len(token) > MAX_TOKEN_LENGTH:
             return None
         found = (
-            ApiToken.objects.select_related("campus", "staff__user", "staff__campus")
+            ApiToken.objects.select_related("campus", "staff__user", "staff__campus", "reader")
             .filter(key_hash=hash_token(token), revoked_at__isnull=True)
             .first()
         )

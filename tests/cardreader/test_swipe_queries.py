@@ -9,7 +9,7 @@ from .helpers import a_package, a_reader, a_student_with_card, swipe
 pytestmark = pytest.mark.django_db
 
 
-def test_a_successful_swipe_runs_21_queries(campus, make_staff, django_assert_num_queries):
+def test_a_successful_swipe_runs_20_queries(campus, make_staff, django_assert_num_queries):
     desk = make_staff(Role.FRONT_DESK)
     student, _card = a_student_with_card(campus, desk)
     a_package(student, desk)
@@ -20,27 +20,26 @@ def test_a_successful_swipe_runs_21_queries(campus, make_staff, django_assert_nu
 
     # Savepoints appear because the test runs inside a transaction; in production the
     # outer atomic is BEGIN … COMMIT and the inner ones are the same savepoints.
-    with django_assert_num_queries(21):
-        # 1 the token with its staff and campus (core auth)
-        # 2 the token's reader (core auth, the reverse one-to-one)
-        # 3 the swipe_id looked up: a replay answers here
-        # 4 SAVEPOINT: the swipe's transaction
-        # 5 INSERT the swipe row, claiming the swipe_id
-        # 6 SAVEPOINT: the check-in, rolled back alone on a refusal
-        # 7 the card, locked (FOR UPDATE), with its student
-        # 8 the repeat guard: a deduction by this card within 60 s
-        # 9 the student's scheduled lesson now (scheduling.lesson_at)
-        # 10 the student's packages, locked (billing.package_for_checkin)
-        # 11 SAVEPOINT: package_deduct
-        # 12 the package locked again, with campus and student (package_deduct)
-        # 13 INSERT the ledger entry
-        # 14 UPDATE the package's lessons_left / lessons_used
-        # 15 RELEASE package_deduct
-        # 16 SAVEPOINT: attendance_record
-        # 17 INSERT the attendance
-        # 18 RELEASE attendance_record
-        # 19 RELEASE the check-in savepoint
-        # 20 UPDATE the swipe row with the answer and its links
-        # 21 RELEASE (COMMIT in production)
+    with django_assert_num_queries(20):
+        # 1 the token with its staff, campus and reader (core auth)
+        # 2 the swipe_id looked up: a replay answers here
+        # 3 SAVEPOINT: the swipe's transaction
+        # 4 INSERT the swipe row, claiming the swipe_id
+        # 5 SAVEPOINT: the check-in, rolled back alone on a refusal
+        # 6 the card, locked (FOR UPDATE), with its student
+        # 7 the repeat guard: a deduction by this card within 60 s
+        # 8 the student's scheduled lesson now (scheduling.lesson_at)
+        # 9 the student's packages, locked (billing.package_for_checkin)
+        # 10 SAVEPOINT: package_deduct
+        # 11 the package locked again, with campus and student (package_deduct)
+        # 12 INSERT the ledger entry
+        # 13 UPDATE the package's lessons_left / lessons_used
+        # 14 RELEASE package_deduct
+        # 15 SAVEPOINT: attendance_record
+        # 16 INSERT the attendance
+        # 17 RELEASE attendance_record
+        # 18 RELEASE the check-in savepoint
+        # 19 UPDATE the swipe row with the answer and its links
+        # 20 RELEASE (COMMIT in production)
         response = swipe(client, "0012345678")
     assert response.status_code == 201
