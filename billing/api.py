@@ -14,7 +14,6 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from core.api import caller_staff, get_scoped, paginate, require_role, scope
-from core.errors import InvalidInput
 from core.money import Money
 from core.roles import Role
 from students.models import Student
@@ -234,28 +233,6 @@ def create_payment(request: HttpRequest, package_id: int, payload: PaymentIn):
         package=package, amount=payload.amount, by=staff, method=payload.method, note=payload.note
     )
     return Status(201, payment_out(payment, with_package=True))
-
-
-@router.post(
-    "/packages/{package_id}/deductions",
-    response={201: DeductionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-    summary="Deduct one lesson by hand, with a reason",
-)
-def create_deduction(request: HttpRequest, package_id: int, payload: DeductionIn):
-    staff = require_role(request, *DEDUCTORS)
-    package = get_scoped(request, _packages(request), package_id)
-    if not payload.reason.strip():
-        raise InvalidInput("手工扣课必须填写原因", {"reason": "必填"})
-    entry = services.package_deduct(package=package, at=timezone.now(), by=staff, reason=payload.reason)
-    return Status(
-        201,
-        {
-            **entry_out(entry),
-            "lessons_left": package.lessons_left,
-            "lessons_used": package.lessons_used,
-            "package": package_out(package),
-        },
-    )
 
 
 class PaymentFilter(Schema):

@@ -118,8 +118,7 @@ def statement_rows(student: Student) -> list[StatementRow]:
             if attendance.source == "swipe":
                 why = f"刷卡签到（{kind}）"
             else:
-                detail = entry.reason.removeprefix("手工扣课：")
-                why = f"手工签到（{kind}）" + (f"：{detail}" if detail else "")
+                why = f"手工签到（{kind}）" + (f"：{entry.reason}" if entry.reason else "")
         elif entry.kind == LedgerEntry.Kind.USED:
             why = f"手工扣课：{entry.reason}" if entry.reason else "扣课"
         elif entry.kind == LedgerEntry.Kind.REVERSAL and entry.reverses is not None:

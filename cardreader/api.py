@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from billing.api import DEDUCTORS, DeductionIn, DeductionOut, entry_out, package_out
+from billing.models import LessonPackage
 from core.api import get_scoped, paginate, require_role
 from core.errors import Forbidden
 from core.models import Staff
@@ -258,3 +260,34 @@ def student_attendance(
         for a in page["items"]
     ]
     return page
+
+
+# --- manual deduction (手工扣课) ----------------------------------------------------------
+# The path is billing's (API.md § Packages), the action a check-in's: the lesson used by
+# hand is noted as an attendance like a swipe's, so it is in the student's check-ins.
+
+
+class ManualDeductionOut(DeductionOut):
+    attendance_id: int
+
+
+@router.post(
+    "/packages/{package_id}/deductions",
+    response={201: ManualDeductionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Deduct one lesson by hand, with a reason (a check-in without a card)",
+    tags=["billing"],
+)
+def create_deduction(request: HttpRequest, package_id: int, payload: DeductionIn):
+    staff = require_role(request, *DEDUCTORS)
+    package = get_scoped(request, LessonPackage.objects.select_related("campus", "student", "subject"), package_id)
+    attendance = services.checkin_manual(package=package, reason=payload.reason, by=staff)
+    return Status(
+        201,
+        {
+            **entry_out(attendance.ledger_entry),
+            "lessons_left": package.lessons_left,
+            "lessons_used": package.lessons_used,
+            "package": package_out(package),
+            "attendance_id": attendance.pk,
+        },
+    )

@@ -555,7 +555,7 @@ def checkin_manual(
     at = at or timezone.now()
     student = package.student
     lesson = lesson_at(student=student, at=at)
-    entry = package_deduct(package=package, at=at, by=by, reason=f"手工扣课：{reason}")
+    entry = package_deduct(package=package, at=at, by=by, reason=reason)
     return attendance_record(
         student=student,
         package=package,

@@ -126,7 +126,7 @@ def test_a_manual_deduction_needs_a_reason_and_is_on_record(desk, campus):
     done = client.post(f"/kiosk/deduct/{package.pk}/", {"reason": "忘带卡"})
     assert done.status_code == 302
     entry = LedgerEntry.objects.get(kind="used")
-    assert (entry.reason, entry.created_by) == ("手工扣课：忘带卡", desk)
+    assert (entry.reason, entry.created_by) == ("忘带卡", desk)
     attendance = Attendance.objects.get()
     assert attendance.source == "manual"
     assert done["Location"] == f"/kiosk/slips/{attendance.pk}/"
@@ -187,3 +187,19 @@ def test_the_kiosk_speaks_english_when_asked(desk):
     client.post("/i18n/setlang/", {"language": "en", "next": "/kiosk/"})
     page = client.get("/kiosk/").content.decode()
     assert "Please swipe your card" in page
+
+
+def test_a_manual_deduction_through_the_api_is_a_check_in_too(api_as, campus):
+    from tests.cardreader.helpers import a_package, a_student_with_card
+
+    api = api_as("front_desk")
+    student, _card = a_student_with_card(campus, api.staff)
+    package = a_package(student, api.staff)
+    response = api.post(f"/api/v1/packages/{package.pk}/deductions", {"reason": "读卡器坏了"})
+    assert response.status_code == 201
+    body = response.json()
+    checkins = api.get(f"/api/v1/students/{student.pk}/attendance").json()
+    assert checkins["count"] == 1
+    assert checkins["items"][0]["id"] == body["attendance_id"]
+    assert checkins["items"][0]["source"] == "manual"
+    assert body["reason"] == "读卡器坏了"
