@@ -24,6 +24,7 @@ M = TypeVar("M", bound=Model)
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 50
+MAX_OFFSET = 10**12  # past any real list; a larger one overflows the database's integers
 MAX_TOKEN_LENGTH = 200
 
 
@@ -184,6 +185,6 @@ def get_scoped(request: HttpRequest, queryset: QuerySet[M], pk: Any, campus_fiel
 def paginate(queryset: QuerySet | Sequence, limit: int | None, offset: int | None) -> dict[str, Any]:
     """The list envelope of API.md: {"items": [...], "count": total}."""
     limit = DEFAULT_LIMIT if limit is None else max(0, min(limit, MAX_LIMIT))
-    offset = max(0, offset or 0)
+    offset = min(max(0, offset or 0), MAX_OFFSET)
     count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
     return {"items": list(queryset[offset : offset + limit]), "count": count}

@@ -8,6 +8,7 @@ from pydantic import BeforeValidator, PlainSerializer
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+MAX_AMOUNT = Decimal("10000000000")  # what money_field() holds: 12 digits, 2 after the point
 
 
 def money(value: Decimal | int | str) -> Decimal:
@@ -37,10 +38,11 @@ def _parse_amount(value: object) -> Decimal:
         raise ValueError("金额应为数字字符串，例如 \"1234.50\"")
     if not amount.is_finite():
         raise ValueError("金额应为有限的数字")
+    # before quantize: a huge number has no room for cents in Decimal's precision
+    if abs(amount) >= MAX_AMOUNT:
+        raise ValueError("金额过大")
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise ValueError("金额最多两位小数")
-    if abs(amount) >= Decimal("10000000000"):
-        raise ValueError("金额过大")
     return money(amount)
 
 

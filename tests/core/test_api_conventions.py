@@ -130,3 +130,22 @@ def test_staff_token_resolves_to_its_campus(api_as, campus):
     api = api_as("advisor")
     assert api.get("/api/v1/me").json()["campus"] == campus.code
     assert isinstance(api.staff, Staff)
+
+
+def test_an_offset_past_any_database_integer_is_an_empty_page(api_as):
+    response = api_as("front_desk").get("/api/v1/students", {"offset": str(2**64 + 1)})
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [2.3820909879291646e32, "1e400", 1.7976931348623157e308, "99999999999.99", "NaN", "-Infinity", "12.345", True, []],
+)
+def test_money_that_cannot_be_an_amount_is_422_not_500(api_as, amount):
+    api = api_as("front_desk")
+    student = StudentFactory(campus=api.staff.campus)
+    body = {"course": "钢琴", "kind": "one_on_one", "lessons": 10, "bonus_lessons": 0, "price": "1000.00",
+            "paid": amount, "valid_from": "2026-09-01", "valid_until": "2027-08-31"}
+    error = assert_envelope(api.post(f"/api/v1/students/{student.pk}/packages", body), 422)
+    assert "paid" in error["fields"]
