@@ -149,3 +149,27 @@ def test_money_that_cannot_be_an_amount_is_422_not_500(api_as, amount):
             "paid": amount, "valid_from": "2026-09-01", "valid_until": "2027-08-31"}
     error = assert_envelope(api.post(f"/api/v1/students/{student.pk}/packages", body), 422)
     assert "paid" in error["fields"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"from": "0001-01-01"}, {"to": "9999-12-31"}, {"offset": "39902720", "limit": "-51"}],
+)
+def test_dates_at_the_ends_of_the_calendar_are_not_a_500(api_as, params):
+    api = api_as("front_desk")
+    student = StudentFactory(campus=api.staff.campus)
+    response = api.get(f"/api/v1/students/{student.pk}/attendance", params)
+    assert response.status_code in (200, 422)
+    assert response.status_code == 200 or "error" in response.json()
+
+
+def test_an_id_of_thirty_digits_in_a_filter_is_422_not_500(api_as):
+    response = api_as("dean").get("/api/v1/teacher-changes", {"student": "143336999877364524411055879204372480"})
+    assert response.status_code in (200, 404, 422)
+    assert response.status_code != 500
+
+
+def test_an_id_of_thirty_digits_on_a_page_is_400_not_500(client, make_staff):
+    client.force_login(make_staff("front_desk").user)
+    response = client.get("/schedule/", {"teacher": "143336999877364524411055879204372480"})
+    assert response.status_code in (400, 404)

@@ -25,6 +25,7 @@ def free_port() -> int:
 
 @pytest.fixture
 def sqlite_server(tmp_path):
+    """gunicorn with DEBUG off on a fresh SQLite file, as the contract suite starts it."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tutoring.settings",
@@ -90,3 +91,18 @@ def test_several_desks_writing_at_once_all_succeed(sqlite_server):
     request = urllib.request.Request(f"{url}/api/v1/students?limit=1", headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
         assert json.load(response)["count"] == 60
+
+
+def test_pages_and_their_static_files_are_served_without_collectstatic(sqlite_server):
+    url, _token = sqlite_server
+    with urllib.request.urlopen(f"{url}/accounts/login/", timeout=30) as response:  # noqa: S310 - loopback
+        page = response.read().decode()
+    assert "员工登录" in page
+    for asset in ("/static/css/app.css", "/static/vendor/htmx.min.js"):
+        assert asset in page
+        with urllib.request.urlopen(f"{url}{asset}", timeout=30) as response:  # noqa: S310 - loopback
+            assert response.status == 200
+    try:
+        urllib.request.urlopen(f"{url}/no-such-page", timeout=30)  # noqa: S310 - loopback
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 404
