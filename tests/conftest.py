@@ -17,6 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 
+pytest_plugins = ["tests.live"]  # the `sqlite_server` fixture: a real gunicorn
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Postgres-only tests are skipped on SQLite, but CI (REQUIRE_POSTGRES=1) must run them."""

@@ -2,65 +2,9 @@
 two workers and threads, many concurrent writes, no "database is locked"."""
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def sqlite_server(tmp_path):
-    """gunicorn with DEBUG off on a fresh SQLite file, as the contract suite starts it."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tutoring.settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "SECRET_KEY": "concurrency-test-secret-key-0123456789-abcdefghijklmnop",
-        "DEBUG": "False",
-        "CELERY_TASK_ALWAYS_EAGER": "True",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-    def manage(*args: str) -> str:
-        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=180, check=True)
-        return (done.stdout.strip().splitlines() or [""])[-1]
-
-    manage("migrate", "-v0")
-    manage("create_campus", "bj01", "北京朝阳校区")
-    token = manage("create_staff", "desk", "--role", "front_desk", "--campus", "bj01")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "tutoring.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=1)  # noqa: S310 - loopback
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield url, token
-    server.terminate()
-    output = server.communicate(timeout=20)[0]
-    assert "database is locked" not in output
 
 
 def post_student(url: str, token: str, n: int) -> tuple[int, str]:
@@ -83,7 +27,7 @@ def post_student(url: str, token: str, n: int) -> tuple[int, str]:
 
 
 def test_several_desks_writing_at_once_all_succeed(sqlite_server):
-    url, token = sqlite_server
+    url, token = sqlite_server.url, sqlite_server.token
     with ThreadPoolExecutor(max_workers=12) as pool:
         results = list(pool.map(lambda n: post_student(url, token, n), range(60)))
     failures = [r for r in results if r[0] != 201]
@@ -94,7 +38,7 @@ def test_several_desks_writing_at_once_all_succeed(sqlite_server):
 
 
 def test_pages_and_their_static_files_are_served_without_collectstatic(sqlite_server):
-    url, _token = sqlite_server
+    url = sqlite_server.url
     with urllib.request.urlopen(f"{url}/accounts/login/", timeout=30) as response:  # noqa: S310 - loopback
         page = response.read().decode()
     assert "员工登录" in page
