@@ -32,6 +32,10 @@ def po_entries(path: Path) -> list[tuple[str | None, str, str, bool]]:
     return entries
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)s|%s|\{\w*\}|<[^>]+>")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def test_there_are_catalogues():
     assert ROOT / "locale/en/LC_MESSAGES/django.po" in CATALOGUES
 
@@ -40,6 +44,14 @@ def test_there_are_catalogues():
 def test_every_string_has_an_english_translation(po):
     missing = [msgid for _ctx, msgid, msgstr, fuzzy in po_entries(po) if not msgstr or fuzzy]
     assert missing == []
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_translations_keep_their_placeholders_and_leave_no_chinese(po):
+    entries = po_entries(po)
+    assert [m for _c, m, s, _f in entries if sorted(PLACEHOLDER.findall(m)) != sorted(PLACEHOLDER.findall(s))] == []
+    # the free-time field reads Chinese weekday names only, so its help quotes them as typed
+    assert [m for _c, m, s, _f in entries if HAN.search(s.replace("周一", "").replace("周日", ""))] == []
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))

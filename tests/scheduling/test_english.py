@@ -1,50 +1,9 @@
-"""The scheduling pages in English: the catalogue scheduling/locale/en is complete and used."""
-
-import ast
-import re
-from pathlib import Path
+"""The scheduling pages in English: the catalogue scheduling/locale/en is used
+(tests/core/test_translations.py checks every catalogue is complete)."""
 
 import pytest
 
 from core.roles import Role
-
-PO = Path(__file__).resolve().parents[2] / "scheduling/locale/en/LC_MESSAGES/django.po"
-PLACEHOLDER = re.compile(r"%\(\w+\)s|%s|\{\w*\}|<[^>]+>")
-
-
-def po_entries(path: Path) -> list[dict]:
-    """Each entry of a .po file as {"msgid": …, "msgstr": …, "msgstr[0]": …, "flags": "…"}."""
-    entries = []
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        entry: dict = {"flags": ""}
-        current = None
-        for line in block.splitlines():
-            if line.startswith("#~"):
-                continue
-            if line.startswith("#,"):
-                entry["flags"] += line[2:]
-            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (".*")$', line)
-            if match:
-                current = match.group(1)
-                entry[current] = ast.literal_eval(match.group(2))
-            elif line.startswith('"') and current:
-                entry[current] += ast.literal_eval(line)
-        if "msgid" in entry:
-            entries.append(entry)
-    return entries
-
-
-def test_the_catalogue_is_complete():
-    entries = po_entries(PO)
-    header, messages = entries[0], entries[1:]
-    assert header["msgid"] == "" and "fuzzy" not in header["flags"]
-    assert "Language: en" in header["msgstr"]
-    assert len(messages) > 100
-    fuzzy = [e["msgid"] for e in messages if "fuzzy" in e["flags"]]
-    empty = [e["msgid"] for e in messages if not all(v for k, v in e.items() if k.startswith("msgstr"))]
-    assert fuzzy == [] and empty == []
-    for e in messages:
-        assert sorted(PLACEHOLDER.findall(e["msgid"])) == sorted(PLACEHOLDER.findall(e.get("msgstr", ""))), e
 
 
 @pytest.fixture
