@@ -10,7 +10,8 @@ def staff(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"center_name": settings.CENTER_NAME}
-    member = Staff.objects.select_related("campus").filter(user=user).first()
+    # a page behind @staff_required has loaded the member already
+    member = getattr(request, "staff", None) or Staff.objects.select_related("campus").filter(user=user).first()
     return {
         "center_name": settings.CENTER_NAME,
         "current_staff": member,
