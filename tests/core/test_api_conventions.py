@@ -173,3 +173,33 @@ def test_an_id_of_thirty_digits_on_a_page_is_400_not_500(client, make_staff):
     client.force_login(make_staff("front_desk").user)
     response = client.get("/schedule/", {"teacher": "143336999877364524411055879204372480"})
     assert response.status_code in (400, 404)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("get", "/api/v1/leads", {"q": "张\x00三"}),
+        ("get", "/api/v1/students", {"q": "\x00"}),
+        ("post", "/api/v1/leads", {"name": "王\x00五", "phone": "13800000009", "source": "walk_in"}),
+        ("post", "/api/v1/students", {**GOOD_STUDENT, "address": "北京\x00"}),
+    ],
+)
+def test_a_nul_character_is_refused_the_same_on_every_database(api_as, method, path, data):
+    from students.models import Lead, Student
+
+    api = api_as("front_desk")
+    response = api.get(path, data) if method == "get" else api.post(path, data)
+    assert_envelope(response, 422)
+    assert not Lead.objects.exists() and not Student.objects.exists()
+
+
+def test_an_escaped_backslash_is_not_taken_for_a_nul(api_as):
+    body = {**GOOD_STUDENT, "address": "北京 \\u0000 路"}
+    assert api_as("front_desk").post("/api/v1/students", body).status_code == 201
+
+
+def test_a_nul_character_in_a_page_address_is_a_400_page(client, make_staff):
+    client.force_login(make_staff("front_desk").user)
+    response = client.get("/students/", {"q": "\x00"})
+    assert response.status_code == 400
+    assert "无效字符" in response.content.decode()
