@@ -28,14 +28,24 @@ class CenterLocaleMiddleware(LocaleMiddleware):
         return response
 
 
-def _contains_nul(value: object) -> bool:
+def _nul_field(value: object, path: str = "") -> str | None:
+    """The dotted path ("guardians.0.phone") of the first string holding a NUL, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        return (path or "body") if "\x00" in value else None
     if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(v) for v in value)
-    return False
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        here = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            return here
+        found = _nul_field(item, here)
+        if found:
+            return found
+    return None
 
 
 class BadInputMiddleware:
@@ -49,29 +59,33 @@ class BadInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._has_nul(request):
-            return self._refuse(request, "请求中含有无效字符（NUL）")
+        # SQLite would store a NUL that PostgreSQL refuses: refuse it on both, before any work
+        field = self._nul_field(request)
+        if field is not None:
+            return self._refuse(request, "请求中含有无效字符（NUL）", {field: "含有无效字符"} if field else {})
         return self.get_response(request)
 
     @staticmethod
-    def _has_nul(request: HttpRequest) -> bool:
-        # SQLite would store a NUL that PostgreSQL refuses: refuse it on both, before any work
-        if "\x00" in request.path or any("\x00" in k + v for k, v in request.GET.items()):
-            return True
+    def _nul_field(request: HttpRequest) -> str | None:
+        """Where the request holds a NUL character: a parameter's or body field's name,
+        "" for the address itself, None when it holds none."""
+        if "\x00" in request.path:
+            return ""
+        for key, value in request.GET.items():
+            if "\x00" in key + value:
+                return key
         if request.method in ("POST", "PUT", "PATCH") and request.content_type == "application/json":
             try:
                 body = request.body
             except RequestDataTooBig:
-                return False  # the API answers that one itself
-            if b"\x00" in body:
-                return True
-            if b"\\u0000" not in body:
-                return False
+                return None  # the API answers that one itself
+            if b"\\u0000" not in body and b"\x00" not in body:
+                return None
             try:
-                return _contains_nul(json.loads(body))
+                return _nul_field(json.loads(body))
             except ValueError:
-                return False  # not JSON: the API says so itself
-        return False
+                return None  # not JSON: the API says so itself
+        return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, OverflowError):
@@ -81,8 +95,8 @@ class BadInputMiddleware:
         return None
 
     @staticmethod
-    def _refuse(request: HttpRequest, message: str) -> HttpResponse:
+    def _refuse(request: HttpRequest, message: str, fields: dict[str, str] | None = None) -> HttpResponse:
         if request.path.startswith("/api/"):
-            envelope = {"error": {"code": "invalid", "message": message, "fields": {}}}
+            envelope = {"error": {"code": "invalid", "message": message, "fields": fields or {}}}
             return JsonResponse(envelope, status=422, json_dumps_params={"ensure_ascii": False})
         return render(request, "400.html", {"message": message}, status=400)

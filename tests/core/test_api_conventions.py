@@ -176,20 +176,22 @@ def test_an_id_of_thirty_digits_on_a_page_is_400_not_500(client, make_staff):
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "data"),
+    ("method", "path", "data", "field"),
     [
-        ("get", "/api/v1/leads", {"q": "张\x00三"}),
-        ("get", "/api/v1/students", {"q": "\x00"}),
-        ("post", "/api/v1/leads", {"name": "王\x00五", "phone": "13800000009", "source": "walk_in"}),
-        ("post", "/api/v1/students", {**GOOD_STUDENT, "address": "北京\x00"}),
+        ("get", "/api/v1/leads", {"q": "张\x00三"}, "q"),
+        ("get", "/api/v1/students", {"q": "\x00"}, "q"),
+        ("post", "/api/v1/leads", {"name": "王\x00五", "phone": "13800000009", "source": "walk_in"}, "name"),
+        ("post", "/api/v1/students", {**GOOD_STUDENT, "address": "北京\x00"}, "address"),
+        ("post", "/api/v1/students", {**GOOD_STUDENT, "guardians": [GOOD_STUDENT["guardians"][0],
+                                      {**GOOD_STUDENT["guardians"][1], "name": "\x00"}]}, "guardians.1.name"),
     ],
 )
-def test_a_nul_character_is_refused_the_same_on_every_database(api_as, method, path, data):
+def test_a_nul_character_is_refused_the_same_on_every_database(api_as, method, path, data, field):
     from students.models import Lead, Student
 
     api = api_as("front_desk")
     response = api.get(path, data) if method == "get" else api.post(path, data)
-    assert_envelope(response, 422)
+    assert field in assert_envelope(response, 422)["fields"]
     assert not Lead.objects.exists() and not Student.objects.exists()
 
 
