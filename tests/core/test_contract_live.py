@@ -69,6 +69,9 @@ def test_a_familys_first_week_through_the_api(sqlite_server):
     status, late = call("POST", "/api/v1/swipes", {"swipe_id": str(uuid.uuid4()), "card": "0012345678", "swiped_at": past},
                         token=reader)
     assert (status, late["error"]["code"]) == (422, "swiped_at_out_of_range")
+    status, detail = call("GET", f"/api/v1/students/{sid}")
+    assert [(c["card_number"], c["status"]) for c in detail["cards"]] == [("0012345678", "active")]
+    assert [(p["id"], p["lessons_left"]) for p in detail["packages"]] == [(pid, 10)]
     status, checkins = call("GET", f"/api/v1/students/{sid}/attendance")
     assert checkins["count"] == 1 and checkins["items"][0]["package_id"] == pid
 
