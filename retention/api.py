@@ -1,5 +1,0 @@
-"""/api/v1 endpoints of retention (API.md). Thin: parse, check the role, call a service."""
-
-from ninja import Router
-
-router = Router(tags=["retention"])

@@ -1,0 +1,1 @@
+"""The business actions of retention, one module a topic."""

@@ -1,0 +1,1 @@
+"""The pages of retention, one module a topic."""
