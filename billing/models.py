@@ -122,8 +122,24 @@ class LessonPackage(models.Model):
         return str(self.Plan(self.payment_plan).label)
 
 
+APPEND_ONLY = "ledger entries are append-only; write a reversal instead"
+
+
+class LedgerQuerySet(models.QuerySet):
+    # The instance guard below does not see a queryset's UPDATE or DELETE; on PostgreSQL
+    # the triggers of migration 0004 refuse them too, whatever sends them.
+    def update(self, **kwargs) -> int:
+        raise ValueError(APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError(APPEND_ONLY)
+
+
 class LedgerEntry(models.Model):
-    """One movement of lessons of a package. Append-only: a correction is a new entry."""
+    """One movement of lessons of a package. Append-only: a correction is a new entry.
+    On PostgreSQL the database enforces it (migration 0004): no UPDATE, no DELETE, and an
+    INSERT whose balance_after is not the package's previous balance plus its lessons is
+    refused."""
 
     class Kind(models.TextChoices):
         BOUGHT = "bought", _("购买")
@@ -142,8 +158,12 @@ class LedgerEntry(models.Model):
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    # PROTECT: who moved the lessons is part of the audit, and the database refuses the
+    # UPDATE that SET_NULL would send
+    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LedgerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("课时流水")
@@ -160,11 +180,11 @@ class LedgerEntry(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The ledger is the audit of lessons: once written, an entry is never changed.
         if self.pk is not None and not self._state.adding:
-            raise ValueError("ledger entries are append-only; write a reversal instead")
+            raise ValueError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValueError("ledger entries are append-only; write a reversal instead")
+        raise ValueError(APPEND_ONLY)
 
 
 class ReceiptCounter(models.Model):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -92,6 +92,21 @@ def test_entries_cannot_be_edited_or_deleted(package):
         entry.save()
     with pytest.raises(ValueError):
         entry.delete()
+
+
+def test_a_queryset_can_neither_update_nor_delete_entries(package):
+    with pytest.raises(ValueError):
+        LedgerEntry.objects.filter(package=package).update(reason="改过")
+    with pytest.raises(ValueError):
+        package.ledger.all().delete()
+    assert list(package.ledger.values_list("reason", flat=True)) == ["购买课时", "赠送课时"]
+
+
+def test_a_staff_member_who_wrote_entries_cannot_be_deleted(package, desk):
+    with pytest.raises(ProtectedError) as caught:
+        desk.delete()
+    assert {type(obj) for obj in caught.value.protected_objects} == {LedgerEntry}
+    assert package.ledger.filter(created_by=desk).count() == 2
 
 
 def test_the_database_refuses_a_negative_balance(package):
