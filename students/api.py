@@ -6,11 +6,12 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import create_model
 
 from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from core.contributions import student_api_fields
 from core.errors import InvalidInput, NotFound
 from core.models import Staff
-from core.money import Money
 
 from . import selectors, services
 from .models import AdvisorAssignment, Assessment, Guardian, Lead, ReceptionEntry, Student
@@ -95,34 +96,16 @@ class StudentOut(Schema):
     guardians: list[GuardianOut]
 
 
-class CardOut(Schema):
-    id: int
-    card_number: str | None
-    chip_uid: str | None
-    status: str | None
-    deposit: Money | None
+def detail_schema() -> type[Schema]:
+    """StudentOut plus a key for each field other apps add at core.contributions
+    .student_api_fields (API.md's `cards` and `packages`), typed as they say, so the OpenAPI
+    document names them. Built when the URLs load this module, after every
+    app's ready() has registered its fields."""
+    fields: dict[str, Any] = {f.key: (f.schema, ...) for f in student_api_fields.items()}
+    return create_model("StudentDetailOut", __base__=StudentOut, **fields)
 
 
-class PackageOut(Schema):
-    id: int
-    course: str
-    kind: str
-    lessons: int
-    bonus_lessons: int
-    price: Money
-    paid: Money
-    valid_from: date
-    valid_until: date
-    lessons_used: int
-    lessons_left: int
-    status: str | None
-    payment_plan: str | None
-    balance_due: Money | None
-
-
-class StudentDetailOut(StudentOut):
-    cards: list[CardOut]
-    packages: list[PackageOut]
+StudentDetailOut = detail_schema()
 
 
 class StudentList(Schema):
@@ -306,30 +289,12 @@ def student_payload(student: Student) -> dict[str, Any]:
     return data
 
 
-def card_payload(card: Any) -> dict[str, Any]:
-    return {
-        name: getattr(card, name, None) for name in ("id", "card_number", "chip_uid", "status", "deposit")
-    }
-
-
-def package_payload(package: Any) -> dict[str, Any]:
-    names = [
-        "id",
-        "course",
-        "kind",
-        "lessons",
-        "bonus_lessons",
-        "price",
-        "paid",
-        "valid_from",
-        "valid_until",
-        "lessons_used",
-        "lessons_left",
-        "status",
-        "payment_plan",
-        "balance_due",
-    ]
-    return {name: getattr(package, name, None) for name in names}
+def student_detail_payload(student: Student) -> dict[str, Any]:
+    """The student with what other apps add (`GET /students/{id}`)."""
+    data = student_payload(student)
+    for field in student_api_fields.items():
+        data[field.key] = field.value(student)
+    return data
 
 
 def assignment_payload(a: AdvisorAssignment) -> dict[str, Any]:
@@ -399,10 +364,7 @@ def list_students(
 def get_student(request: HttpRequest, student_id: int):
     caller_staff(request)
     student = get_scoped(request, _students(request).prefetch_related("guardians"), student_id)
-    data = student_payload(student)
-    data["cards"] = [card_payload(c) for c in selectors.student_cards(student)]
-    data["packages"] = [package_payload(p) for p in selectors.student_packages(student)]
-    return data
+    return student_detail_payload(student)
 
 
 @router.patch("/students/{student_id}", response={200: StudentOut, **ERRORS})
