@@ -40,24 +40,17 @@ def student_package_payload(package: LessonPackage) -> dict[str, Any]:
     return {name: getattr(package, name) for name in StudentPackageOut.model_fields}
 
 
+def student_packages_payload(student: Student) -> list[dict[str, Any]]:
+    return [student_package_payload(p) for p in student_packages(student)]
+
+
 def packages_tab(request: HttpRequest, student: Student) -> dict[str, Any]:
     return {"packages": list(student_packages(student))}
 
 
 student_tabs.register(
-    StudentTab(
-        key="packages",
-        label=_("课时包"),
-        order=20,
-        template="billing/student_tab_packages.html",
-        context=packages_tab,
-    )
+    StudentTab(key="packages", label=_("课时包"), order=20, template="billing/student_tab_packages.html", context=packages_tab)
 )
 student_api_fields.register(
-    StudentApiField(
-        key="packages",
-        order=20,
-        schema=list[StudentPackageOut],
-        value=lambda student: [student_package_payload(p) for p in student_packages(student)],
-    )
+    StudentApiField(key="packages", order=20, schema=list[StudentPackageOut], value=student_packages_payload)
 )

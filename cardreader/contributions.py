@@ -48,6 +48,10 @@ def student_card_payload(card: Card) -> dict[str, Any]:
     return {name: getattr(card, name) for name in StudentCardOut.model_fields}
 
 
+def student_cards_payload(student: Student) -> list[dict[str, Any]]:
+    return [student_card_payload(c) for c in student_cards(student)]
+
+
 def card_section(request: HttpRequest, student: Student) -> dict[str, Any]:
     cards = list(student_cards(student))
     has_active = any(c.status == Card.Status.ACTIVE for c in cards)
@@ -70,19 +74,10 @@ def students_by_card(q: str, campus: Campus | None) -> QuerySet | None:
 
 student_tab_sections.register(
     StudentTabSection(
-        tab="family",
-        key="card",
-        order=10,
-        template="cardreader/student_tab_family_card.html",
-        context=card_section,
+        tab="family", key="card", order=10, template="cardreader/student_tab_family_card.html", context=card_section
     )
 )
 student_api_fields.register(
-    StudentApiField(
-        key="cards",
-        order=10,
-        schema=list[StudentCardOut],
-        value=lambda student: [student_card_payload(c) for c in student_cards(student)],
-    )
+    StudentApiField(key="cards", order=10, schema=list[StudentCardOut], value=student_cards_payload)
 )
 student_search_sources.register(StudentSearchSource(key="card", order=10, find=students_by_card))

@@ -56,11 +56,11 @@ class ContributionPoint(Generic[C]):
     def __repr__(self) -> str:
         return f"<ContributionPoint {self.name}: {[item.key for item in self.items()]}>"
 
-    def register(self, item: C) -> C:
-        if any(existing.key == item.key for existing in self._items):
-            raise ImproperlyConfigured(f"{self.name}: {item.key!r} is registered twice")
-        self._items.append(item)
-        return item
+    def register(self, *items: C) -> None:
+        for item in items:
+            if any(existing.key == item.key for existing in self._items):
+                raise ImproperlyConfigured(f"{self.name}: {item.key!r} is registered twice")
+            self._items.append(item)
 
     def items(self) -> list[C]:
         """What is registered, by `order` (then key, so the order never depends on which
@@ -73,8 +73,7 @@ class ContributionPoint(Generic[C]):
     @contextmanager
     def register_temporarily(self, *items: C) -> Iterator[None]:
         """Register `items` for the duration of a `with` block (a test's stand-in)."""
-        for item in items:
-            self.register(item)
+        self.register(*items)
         try:
             yield
         finally:

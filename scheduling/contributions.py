@@ -29,11 +29,5 @@ def lessons_tab(request: HttpRequest, student: Student) -> dict[str, Any]:
 
 
 student_tabs.register(
-    StudentTab(
-        key="lessons",
-        label=_("课程"),
-        order=30,
-        template="scheduling/student_tab_lessons.html",
-        context=lessons_tab,
-    )
+    StudentTab(key="lessons", label=_("课程"), order=30, template="scheduling/student_tab_lessons.html", context=lessons_tab)
 )

@@ -31,25 +31,9 @@ class GuardianIn(Schema):
     is_primary: bool | None = False
 
 
-class StudentIn(Schema):
-    name: TEXT = None
-    gender: TEXT = None
-    birthday: date | None = None
-    address: TEXT = None
-    school: TEXT = ""
-    grade: TEXT = ""
-    class_rank: TEXT = ""
-    personality: TEXT = ""
-    goals: TEXT = ""
-    home_situation: TEXT = ""
-    notes: TEXT = ""
-    learning_type: TEXT = ""
-    profile: TEXT = ""
-    advisor: TEXT = None
-    guardians: list[GuardianIn] | None = None
-
-
 class StudentPatch(Schema):
+    """The file's own fields; a change names only those it changes."""
+
     name: TEXT = None
     gender: TEXT = None
     birthday: date | None = None
@@ -63,6 +47,14 @@ class StudentPatch(Schema):
     notes: TEXT = None
     learning_type: TEXT = None
     profile: TEXT = None
+
+
+class StudentIn(StudentPatch):
+    """A new file: its own fields (name, gender, birthday and address required), the family,
+    and the advisor (a username) to hand it over to at once."""
+
+    advisor: TEXT = None
+    guardians: list[GuardianIn] | None = None
 
 
 class GuardianOut(Schema):
@@ -131,18 +123,7 @@ class AssignmentOut(Schema):
     note: str
 
 
-class LeadIn(Schema):
-    name: TEXT = None
-    contact_name: TEXT = ""
-    phone: TEXT = None
-    course: TEXT = ""
-    source: TEXT = None
-    referred_by: int | None = Field(None, description="id of the referring family's student")
-    needs: TEXT = ""
-    next_step: TEXT = ""
-
-
-class LeadPatch(Schema):
+class LeadFields(Schema):
     name: TEXT = None
     contact_name: TEXT = None
     phone: TEXT = None
@@ -150,6 +131,13 @@ class LeadPatch(Schema):
     source: TEXT = None
     needs: TEXT = None
     next_step: TEXT = None
+
+
+class LeadIn(LeadFields):
+    referred_by: int | None = Field(None, description="id of the referring family's student")
+
+
+class LeadPatch(LeadFields):
     status: TEXT = None
 
 
@@ -259,26 +247,13 @@ def _username(staff: Staff | None) -> str | None:
     return staff.user.username if staff is not None else None
 
 
+# what the payloads fill in themselves; every other field of the out schema is read as is
+STUDENT_LINKS = {"campus", "advisor", "referred_by", "guardians"}
+LEAD_LINKS = {"campus", "referred_by", "student_id"}
+
+
 def student_payload(student: Student) -> dict[str, Any]:
-    fields = [
-        "id",
-        "name",
-        "gender",
-        "birthday",
-        "address",
-        "school",
-        "grade",
-        "class_rank",
-        "personality",
-        "goals",
-        "home_situation",
-        "notes",
-        "learning_type",
-        "profile",
-        "advisor_since",
-        "created_at",
-    ]
-    data = {name: getattr(student, name) for name in fields}
+    data = {name: getattr(student, name) for name in StudentOut.model_fields if name not in STUDENT_LINKS}
     data["campus"] = student.campus.code
     data["advisor"] = _username(student.advisor)
     data["referred_by"] = student.referred_by_id
@@ -313,20 +288,7 @@ def assignment_payload(a: AdvisorAssignment) -> dict[str, Any]:
 
 
 def lead_payload(lead: Lead) -> dict[str, Any]:
-    names = [
-        "id",
-        "name",
-        "contact_name",
-        "phone",
-        "course",
-        "source",
-        "needs",
-        "next_step",
-        "status",
-        "converted_at",
-        "created_at",
-    ]
-    data = {name: getattr(lead, name) for name in names}
+    data = {name: getattr(lead, name) for name in LeadOut.model_fields if name not in LEAD_LINKS}
     data.update(campus=lead.campus.code, referred_by=lead.referred_by_id, student_id=lead.student_id)
     return data
 
@@ -455,6 +417,15 @@ def hand_over_history(request: HttpRequest, student_id: int):
 # --- leads, trials, assessments, reception log ------------------------------------------
 
 
+def _lead_or_student(
+    request: HttpRequest, lead_id: int | None, student_id: int | None
+) -> tuple[Lead | None, Student | None]:
+    """The lead and the student a record names by id (either may be None); another campus's is a 404."""
+    lead = get_scoped(request, Lead.objects.all(), lead_id) if lead_id is not None else None
+    student = get_scoped(request, Student.objects.all(), student_id) if student_id is not None else None
+    return lead, student
+
+
 def _referrer(request: HttpRequest, student_id: int | None) -> Student | None:
     if student_id is None:
         return None
@@ -548,12 +519,7 @@ def book_trial(request: HttpRequest, lead_id: int, payload: TrialIn):
 @router.post("/assessments", response={201: AssessmentOut, **ERRORS})
 def record_assessment(request: HttpRequest, payload: AssessmentIn):
     by = caller_staff(request)
-    lead = get_scoped(request, Lead.objects.all(), payload.lead_id) if payload.lead_id is not None else None
-    student = (
-        get_scoped(request, Student.objects.all(), payload.student_id)
-        if payload.student_id is not None
-        else None
-    )
+    lead, student = _lead_or_student(request, payload.lead_id, payload.student_id)
     return Status(
         201,
         services.assessment_record(
@@ -584,12 +550,7 @@ def analyse_assessment(request: HttpRequest, assessment_id: int, payload: Analys
 @router.post("/reception-entries", response={201: ReceptionOut, **ERRORS})
 def create_reception_entry(request: HttpRequest, payload: ReceptionIn):
     by = require_role(request, *services.LEAD_ROLES)
-    lead = get_scoped(request, Lead.objects.all(), payload.lead_id) if payload.lead_id is not None else None
-    student = (
-        get_scoped(request, Student.objects.all(), payload.student_id)
-        if payload.student_id is not None
-        else None
-    )
+    lead, student = _lead_or_student(request, payload.lead_id, payload.student_id)
     return Status(
         201,
         services.reception_entry_create(

@@ -92,41 +92,19 @@ def first_calls(staff: Staff) -> list[ToDo]:
 
 
 student_tabs.register(
-    StudentTab(
-        key=FAMILY_TAB,
-        label=_("家庭"),
-        order=10,
-        template="students/student_tab_family.html",
-        context=family,
-    )
-)
-student_tabs.register(
-    StudentTab(
-        key="history",
-        label=_("档案记录"),
-        order=50,
-        template="students/student_tab_history.html",
-        context=history,
-    )
+    StudentTab(key=FAMILY_TAB, label=_("家庭"), order=10, template="students/student_tab_family.html", context=family),
+    StudentTab(key="history", label=_("档案记录"), order=50, template="students/student_tab_history.html", context=history),
 )
 student_tab_sections.register(
     StudentTabSection(
-        tab=FAMILY_TAB,
-        key="origin",
-        order=50,
-        template="students/student_section_origin.html",
-        context=origin,
-    )
-)
-student_tab_sections.register(
+        tab=FAMILY_TAB, key="origin", order=50, template="students/student_section_origin.html", context=origin
+    ),
     StudentTabSection(
         tab=ASSESSMENTS_TAB,
         key="assessments",
         order=50,
         template="students/student_section_assessments.html",
         context=assessments,
-    )
+    ),
 )
-todo_sources.register(
-    ToDoSource(key="first_calls", order=10, roles=frozenset({Role.ADVISOR}), items=first_calls)
-)
+todo_sources.register(ToDoSource(key="first_calls", order=10, roles=frozenset({Role.ADVISOR}), items=first_calls))

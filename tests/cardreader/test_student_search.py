@@ -27,11 +27,8 @@ FORMATS = [
 
 
 @pytest.fixture
-def desk(client, make_staff):
-    staff = make_staff(Role.FRONT_DESK)
-    client.force_login(staff.user)
-    client.staff = staff
-    return client
+def desk(client_as):
+    return client_as(Role.FRONT_DESK)
 
 
 @pytest.fixture

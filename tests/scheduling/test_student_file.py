@@ -16,11 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk_client(client, make_staff):
-    staff = make_staff(Role.FRONT_DESK)
-    client.force_login(staff.user)
-    client.staff = staff
-    return client
+def desk_client(client_as):
+    return client_as(Role.FRONT_DESK)
 
 
 def test_the_lessons_tab_shows_the_booked_lessons(desk_client, campus, make_staff):

@@ -16,11 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk_client(client, make_staff):
-    staff = make_staff(Role.FRONT_DESK)
-    client.force_login(staff.user)
-    client.staff = staff
-    return client
+def desk_client(client_as):
+    return client_as(Role.FRONT_DESK)
 
 
 NEW_FORM = {
