@@ -29,13 +29,8 @@ def test_a_new_family_is_checked_in_at_the_kiosk_on_its_first_day(page: Page, li
     # the student's file, with both parents
     page.goto(url + reverse("students:new"))
     fill_new_student(
-        page,
-        name="欧阳晨",
-        gender="M",
-        birthday="2013-09-01",
-        address="北京市朝阳区望京西路 8 号",
-        mother=("欧阳妈妈", "13711112222"),
-        father=("欧阳爸爸", "13733334444"),
+        page, name="欧阳晨", gender="M", birthday="2013-09-01", address="北京市朝阳区望京西路 8 号",
+        mother=("欧阳妈妈", "13711112222"), father=("欧阳爸爸", "13733334444")
     )
     page.click("button[type=submit]")
     expect(page.locator("h1")).to_contain_text("欧阳晨")

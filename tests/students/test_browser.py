@@ -23,13 +23,8 @@ def test_the_front_desk_creates_a_student_with_two_guardians_and_finds_them_by_p
     page.goto(live_server.url + reverse("students:new"))
     # the same number twice is refused beside the field, and what was typed stays
     fill_new_student(
-        page,
-        name="林小溪",
-        gender="F",
-        birthday="2015-04-03",
-        address="北京市海淀区中关村大街 1 号",
-        mother=("林妈妈", "13612340000"),
-        father=("林爸爸", "13612340000"),
+        page, name="林小溪", gender="F", birthday="2015-04-03", address="北京市海淀区中关村大街 1 号",
+        mother=("林妈妈", "13612340000"), father=("林爸爸", "13612340000")
     )
     page.click("button[type=submit]")
     assert page.locator(".errorlist").first.inner_text() == "与第 1 位家长的号码重复，须为不同号码"
