@@ -1,33 +1,52 @@
 """The landing page's panels. Each app may offer `<app>/dashboard.py` with
-`panels(staff) -> list[Panel]`; a panel with no rows shows its empty text."""
+`panels(staff) -> list[Panel]`; a panel with no rows shows its empty text. Above them, the
+person's to-do list: every item of the to-do sources registered for their role
+(`core.contributions.todo_sources`), the most urgent first."""
 
 from dataclasses import dataclass, field
-from importlib import import_module
+from datetime import date
 
-from django.apps import apps
+from django.utils.translation import gettext as _
 
+from .contributions import ToDo, todo_sources
+from .discovery import app_modules
 from .models import Staff
+
+TODO_LIMIT = 30
 
 
 @dataclass
 class Panel:
     title: str
-    rows: list[dict] = field(default_factory=list)  # each {"text": ..., "url": ... (optional)}
+    rows: list[dict] = field(default_factory=list)  # each {"text", "url" (optional), "overdue" (optional)}
     empty: str = "暂无"
     link: str = ""
     order: int = 100
 
 
+def todos_for(staff: Staff) -> list[ToDo] | None:
+    """The person's to-dos, overdue first, then by due date; None when no kind of to-do is
+    registered for their role (the landing page then shows no to-do list at all)."""
+    sources = [source for source in todo_sources.items() if staff.role in source.roles]
+    if not sources:
+        return None
+    todos = [todo for source in sources for todo in source.items(staff)]
+    return sorted(todos, key=lambda t: (not t.overdue, t.due or date.max))
+
+
+def todo_panel(staff: Staff) -> Panel | None:
+    todos = todos_for(staff)
+    if todos is None:
+        return None
+    rows = [{"text": t.text, "url": t.url, "overdue": t.overdue} for t in todos[:TODO_LIMIT]]
+    return Panel(title=_("待办事项"), rows=rows, empty=_("没有待办事项"), order=0)
+
+
 def panels_for(staff: Staff) -> list[Panel]:
     panels: list[Panel] = []
-    for config in apps.get_app_configs():
-        if config.name == "core":
-            continue
-        try:
-            module = import_module(f"{config.name}.dashboard")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.dashboard":
-                raise
-            continue
+    todo = todo_panel(staff)
+    if todo is not None:
+        panels.append(todo)
+    for module in app_modules("dashboard"):
         panels.extend(module.panels(staff))
     return sorted(panels, key=lambda p: p.order)

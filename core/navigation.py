@@ -1,12 +1,11 @@
 """The navigation bar by role. Each app lists its pages in `<app>/navigation.py` as ITEMS."""
 
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
+from .discovery import app_modules
 from .models import Staff
 
 
@@ -22,17 +21,7 @@ class NavItem:
 
 
 def _all_items() -> list[NavItem]:
-    items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        if config.name == "core":
-            continue
-        try:
-            module = import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.navigation":
-                raise
-            continue
-        items.extend(getattr(module, "ITEMS", []))
+    items = [item for module in app_modules("navigation") for item in getattr(module, "ITEMS", [])]
     return sorted(items, key=lambda item: item.order)
 
 

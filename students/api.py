@@ -6,11 +6,12 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from pydantic import create_model
 
 from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from core.contributions import student_api_fields
 from core.errors import InvalidInput, NotFound
 from core.models import Staff
-from core.money import Money
 
 from . import selectors, services
 from .models import AdvisorAssignment, Assessment, Guardian, Lead, ReceptionEntry, Student
@@ -30,25 +31,9 @@ class GuardianIn(Schema):
     is_primary: bool | None = False
 
 
-class StudentIn(Schema):
-    name: TEXT = None
-    gender: TEXT = None
-    birthday: date | None = None
-    address: TEXT = None
-    school: TEXT = ""
-    grade: TEXT = ""
-    class_rank: TEXT = ""
-    personality: TEXT = ""
-    goals: TEXT = ""
-    home_situation: TEXT = ""
-    notes: TEXT = ""
-    learning_type: TEXT = ""
-    profile: TEXT = ""
-    advisor: TEXT = None
-    guardians: list[GuardianIn] | None = None
-
-
 class StudentPatch(Schema):
+    """The file's own fields; a change names only those it changes."""
+
     name: TEXT = None
     gender: TEXT = None
     birthday: date | None = None
@@ -62,6 +47,14 @@ class StudentPatch(Schema):
     notes: TEXT = None
     learning_type: TEXT = None
     profile: TEXT = None
+
+
+class StudentIn(StudentPatch):
+    """A new file: its own fields (name, gender, birthday and address required), the family,
+    and the advisor (a username) to hand it over to at once."""
+
+    advisor: TEXT = None
+    guardians: list[GuardianIn] | None = None
 
 
 class GuardianOut(Schema):
@@ -95,34 +88,16 @@ class StudentOut(Schema):
     guardians: list[GuardianOut]
 
 
-class CardOut(Schema):
-    id: int
-    card_number: str | None
-    chip_uid: str | None
-    status: str | None
-    deposit: Money | None
+def detail_schema() -> type[Schema]:
+    """StudentOut plus a key for each field other apps add at core.contributions
+    .student_api_fields (API.md's `cards` and `packages`), typed as they say, so the OpenAPI
+    document names them. Built when the URLs load this module, after every
+    app's ready() has registered its fields."""
+    fields: dict[str, Any] = {f.key: (f.schema, ...) for f in student_api_fields.items()}
+    return create_model("StudentDetailOut", __base__=StudentOut, **fields)
 
 
-class PackageOut(Schema):
-    id: int
-    course: str
-    kind: str
-    lessons: int
-    bonus_lessons: int
-    price: Money
-    paid: Money
-    valid_from: date
-    valid_until: date
-    lessons_used: int
-    lessons_left: int
-    status: str | None
-    payment_plan: str | None
-    balance_due: Money | None
-
-
-class StudentDetailOut(StudentOut):
-    cards: list[CardOut]
-    packages: list[PackageOut]
+StudentDetailOut = detail_schema()
 
 
 class StudentList(Schema):
@@ -148,18 +123,7 @@ class AssignmentOut(Schema):
     note: str
 
 
-class LeadIn(Schema):
-    name: TEXT = None
-    contact_name: TEXT = ""
-    phone: TEXT = None
-    course: TEXT = ""
-    source: TEXT = None
-    referred_by: int | None = Field(None, description="id of the referring family's student")
-    needs: TEXT = ""
-    next_step: TEXT = ""
-
-
-class LeadPatch(Schema):
+class LeadFields(Schema):
     name: TEXT = None
     contact_name: TEXT = None
     phone: TEXT = None
@@ -167,6 +131,13 @@ class LeadPatch(Schema):
     source: TEXT = None
     needs: TEXT = None
     next_step: TEXT = None
+
+
+class LeadIn(LeadFields):
+    referred_by: int | None = Field(None, description="id of the referring family's student")
+
+
+class LeadPatch(LeadFields):
     status: TEXT = None
 
 
@@ -276,26 +247,13 @@ def _username(staff: Staff | None) -> str | None:
     return staff.user.username if staff is not None else None
 
 
+# what the payloads fill in themselves; every other field of the out schema is read as is
+STUDENT_LINKS = {"campus", "advisor", "referred_by", "guardians"}
+LEAD_LINKS = {"campus", "referred_by", "student_id"}
+
+
 def student_payload(student: Student) -> dict[str, Any]:
-    fields = [
-        "id",
-        "name",
-        "gender",
-        "birthday",
-        "address",
-        "school",
-        "grade",
-        "class_rank",
-        "personality",
-        "goals",
-        "home_situation",
-        "notes",
-        "learning_type",
-        "profile",
-        "advisor_since",
-        "created_at",
-    ]
-    data = {name: getattr(student, name) for name in fields}
+    data = {name: getattr(student, name) for name in StudentOut.model_fields if name not in STUDENT_LINKS}
     data["campus"] = student.campus.code
     data["advisor"] = _username(student.advisor)
     data["referred_by"] = student.referred_by_id
@@ -306,30 +264,12 @@ def student_payload(student: Student) -> dict[str, Any]:
     return data
 
 
-def card_payload(card: Any) -> dict[str, Any]:
-    return {
-        name: getattr(card, name, None) for name in ("id", "card_number", "chip_uid", "status", "deposit")
-    }
-
-
-def package_payload(package: Any) -> dict[str, Any]:
-    names = [
-        "id",
-        "course",
-        "kind",
-        "lessons",
-        "bonus_lessons",
-        "price",
-        "paid",
-        "valid_from",
-        "valid_until",
-        "lessons_used",
-        "lessons_left",
-        "status",
-        "payment_plan",
-        "balance_due",
-    ]
-    return {name: getattr(package, name, None) for name in names}
+def student_detail_payload(student: Student) -> dict[str, Any]:
+    """The student with what other apps add (`GET /students/{id}`)."""
+    data = student_payload(student)
+    for field in student_api_fields.items():
+        data[field.key] = field.value(student)
+    return data
 
 
 def assignment_payload(a: AdvisorAssignment) -> dict[str, Any]:
@@ -348,20 +288,7 @@ def assignment_payload(a: AdvisorAssignment) -> dict[str, Any]:
 
 
 def lead_payload(lead: Lead) -> dict[str, Any]:
-    names = [
-        "id",
-        "name",
-        "contact_name",
-        "phone",
-        "course",
-        "source",
-        "needs",
-        "next_step",
-        "status",
-        "converted_at",
-        "created_at",
-    ]
-    data = {name: getattr(lead, name) for name in names}
+    data = {name: getattr(lead, name) for name in LeadOut.model_fields if name not in LEAD_LINKS}
     data.update(campus=lead.campus.code, referred_by=lead.referred_by_id, student_id=lead.student_id)
     return data
 
@@ -399,10 +326,7 @@ def list_students(
 def get_student(request: HttpRequest, student_id: int):
     caller_staff(request)
     student = get_scoped(request, _students(request).prefetch_related("guardians"), student_id)
-    data = student_payload(student)
-    data["cards"] = [card_payload(c) for c in selectors.student_cards(student)]
-    data["packages"] = [package_payload(p) for p in selectors.student_packages(student)]
-    return data
+    return student_detail_payload(student)
 
 
 @router.patch("/students/{student_id}", response={200: StudentOut, **ERRORS})
@@ -491,6 +415,15 @@ def hand_over_history(request: HttpRequest, student_id: int):
 
 
 # --- leads, trials, assessments, reception log ------------------------------------------
+
+
+def _lead_or_student(
+    request: HttpRequest, lead_id: int | None, student_id: int | None
+) -> tuple[Lead | None, Student | None]:
+    """The lead and the student a record names by id (either may be None); another campus's is a 404."""
+    lead = get_scoped(request, Lead.objects.all(), lead_id) if lead_id is not None else None
+    student = get_scoped(request, Student.objects.all(), student_id) if student_id is not None else None
+    return lead, student
 
 
 def _referrer(request: HttpRequest, student_id: int | None) -> Student | None:
@@ -586,12 +519,7 @@ def book_trial(request: HttpRequest, lead_id: int, payload: TrialIn):
 @router.post("/assessments", response={201: AssessmentOut, **ERRORS})
 def record_assessment(request: HttpRequest, payload: AssessmentIn):
     by = caller_staff(request)
-    lead = get_scoped(request, Lead.objects.all(), payload.lead_id) if payload.lead_id is not None else None
-    student = (
-        get_scoped(request, Student.objects.all(), payload.student_id)
-        if payload.student_id is not None
-        else None
-    )
+    lead, student = _lead_or_student(request, payload.lead_id, payload.student_id)
     return Status(
         201,
         services.assessment_record(
@@ -622,12 +550,7 @@ def analyse_assessment(request: HttpRequest, assessment_id: int, payload: Analys
 @router.post("/reception-entries", response={201: ReceptionOut, **ERRORS})
 def create_reception_entry(request: HttpRequest, payload: ReceptionIn):
     by = require_role(request, *services.LEAD_ROLES)
-    lead = get_scoped(request, Lead.objects.all(), payload.lead_id) if payload.lead_id is not None else None
-    student = (
-        get_scoped(request, Student.objects.all(), payload.student_id)
-        if payload.student_id is not None
-        else None
-    )
+    lead, student = _lead_or_student(request, payload.lead_id, payload.student_id)
     return Status(
         201,
         services.reception_entry_create(

@@ -1,5 +1,6 @@
-"""Landing-page panels of students/: an advisor's first calls due after a hand-over,
-a supervisor's students still without an advisor, the open lobby findings."""
+"""Landing-page panels of students/: a supervisor's students still without an advisor,
+the assessment papers waiting for their analysis, the open lobby findings. (An advisor's
+first calls after a hand-over are to-dos: students/contributions.py.)"""
 
 from datetime import timedelta
 
@@ -10,8 +11,9 @@ from core.dashboard import Panel
 from core.models import Staff
 from core.roles import Role
 
+from .contributions import ASSESSMENTS_TAB
 from .models import HygieneFinding
-from .selectors import last_round, pending_analyses, pending_first_calls, unassigned_students
+from .selectors import last_round, pending_analyses, unassigned_students
 
 LIMIT = 20
 # the front-desk manual: a round of the lobby every hour of the shift
@@ -20,18 +22,6 @@ ROUND_EVERY = timedelta(hours=1)
 
 def panels(staff: Staff) -> list[Panel]:
     result: list[Panel] = []
-    today = timezone.localdate()
-    if staff.role == Role.ADVISOR:
-        rows = []
-        for a in pending_first_calls(staff)[:LIMIT]:
-            late = "（已逾期）" if a.first_call_due < today else ""
-            rows.append(
-                {
-                    "text": f"首次回访 {a.student.name}：{a.first_call_due:%m-%d} 前{late}",
-                    "url": reverse("students:detail", args=[a.student_id]),
-                }
-            )
-        result.append(Panel(title="接档待首次回访", rows=rows, empty="没有待回访的新接档学员", order=20))
     if staff.role in (Role.CS_SUPERVISOR, Role.PRINCIPAL):
         rows = [
             {"text": f"{s.name}（{s.created_at:%m-%d} 建档）", "url": reverse("students:handover")}
@@ -48,7 +38,7 @@ def panels(staff: Staff) -> list[Panel]:
             url = (
                 reverse("students:lead", args=[a.lead_id])
                 if a.lead_id
-                else reverse("students:detail", args=[a.student_id]) + "?tab=lessons"
+                else reverse("students:detail", args=[a.student_id]) + f"?tab={ASSESSMENTS_TAB}"
             )
             late = "（已逾期）" if a.analysis_due < now else ""
             due = timezone.localtime(a.analysis_due)

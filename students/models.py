@@ -99,7 +99,10 @@ class Guardian(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.relation}）{self.phone}"
 
-
+    @property
+    def relation_label(self) -> str:
+        """The relation in words: its label when it is one of the choices, else as typed."""
+        return str(dict(self.Relation.choices).get(self.relation, self.relation))
 
 
 class AdvisorAssignment(models.Model):
@@ -112,6 +115,7 @@ class AdvisorAssignment(models.Model):
     assigned_at = models.DateTimeField(_("接档时间"))
     first_call_due = models.DateField(_("首次回访截止"))
     first_call_done_at = models.DateTimeField(_("首次回访时间"), null=True, blank=True)
+    first_call_done_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     ended_at = models.DateTimeField(_("移交时间"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     assigned_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -14,7 +14,7 @@ from core.errors import InvalidInput
 from core.models import Campus, Staff
 
 from .models import Guardian, Student
-from .services import check_student, student_create
+from .services import check_student, field_label, student_create
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -36,29 +36,22 @@ COLUMNS = [
     ("advisor", "班主任账号"),
 ]
 HEADINGS = {label: key for key, label in COLUMNS}
+COLUMN_LABELS = dict(COLUMNS)
 GENDERS = {"男": "M", "女": "F", "M": "M", "F": "F", "m": "M", "f": "F"}
 RELATIONS = {
     **{str(label): value for value, label in Guardian.Relation.choices},
     "妈妈": "mother",
     "爸爸": "father",
 }
-FIELD_LABELS = {
-    "name": "姓名",
-    "gender": "性别",
-    "birthday": "出生日期",
-    "address": "家庭住址",
-    "school": "学校",
-    "grade": "年级",
-    "advisor": "班主任",
-    "guardians": "家长",
-    "guardians.0.phone": "家长1手机",
-    "guardians.1.phone": "家长2手机",
-    "guardians.0.relation": "家长1关系",
-    "guardians.1.relation": "家长2关系",
-    "guardians.0.name": "家长1姓名",
-    "guardians.1.name": "家长2姓名",
-    "duplicate": "重复",
-}
+
+
+def problem_field(field: str) -> str:
+    """A field of a refused row in the roster's own words: a guardian's field by its column
+    heading ("家长1手机"), the rest as the services name them."""
+    parts = field.split(".")
+    if parts[0] == "guardians" and len(parts) == 3:
+        return COLUMN_LABELS.get(f"g{parts[1]}_{parts[2]}", field_label(field))
+    return "重复" if field == "duplicate" else field_label(field)
 
 
 def _cell_text(value: Any) -> str:
@@ -151,7 +144,7 @@ def preview(*, campus: Campus, rows: list[dict[str, Any]]) -> list[dict[str, Any
         elif key in seen:
             errors["duplicate"] = "与文件中前面的行重复"
         seen.add(key)
-        problems = [f"{FIELD_LABELS.get(field, field)}：{reason}" for field, reason in errors.items()]
+        problems = [f"{problem_field(field)}：{reason}" for field, reason in errors.items()]
         result.append({**row, "problems": problems})
     return result
 
@@ -186,8 +179,7 @@ def export_workbook(students: Iterable[Student]) -> bytes:
         cells: list[Any] = [s.name, s.get_gender_display(), s.birthday, s.address, s.school, s.grade]
         for i in range(2):
             g = guardians[i] if i < len(guardians) else None
-            relation = str(dict(Guardian.Relation.choices).get(g.relation, g.relation)) if g else ""
-            cells += [g.name, relation, g.phone] if g else ["", "", ""]
+            cells += [g.name, g.relation_label, g.phone] if g else ["", "", ""]
         cells += [s.advisor.user.username if s.advisor else "", s.pk, s.created_at.date()]
         sheet.append(cells)
     buffer = io.BytesIO()

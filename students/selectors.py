@@ -1,14 +1,12 @@
-"""Read-only queries of students/. Cards and packages belong to other apps, which import
-students, never the reverse: they are read through the reverse relations `student.cards`
-and `student.packages`, and only if those apps are installed."""
+"""Read-only queries of students/. What other apps know of a student (cards, packages,
+follow-ups) is not read here: they answer the contribution points of core/contributions.py."""
 
 import re
-from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, FieldError
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from core.models import Staff
+from core.contributions import student_search_sources
+from core.models import Campus, Staff
 from core.roles import Role
 
 from .models import AdvisorAssignment, Assessment, Guardian, HygieneRound, Lead, Student
@@ -17,20 +15,14 @@ DIGITS = re.compile(r"^\d{3,11}$")
 MAX_QUERY = 100
 
 
-def related_model(name: str) -> type[Model] | None:
-    """The model behind Student's reverse relation `name` (e.g. "cards"), if it exists."""
-    try:
-        field = Student._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-    return field.related_model if field.is_relation else None
+def student_search(queryset: QuerySet[Student], q: str | None, *, campus: Campus | None = None) -> QuerySet[Student]:
+    """The students of `queryset` whose name contains `q`, any guardian's phone starts with
+    `q`, or whom a search source registered by another app names (a card number or chip
+    typed in any format, …). `campus` is the campus `queryset` is narrowed to, if any: a source
+    matches within it, on its own index.
 
-
-def student_search(queryset: QuerySet[Student], q: str | None) -> QuerySet[Student]:
-    """Students whose name contains `q`, any guardian's phone starts with `q`, or whose
-    card number or chip equals `q`. The branches are a UNION of ids, each served by its own
-    index (trigram on the name, the phone index, the card columns): an OR of them would make
-    PostgreSQL scan every student."""
+    The branches are a UNION of ids, each served by its own index (trigram on the name, the
+    phone index, each source's): an OR of them would make PostgreSQL scan every student."""
     q = (q or "").strip()[:MAX_QUERY]
     if not q:
         return queryset
@@ -40,15 +32,10 @@ def student_search(queryset: QuerySet[Student], q: str | None) -> QuerySet[Stude
     compact = re.sub(r"[\s-]", "", q)
     if DIGITS.match(compact):
         branches.append(Guardian.objects.filter(phone__startswith=compact).order_by().values("student_id"))
-    card_model = related_model("cards")
-    if card_model is not None:
-        names = {f.name for f in card_model._meta.get_fields()}
-        by_card = Q()
-        for field in ("card_number", "chip_uid"):
-            if field in names:
-                by_card |= Q(**{f"{field}__iexact": q})
-        if by_card:
-            branches.append(card_model.objects.filter(by_card).order_by().values("student_id"))
+    for source in student_search_sources.items():
+        ids = source.find(q, campus)
+        if ids is not None:
+            branches.append(ids)
     ids = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
     return queryset.filter(pk__in=ids)
 
@@ -64,59 +51,24 @@ def student_list(
         queryset = queryset.filter(advisor__isnull=True)
     elif advisor:
         queryset = queryset.filter(advisor__user__username=advisor[:150])
+    campus = viewer.campus if viewer is not None and not viewer.sees_all_campuses else None
     return (
-        student_search(queryset, q)
+        student_search(queryset, q, campus=campus)
         .select_related("campus", "advisor__user")
         .prefetch_related("guardians")
         .order_by("-created_at", "-pk")
     )
 
 
-def student_cards(student: Student) -> list[Any]:
-    if related_model("cards") is None:
-        return []
-    return list(student.cards.all().order_by("-pk"))
-
-
-def student_packages(student: Student) -> list[Any]:
-    if related_model("packages") is None:
-        return []
-    return list(student.packages.all().order_by("valid_until", "pk"))
-
-
-def student_related(
-    student: Student, name: str, order: str = "-pk", limit: int = 100, select: tuple[str, ...] = ()
-) -> list[Any]:
-    """Rows of another app's reverse relation (lessons, attendances, follow-ups, …), or []."""
-    if related_model(name) is None:
-        return []
-    rows = getattr(student, name).all()
-    try:
-        return list(rows.select_related(*select).order_by(order)[:limit])
-    except FieldError:  # another app's model may not have those fields
-        return list(rows[:limit])
-
-
-FOLLOW_UP_TIME_FIELDS = ("occurred_at", "contacted_at", "created_at")
-
-
 def pending_first_calls(advisor: Staff) -> QuerySet[AdvisorAssignment]:
-    """Hand-overs whose first call to the parent has not been made: the advisor's to-do.
-    A first call logged in retention's follow-up log (kind first_call, after the hand-over)
-    counts as made, as does one ticked off here."""
-    pending = AdvisorAssignment.objects.filter(
-        advisor=advisor, ended_at__isnull=True, first_call_done_at__isnull=True
+    """The advisor's open hand-overs whose first call to the parent is not ticked off yet
+    (`assignment_first_call_done` by hand, or `student_first_call_made` when another app
+    logs the call), the most urgent first."""
+    return (
+        AdvisorAssignment.objects.filter(advisor=advisor, ended_at__isnull=True, first_call_done_at__isnull=True)
+        .select_related("student")
+        .order_by("first_call_due", "pk")
     )
-    follow_up = related_model("follow_ups")
-    if follow_up is not None:
-        names = {f.name for f in follow_up._meta.get_fields()}
-        when = next((n for n in FOLLOW_UP_TIME_FIELDS if n in names), None)
-        if "kind" in names and when is not None:
-            calls = follow_up.objects.filter(
-                student=OuterRef("student"), kind="first_call", **{f"{when}__gte": OuterRef("assigned_at")}
-            )
-            pending = pending.exclude(Exists(calls))
-    return pending.select_related("student").order_by("first_call_due", "pk")
 
 
 def unassigned_students(staff: Staff) -> QuerySet[Student]:

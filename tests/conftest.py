@@ -119,5 +119,19 @@ def api_as(make_staff) -> Callable[..., ApiClient]:
 
 
 @pytest.fixture
+def client_as(client: Client, make_staff) -> Callable[..., Client]:
+    """client_as("front_desk") or client_as(staff): the browser test client signed in as that
+    person, who is `client.staff`."""
+
+    def sign_in(who: str | Staff, **kwargs) -> Client:
+        staff = who if isinstance(who, Staff) else make_staff(role=who, **kwargs)
+        client.force_login(staff.user)
+        client.staff = staff
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

@@ -17,3 +17,6 @@ STORAGES = {
 
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# stand-in templates of the contributions tests (tests/templates/stand_in/)
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405

@@ -2,21 +2,14 @@
 (接档), leads and their trial lessons and assessments, the reception log and the lobby round.
 
 Each service validates everything first and raises InvalidInput with `fields` naming each
-bad field, so a refused call changes nothing."""
+bad field, so a refused call changes nothing. Who may do what is in `policy.py`, the rules
+of the values in `validation.py`."""
 
-from ._checks import (
-    CREATE_ROLES,
-    HANDOVER_ROLES,
-    LEAD_ROLES,
-    MAX_GUARDIANS,
-    MIN_GUARDIANS,
-    MOBILE,
-    STUDENT_TEXT_FIELDS,
-    advisor_by_username,
-    check_guardians,
-    check_student,
-    check_student_fields,
-    normalize_phone,
+from .handover import (
+    assignment_first_call_done,
+    first_call_due,
+    student_assign_advisor,
+    student_first_call_made,
 )
 from .leads import (
     assessment_analyse,
@@ -29,20 +22,34 @@ from .leads import (
     trial_record_outcome,
 )
 from .lobby import DEPARTMENTS, LOBBY_AREAS, LOBBY_STANDARD, hygiene_finding_close, hygiene_round_record
+from .lookups import advisor_by_username
+from .policy import ASSESSMENT_ROLES, CREATE_ROLES, EDITORS, HANDOVER_ROLES, LEAD_ROLES
 from .students import (
-    assignment_first_call_done,
     guardian_add,
     guardian_remove,
     guardian_set_primary,
     guardian_update,
-    student_assign_advisor,
     student_create,
     student_update,
 )
+from .validation import (
+    MAX_GUARDIANS,
+    MIN_GUARDIANS,
+    MOBILE,
+    STUDENT_TEXT_FIELDS,
+    check_guardian_phone,
+    check_guardians,
+    check_student,
+    check_student_fields,
+    field_label,
+    normalize_phone,
+)
 
 __all__ = [
+    "ASSESSMENT_ROLES",
     "CREATE_ROLES",
     "DEPARTMENTS",
+    "EDITORS",
     "HANDOVER_ROLES",
     "LEAD_ROLES",
     "LOBBY_AREAS",
@@ -55,9 +62,12 @@ __all__ = [
     "assessment_analyse",
     "assessment_record",
     "assignment_first_call_done",
+    "check_guardian_phone",
     "check_guardians",
     "check_student",
     "check_student_fields",
+    "field_label",
+    "first_call_due",
     "guardian_add",
     "guardian_remove",
     "guardian_set_primary",
@@ -71,6 +81,7 @@ __all__ = [
     "reception_entry_create",
     "student_assign_advisor",
     "student_create",
+    "student_first_call_made",
     "student_update",
     "trial_book",
     "trial_record_outcome",

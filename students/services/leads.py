@@ -20,18 +20,10 @@ from ..models import (
     Student,
     TrialLesson,
 )
-from ._checks import (
-    CREATE_ROLES,
-    LEAD_PHONE,
-    LEAD_ROLES,
-    LONG_TEXT,
-    clean_text,
-    normalize_phone,
-    record,
-    refuse,
-    require_role,
-)
+from .audit import record
+from .policy import ASSESSMENT_ROLES, CREATE_ROLES, LEAD_ROLES, require_role
 from .students import student_create
+from .validation import LEAD_PHONE, LONG_TEXT, clean_text, normalize_phone, refuse
 
 # --- leads (意向客户登记表), trial lessons and assessments --------------------------------
 
@@ -196,7 +188,7 @@ def assessment_record(
     score: str = "",
 ) -> Assessment:
     """An assessment test was taken (测评); its paper must be analysed within one day."""
-    require_role(by, (*LEAD_ROLES, Role.TEACHER, Role.DEAN))
+    require_role(by, ASSESSMENT_ROLES)
     errors: dict[str, str] = {}
     if (lead is None) == (student is None):
         errors["lead"] = "请指定意向客户或学员之一"
@@ -221,7 +213,7 @@ def assessment_record(
 @transaction.atomic
 def assessment_analyse(*, assessment: Assessment, by: Staff, analysis: str, teaching_plan: str) -> Assessment:
     """The paper is analysed and a teaching plan made; the lead moves on to 已测评."""
-    require_role(by, (*LEAD_ROLES, Role.TEACHER, Role.DEAN))
+    require_role(by, ASSESSMENT_ROLES)
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.analysed_at is not None:
         raise Conflict(StudentError.ASSESSMENT_ANALYSED, "这份测评已经分析过了")

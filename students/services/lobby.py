@@ -15,7 +15,8 @@ from ..models import (
     HygieneFinding,
     HygieneRound,
 )
-from ._checks import clean_text, refuse, require_role
+from .policy import require_role
+from .validation import clean_text, refuse
 
 # --- the hourly lobby round (安全卫生巡查记录表) ------------------------------------------
 

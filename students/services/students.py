@@ -1,35 +1,26 @@
-"""The student file, its family and the advisor hand-over (接档)."""
+"""The student file and its family."""
 
-from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from core.errors import Conflict, Forbidden, InvalidInput
+from core.errors import Conflict
 from core.models import Campus, Staff
-from core.roles import Role
 
 from ..errors import StudentError
-from ..models import (
-    AdvisorAssignment,
-    Guardian,
-    Student,
-)
-from ._checks import (
-    CREATE_ROLES,
-    HANDOVER_ROLES,
+from ..models import Guardian, Student
+from .audit import record
+from .handover import hand_over
+from .policy import EDITORS, require_role
+from .validation import (
     MIN_GUARDIANS,
-    MOBILE,
     STUDENT_TEXT_FIELDS,
+    check_guardian_phone,
     check_student,
     check_student_fields,
     clean_text,
-    normalize_phone,
-    record,
     refuse,
-    require_role,
 )
 
 # --- the student file -----------------------------------------------------------------
@@ -48,7 +39,7 @@ def student_create(
     """Open a student file with its family. `data` holds the student's fields (name,
     gender, birthday, address, school, …); `advisor` (a username) hands the student over
     at once."""
-    require_role(by, (*CREATE_ROLES, Role.HQ_ADMIN))
+    require_role(by, EDITORS)
     clean, clean_guardians, advisor_staff, errors = check_student(
         campus=campus, data=data, guardians=guardians, advisor=advisor
     )
@@ -59,14 +50,14 @@ def student_create(
     for row in clean_guardians:
         record(Guardian(student=student, **row), by)
     if advisor_staff is not None:
-        _hand_over(student=student, advisor=advisor_staff, by=by)
+        hand_over(student=student, advisor=advisor_staff, by=by)
     return student
 
 
 @transaction.atomic
 def student_update(*, student: Student, by: Staff, changes: Mapping[str, Any]) -> Student:
     """Change fields of the file (not the family: see guardian_*). Locks the student row."""
-    require_role(by, (*CREATE_ROLES, Role.HQ_ADMIN))
+    require_role(by, EDITORS)
     allowed = {"name", "gender", "birthday", "address", "learning_type", "profile", *STUDENT_TEXT_FIELDS}
     unknown = set(changes) - allowed
     if unknown:
@@ -87,6 +78,11 @@ def _demote_primary(guardians: list[Guardian], by: Staff) -> None:
             record(g, by, update_fields=["is_primary"])
 
 
+def _family_phones(guardians: Iterable[Guardian]) -> dict[str, str]:
+    """The family's phones with who has each, as `check_guardian_phone` names them."""
+    return {g.phone: f"家长 {g.name}" if g.name else "本学员的其他家长" for g in guardians}
+
+
 def _locked_guardians(student: Student) -> list[Guardian]:
     Student.objects.select_for_update().filter(pk=student.pk).first()
     return list(Guardian.objects.select_for_update().filter(student=student).order_by("pk"))
@@ -96,18 +92,16 @@ def _locked_guardians(student: Student) -> list[Guardian]:
 def guardian_add(
     *, student: Student, by: Staff, name: str, relation: str, phone: str, is_primary: bool = False
 ) -> Guardian:
-    require_role(by, (*CREATE_ROLES, Role.HQ_ADMIN))
+    require_role(by, EDITORS)
     errors: dict[str, str] = {}
     row = {
         "name": clean_text(name, "name", errors, max_length=50),
         "relation": clean_text(relation, "relation", errors, max_length=20, required=is_primary),
-        "phone": normalize_phone(phone),
     }
-    if not isinstance(row["phone"], str) or not MOBILE.match(row["phone"]):
-        errors["phone"] = "请填写 11 位手机号（1 开头）"
     existing = _locked_guardians(student)
-    if any(g.phone == row["phone"] for g in existing):
-        errors["phone"] = "该号码已登记为本学员的家长"
+    row["phone"], problem = check_guardian_phone(phone, family=_family_phones(existing))
+    if problem:
+        errors["phone"] = problem
     refuse(errors)
     if is_primary:
         _demote_primary(existing, by)
@@ -123,7 +117,7 @@ def guardian_update(
     relation: str | None = None,
     phone: str | None = None,
 ) -> Guardian:
-    require_role(by, (*CREATE_ROLES, Role.HQ_ADMIN))
+    require_role(by, EDITORS)
     existing = _locked_guardians(guardian.student)
     guardian = next(g for g in existing if g.pk == guardian.pk)
     errors: dict[str, str] = {}
@@ -134,12 +128,10 @@ def guardian_update(
             relation, "relation", errors, max_length=20, required=guardian.is_primary
         )
     if phone is not None:
-        phone = normalize_phone(phone)
-        if not isinstance(phone, str) or not MOBILE.match(phone):
-            errors["phone"] = "请填写 11 位手机号（1 开头）"
-        elif any(g.phone == phone and g.pk != guardian.pk for g in existing):
-            errors["phone"] = "该号码已登记为本学员的其他家长"
-        guardian.phone = phone
+        others = _family_phones(g for g in existing if g.pk != guardian.pk)
+        guardian.phone, problem = check_guardian_phone(phone, family=others)
+        if problem:
+            errors["phone"] = problem
     refuse(errors)
     return record(guardian, by)
 
@@ -147,7 +139,7 @@ def guardian_update(
 @transaction.atomic
 def guardian_set_primary(*, guardian: Guardian, by: Staff) -> Guardian:
     """Make `guardian` the main decision maker (主要决策人); the former one stays a contact."""
-    require_role(by, (*CREATE_ROLES, Role.HQ_ADMIN))
+    require_role(by, EDITORS)
     existing = _locked_guardians(guardian.student)
     guardian = next(g for g in existing if g.pk == guardian.pk)
     if not guardian.relation:
@@ -160,7 +152,7 @@ def guardian_set_primary(*, guardian: Guardian, by: Staff) -> Guardian:
 @transaction.atomic
 def guardian_remove(*, guardian: Guardian, by: Staff) -> None:
     """Remove a contact; a file keeps at least two, and the primary one is changed first."""
-    require_role(by, (*CREATE_ROLES, Role.HQ_ADMIN))
+    require_role(by, EDITORS)
     existing = _locked_guardians(guardian.student)
     guardian = next(g for g in existing if g.pk == guardian.pk)
     if len(existing) <= MIN_GUARDIANS:
@@ -169,63 +161,3 @@ def guardian_remove(*, guardian: Guardian, by: Staff) -> None:
         raise Conflict(StudentError.LAST_GUARDIANS, "请先指定另一位主要决策人，再删除这位家长")
     guardian._history_user = by.user
     guardian.delete()
-
-
-# --- advisor hand-over (接档) -----------------------------------------------------------
-
-
-def _hand_over(*, student: Student, advisor: Staff, by: Staff, note: str = "") -> AdvisorAssignment:
-    now = timezone.now()
-    current = (
-        AdvisorAssignment.objects.select_for_update().filter(student=student, ended_at__isnull=True).first()
-    )
-    if current is not None:
-        current.ended_at = now
-        current.save(update_fields=["ended_at"])
-    assignment = AdvisorAssignment.objects.create(
-        student=student,
-        advisor=advisor,
-        previous_advisor=student.advisor,
-        assigned_at=now,
-        # SPEC: the first call to the parent is due the day after the hand-over
-        first_call_due=timezone.localdate(now) + timedelta(days=1),
-        note=note,
-        assigned_by=by,
-    )
-    student.advisor = advisor
-    student.advisor_since = now
-    record(student, by, update_fields=["advisor", "advisor_since"])
-    return assignment
-
-
-@transaction.atomic
-def student_assign_advisor(
-    *, student: Student, advisor: Staff, by: Staff, note: str = ""
-) -> AdvisorAssignment:
-    """Hand a student over (接档) to an advisor of the campus, who then owns the whole stay.
-    Only a supervisor assigns. Locks the student row."""
-    require_role(by, HANDOVER_ROLES)
-    student = Student.objects.select_for_update().get(pk=student.pk)
-    errors: dict[str, str] = {}
-    if advisor.role != Role.ADVISOR or advisor.campus_id != student.campus_id or not advisor.user.is_active:
-        raise InvalidInput(
-            "只能移交给本校区的班主任", {"advisor": "不是本校区的班主任"}, code=StudentError.NOT_AN_ADVISOR
-        )
-    if student.advisor_id == advisor.pk:
-        raise Conflict(StudentError.SAME_ADVISOR, f"{student.name} 已由 {advisor.display_name} 负责")
-    note = clean_text(note, "note", errors, max_length=200)
-    refuse(errors)
-    return _hand_over(student=student, advisor=advisor, by=by, note=note)
-
-
-@transaction.atomic
-def assignment_first_call_done(*, assignment: AdvisorAssignment, by: Staff) -> AdvisorAssignment:
-    """The advisor has made the first call after the hand-over; it leaves their to-do list."""
-    assignment = AdvisorAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if by.pk != assignment.advisor_id and by.role not in HANDOVER_ROLES:
-        raise Forbidden("只有接档的班主任或主管可以登记首次回访")
-    if assignment.first_call_done_at is not None:
-        raise Conflict(StudentError.FIRST_CALL_DONE, "首次回访已登记")
-    assignment.first_call_done_at = timezone.now()
-    assignment.save(update_fields=["first_call_done_at"])
-    return assignment

@@ -10,6 +10,7 @@ from core.roles import Role
 from students.models import Student
 
 from ..factories import PASSWORD
+from ..students.helpers import fill_new_student
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,16 +28,10 @@ def test_a_new_family_is_checked_in_at_the_kiosk_on_its_first_day(page: Page, li
 
     # the student's file, with both parents
     page.goto(url + reverse("students:new"))
-    page.fill("#id_name", "欧阳晨")
-    page.check("input[name=gender][value=M]")
-    page.fill("#id_birthday", "2013-09-01")
-    page.fill("#id_address", "北京市朝阳区望京西路 8 号")
-    page.fill("input[name=g0_name]", "欧阳妈妈")
-    page.select_option("select[name=g0_relation]", "mother")
-    page.fill("input[name=g0_phone]", "13711112222")
-    page.fill("input[name=g1_name]", "欧阳爸爸")
-    page.select_option("select[name=g1_relation]", "father")
-    page.fill("input[name=g1_phone]", "13733334444")
+    fill_new_student(
+        page, name="欧阳晨", gender="M", birthday="2013-09-01", address="北京市朝阳区望京西路 8 号",
+        mother=("欧阳妈妈", "13711112222"), father=("欧阳爸爸", "13733334444")
+    )
     page.click("button[type=submit]")
     expect(page.locator("h1")).to_contain_text("欧阳晨")
     student = Student.objects.get(name="欧阳晨")

@@ -41,3 +41,17 @@ def make_student(
         **data,
     }
     return student_create(campus=campus, by=by, data=fields, guardians=guardians(*phones))
+
+
+def fill_new_student(
+    page: Any, *, name: str, gender: str, birthday: str, address: str, mother: tuple[str, str], father: tuple[str, str]
+) -> None:
+    """Type a file with both parents (name, phone) into the open new-student page; not sent."""
+    page.fill("#id_name", name)
+    page.check(f"input[name=gender][value={gender}]")
+    page.fill("#id_birthday", birthday)
+    page.fill("#id_address", address)
+    for i, (relation, (who, phone)) in enumerate((("mother", mother), ("father", father))):
+        page.fill(f"input[name=g{i}_name]", who)
+        page.select_option(f"select[name=g{i}_relation]", relation)
+        page.fill(f"input[name=g{i}_phone]", phone)

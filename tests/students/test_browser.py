@@ -5,6 +5,7 @@ from core.roles import Role
 from students.models import Student
 
 from ..factories import PASSWORD
+from .helpers import fill_new_student
 
 
 @pytest.mark.browser
@@ -20,17 +21,11 @@ def test_the_front_desk_creates_a_student_with_two_guardians_and_finds_them_by_p
     page.wait_for_url(live_server.url + "/")
 
     page.goto(live_server.url + reverse("students:new"))
-    page.fill("#id_name", "林小溪")
-    page.check("input[name=gender][value=F]")
-    page.fill("#id_birthday", "2015-04-03")
-    page.fill("#id_address", "北京市海淀区中关村大街 1 号")
-    page.fill("input[name=g0_name]", "林妈妈")
-    page.select_option("select[name=g0_relation]", "mother")
-    page.fill("input[name=g0_phone]", "13612340000")
-    page.fill("input[name=g1_name]", "林爸爸")
-    page.select_option("select[name=g1_relation]", "father")
     # the same number twice is refused beside the field, and what was typed stays
-    page.fill("input[name=g1_phone]", "13612340000")
+    fill_new_student(
+        page, name="林小溪", gender="F", birthday="2015-04-03", address="北京市海淀区中关村大街 1 号",
+        mother=("林妈妈", "13612340000"), father=("林爸爸", "13612340000")
+    )
     page.click("button[type=submit]")
     assert page.locator(".errorlist").first.inner_text() == "与第 1 位家长的号码重复，须为不同号码"
     assert Student.objects.count() == 0

@@ -16,11 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk_client(client, make_staff):
-    staff = make_staff(Role.FRONT_DESK)
-    client.force_login(staff.user)
-    client.staff = staff
-    return client
+def desk_client(client_as):
+    return client_as(Role.FRONT_DESK)
 
 
 NEW_FORM = {
@@ -384,33 +381,6 @@ def test_the_admin_lists_students_for_hq(client, campus, make_staff):
     assert "管理员可见" in client.get("/admin/students/student/").content.decode()
 
 
-def test_the_lessons_tab_shows_the_booked_lessons(desk_client, campus, make_staff):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from core.models import Subject
-    from scheduling.services import lesson_book
-
-    piano = Subject.objects.create(name="钢琴")
-    teacher = make_staff(Role.TEACHER)
-    teacher.subjects.add(piano)
-    student = make_student(campus, desk_client.staff)
-    starts = timezone.now() + timedelta(days=2)
-    lesson_book(
-        student=student,
-        teacher=teacher,
-        subject=piano,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=1),
-        by=desk_client.staff,
-        room="A101",
-        send_notice=False,
-    )
-    html = desk_client.get(reverse("students:detail", args=[student.pk]), {"tab": "lessons"}).content.decode()
-    assert "钢琴" in html and "A101" in html and timezone.localtime(starts).strftime("%Y-%m-%d %H:%M") in html
-
-
 def test_an_enrolled_students_assessment_is_analysed_from_the_file(client, campus, make_staff):
     teacher = make_staff(Role.TEACHER)
     student = make_student(campus, make_staff(), name="测评生")
@@ -450,3 +420,34 @@ def test_a_dean_reads_the_file_without_the_editing_buttons(client, campus, make_
     assert student.name in html and "添加家长" not in html and "修改档案" not in html
     refused = client.post(reverse("students:guardians", args=[student.pk]), {"action": "add", "phone": "13900000000"})
     assert refused.status_code == 403 and student.guardians.count() == 2
+
+
+def test_the_file_shows_the_tabs_the_apps_registered_and_no_follow_ups_tab_without_one(desk_client, campus):
+    from core.contributions import StudentTab, student_tabs
+
+    student = make_student(campus, desk_client.staff, name="周小舟")
+    url = reverse("students:detail", args=[student.pk])
+    html = desk_client.get(url).content.decode()
+    assert 'href="?tab=family"' in html and 'href="?tab=history"' in html and "?tab=followups" not in html
+    follow_ups = StudentTab(
+        key="followups",
+        label="回访",
+        order=40,
+        template="stand_in/student_part.html",
+        context=lambda request, s: {"text": "回访替身"},
+    )
+    with student_tabs.register_temporarily(follow_ups):
+        html = desk_client.get(url, {"tab": "followups"}).content.decode()
+        assert "回访替身 · 周小舟" in html
+        tabs = [f'href="?tab={key}"' for key in ("lessons", "followups", "history")]
+        assert html.index(tabs[0]) < html.index(tabs[1]) < html.index(tabs[2])
+
+
+def test_a_guardian_added_with_a_phone_of_the_family_is_refused_naming_who_has_it(desk_client, campus):
+    student = make_student(campus, desk_client.staff)
+    url = reverse("students:guardians", args=[student.pk])
+    html = desk_client.post(
+        url, {"action": "add", "name": "外婆", "relation": "grandparent", "phone": "138-0000-0002"}, follow=True
+    ).content.decode()
+    assert "与家长 张伟的号码重复" in html
+    assert student.guardians.count() == 2

@@ -3,10 +3,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from core.dashboard import panels_for as panels
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.roles import Role
 from students import services
-from students.dashboard import panels
 from students.models import AdvisorAssignment, Guardian, HygieneFinding, Lead, ReceptionEntry, Student
 
 from .helpers import guardians, make_student

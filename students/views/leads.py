@@ -1,10 +1,9 @@
-"""Pages of leads (意向客户登记表: board, lead page with trials and assessments, 报名) and
-the reception log (客户接待记录本)."""
+"""Pages of leads (意向客户登记表): the board by status with the registration form, a lead's
+page with its trial lessons and assessments, and 报名 (the lead becomes a student)."""
 
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -13,31 +12,13 @@ from core.errors import DomainError, InvalidInput
 from core.models import Staff
 from core.roles import Role
 
-from . import selectors, services
-from .models import Assessment, Lead, ReceptionEntry, Student, TrialLesson
-from .views import (
-    PAGE_SIZE,
-    get_or_404,
-    parse_local_datetime,
-    posted_id,
-    scoped,
-    student_form_context,
-    student_form_data,
-)
+from .. import selectors, services
+from ..forms import form_datetime, lead_form_data, posted_id, student_form_context, student_form_data
+from ..models import Lead, Student, TrialLesson
+from .access import get_or_404, scoped
+from .assessments import assessment_form_submit
 
 # --- leads ------------------------------------------------------------------------------
-
-
-def _lead_data(request: HttpRequest) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        name: request.POST.get(name, "")
-        for name in ("name", "contact_name", "phone", "course", "source", "needs", "next_step")
-    }
-    referrer = request.POST.get("referred_by", "").strip()
-    data["referred_by"] = None
-    if referrer:
-        data["referred_by"] = selectors.student_list(scoped(request, Student.objects.all()), referrer).first()
-    return data
 
 
 @staff_required(*services.LEAD_ROLES)
@@ -46,7 +27,9 @@ def lead_board(request: HttpRequest) -> HttpResponse:
     values: dict[str, Any] = {}
     if request.method == "POST":
         try:
-            lead = services.lead_create(campus=request.campus, by=request.staff, data=_lead_data(request))
+            lead = services.lead_create(
+                campus=request.campus, by=request.staff, data=lead_form_data(request, scoped(request, Student.objects.all()))
+            )
             messages.success(request, f"已登记意向客户 {lead.name}")
             return redirect("students:leads")
         except DomainError as exc:
@@ -84,7 +67,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.staff,
                     teacher=teacher,
                     subject=request.POST.get("subject", ""),
-                    starts_at=parse_local_datetime(request.POST.get("starts_at", "")),
+                    starts_at=form_datetime(request.POST.get("starts_at", "")),
                     minutes=int(minutes) if minutes.isdigit() else None,
                 )
             elif action == "trial_outcome":
@@ -95,24 +78,8 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     trial=trial, by=request.staff, status=request.POST.get("status", ""),
                     feedback=request.POST.get("feedback", ""),
                 )
-            elif action == "assessment":
-                services.assessment_record(
-                    by=request.staff,
-                    lead=lead,
-                    subject=request.POST.get("subject", ""),
-                    taken_at=parse_local_datetime(request.POST.get("taken_at", "")),
-                    score=request.POST.get("score", ""),
-                )
-            elif action == "analysis":
-                assessment = Assessment.objects.filter(lead=lead, pk=posted_id(request, "assessment")).first()
-                if assessment is None:
-                    raise Http404
-                services.assessment_analyse(
-                    assessment=assessment,
-                    by=request.staff,
-                    analysis=request.POST.get("analysis", ""),
-                    teaching_plan=request.POST.get("teaching_plan", ""),
-                )
+            elif action in ("assessment", "analysis"):
+                assessment_form_submit(request, assessments=lead.assessments.all(), lead=lead)
             messages.success(request, "已保存")
             return redirect("students:lead", pk=lead.pk)
         except DomainError as exc:
@@ -154,45 +121,3 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "students/new.html", context, status=422)
     messages.success(request, f"{student.name} 已报名，学员档案已建立")
     return redirect("students:detail", pk=student.pk)
-
-
-# --- reception log (客户接待记录本) -------------------------------------------------------
-
-
-@staff_required(*services.LEAD_ROLES)
-def reception_log(request: HttpRequest) -> HttpResponse:
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            services.reception_entry_create(
-                campus=request.campus,
-                by=request.staff,
-                channel=request.POST.get("channel", ""),
-                category=request.POST.get("category", ""),
-                summary=request.POST.get("summary", ""),
-                visitor=request.POST.get("visitor", ""),
-                phone=request.POST.get("phone", ""),
-            )
-            messages.success(request, "已记录")
-            return redirect("students:reception")
-        except DomainError as exc:
-            errors = exc.fields
-            messages.error(request, exc.message)
-    entries = scoped(request, ReceptionEntry.objects.select_related("created_by__user", "lead", "student"))
-    category = request.GET.get("category", "")
-    if category:
-        entries = entries.filter(category=category)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "students/reception.html",
-        {
-            "page": page,
-            "errors": errors,
-            "values": request.POST if errors else {},
-            "channels": ReceptionEntry.Channel.choices,
-            "categories": ReceptionEntry.Category.choices,
-            "category": category,
-        },
-        status=422 if errors else 200,
-    )

@@ -1,23 +1,19 @@
-"""The checks every service of students/ shares with the form pages and the roster import:
-each returns the cleaned values and the errors by field, so a caller can show them all."""
+"""The rules of the values students/ keeps: each check returns the cleaned values and the
+errors by field, so a service, a form page or the roster import can show them all at once;
+`refuse` turns the errors into the one refusal that names every bad field."""
 
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import models
 from django.utils import timezone
 
-from core.errors import Forbidden, InvalidInput
+from core.errors import InvalidInput
 from core.models import Campus, Staff
-from core.roles import Role
 
-from ..models import (
-    Student,
-)
-
-M = TypeVar("M", bound=models.Model)
+from ..models import Student
+from .lookups import advisor_by_username
 
 MOBILE = re.compile(r"^1\d{10}$")
 LEAD_PHONE = re.compile(r"^\d{7,11}$")
@@ -25,19 +21,6 @@ MIN_GUARDIANS = 2
 MAX_GUARDIANS = 10
 EARLIEST_BIRTHDAY = date(1900, 1, 1)
 LONG_TEXT = 2000
-
-# Who may open a student file (API.md § Students).
-CREATE_ROLES = (Role.FRONT_DESK, Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.PRINCIPAL)
-# Who hands a student over to an advisor (SPEC: the supervisor; the principal oversees the campus).
-HANDOVER_ROLES = (Role.CS_SUPERVISOR, Role.PRINCIPAL, Role.HQ_ADMIN)
-LEAD_ROLES = (
-    Role.FRONT_DESK,
-    Role.CONSULTANT,
-    Role.ADVISOR,
-    Role.CS_SUPERVISOR,
-    Role.PRINCIPAL,
-    Role.HQ_ADMIN,
-)
 
 # Text fields of the file beside the required ones, with their length limits.
 STUDENT_TEXT_FIELDS: dict[str, int] = {
@@ -77,6 +60,19 @@ def normalize_phone(value: Any) -> str:
     if not isinstance(value, str):
         return value
     return re.sub(r"[\s-]", "", value)
+
+
+def check_guardian_phone(phone: Any, *, family: Mapping[str, str]) -> tuple[Any, str | None]:
+    """The rule for a guardian's phone: a mainland mobile (`^1\\d{10}$`, spaces and dashes
+    dropped) that no other guardian of the same family has. `family` maps the phones of the
+    family's other guardians to words naming who has it ("第 1 位家长", "李梅"). Returns the
+    phone as cleaned and why it is refused (None when it is fine)."""
+    phone = normalize_phone(phone)
+    if not isinstance(phone, str) or not MOBILE.match(phone):
+        return phone, "请填写 11 位手机号（1 开头）"
+    if phone in family:
+        return phone, f"与{family[phone]}的号码重复，须为不同号码"
+    return phone, None
 
 
 def check_student_fields(
@@ -131,7 +127,7 @@ def check_guardians(guardians: Any) -> tuple[list[dict[str, Any]], dict[str, str
     if not isinstance(guardians, Sequence) or isinstance(guardians, str):
         return [], {"guardians": "请至少填写两位家长"}
     clean: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for i, raw in enumerate(guardians[: MAX_GUARDIANS + 1]):
         if not isinstance(raw, Mapping):
             errors[f"guardians.{i}"] = "格式不正确"
@@ -139,16 +135,13 @@ def check_guardians(guardians: Any) -> tuple[list[dict[str, Any]], dict[str, str
         row = {
             "name": clean_text(raw.get("name"), f"guardians.{i}.name", errors, max_length=50),
             "relation": clean_text(raw.get("relation"), f"guardians.{i}.relation", errors, max_length=20),
-            "phone": normalize_phone(raw.get("phone")),
             "is_primary": raw.get("is_primary") is True,
         }
-        phone = row["phone"]
-        if not isinstance(phone, str) or not MOBILE.match(phone):
-            errors[f"guardians.{i}.phone"] = "请填写 11 位手机号（1 开头）"
-        elif phone in seen:
-            errors[f"guardians.{i}.phone"] = f"与第 {seen[phone] + 1} 位家长的号码重复，须为不同号码"
+        row["phone"], problem = check_guardian_phone(raw.get("phone"), family=seen)
+        if problem:
+            errors[f"guardians.{i}.phone"] = problem
         else:
-            seen[phone] = i
+            seen.setdefault(row["phone"], f"第 {i + 1} 位家长")
         if row["is_primary"] and not row["relation"] and f"guardians.{i}.relation" not in errors:
             errors[f"guardians.{i}.relation"] = "请注明主要决策人与学员的关系"
         clean.append(row)
@@ -161,16 +154,6 @@ def check_guardians(guardians: Any) -> tuple[list[dict[str, Any]], dict[str, str
         if primaries != 1:
             errors["guardians"] = "须指定且仅指定一位主要决策人" if primaries else "请指定一位主要决策人"
     return clean, errors
-
-
-def advisor_by_username(username: Any, campus: Campus) -> Staff | None:
-    if not isinstance(username, str) or not username.strip() or len(username) > 150:
-        return None
-    return (
-        Staff.objects.select_related("user")
-        .filter(user__username=username.strip(), campus=campus, role=Role.ADVISOR, user__is_active=True)
-        .first()
-    )
 
 
 def check_student(
@@ -257,14 +240,3 @@ def refuse(errors: dict[str, str]) -> None:
         raise InvalidInput(f"输入有误 — {detail}", errors)
 
 
-def record(instance: M, by: Staff, **save_kwargs: Any) -> M:
-    """Save `instance` with `by` as the author of its history row: an API call has no
-    signed-in user for the history middleware to take it from."""
-    instance._history_user = by.user
-    instance.save(**save_kwargs)
-    return instance
-
-
-def require_role(by: Staff, roles: Sequence[str]) -> None:
-    if by.role not in roles:
-        raise Forbidden()
