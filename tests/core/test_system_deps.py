@@ -58,7 +58,8 @@ def bare(relation: str) -> str:
 
 def minimal_base() -> set[str]:
     """The packages of a Debian 12 `debootstrap --variant=minbase`: those of Priority
-    required (and any Essential one), then everything they depend on (Depends, Pre-Depends;
+    required (and any Essential one) and apt, which minbase adds whatever its priority
+    (bookworm's apt is Priority important), then everything they depend on (Depends, Pre-Depends;
     of alternatives the first one installed, as debootstrap chooses; a virtual name through
     the installed package that provides it). Computed from dpkg's own data, not a list in
     this file: since bookworm, libraries such as libc6, libgcc-s1, libstdc++6 and zlib1g are
@@ -78,7 +79,7 @@ def minimal_base() -> set[str]:
                 if found:
                     depends[name].append(found)
                     break
-    todo = [row[0] for row in rows if row[2] == "required" or row[3] == "yes"]
+    todo = [row[0] for row in rows if row[2] == "required" or row[3] == "yes" or row[0] == "apt"]
     base: set[str] = set()
     while todo:
         name = todo.pop()
