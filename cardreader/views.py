@@ -1,64 +1,54 @@
 """The pages of cardreader (Chinese): the reception kiosk, the lesson slip, cards, and the
 manual deduction. Thin: parse a form, call a service, show its refusal beside the field."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from billing.forms import DeductionForm
 from billing.models import LessonPackage
+from billing.roles import ROLES as BILLING_ROLES
 from billing.services import lesson_refusal
-from core.api import scope
 from core.decorators import staff_required
 from core.errors import DomainError
 from core.models import Staff
 from core.roles import Role
+from core.scoping import get_scoped_or_404, scope
 from scheduling.models import Attendance
+from scheduling.services import checkin_manual
 from students.models import Student
 from students.selectors import student_search
 
 from . import selectors, services
-from .forms import CardForm, DeductionForm, TeacherCardForm
+from .forms import CardForm, TeacherCardForm
 from .models import Card, Swipe
-
-DESK = (Role.FRONT_DESK,)
-CARD_DESK = (Role.FRONT_DESK, Role.PRINCIPAL)
-
-
-def _scoped(request: HttpRequest, queryset: QuerySet, pk: Any) -> Model:
-    """One object of the caller's campus (hq_admin: any), else the 404 page."""
-    found = scope(request, queryset).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
+from .roles import ROLES
 
 # --- kiosk -------------------------------------------------------------------------------
 
 
-@staff_required(*DESK)
+@staff_required(*ROLES["swipe"])
 def kiosk(request: HttpRequest) -> HttpResponse:
     """前台刷卡签到: the page catches a reader's burst wherever the focus is (kiosk.js)."""
     recent = selectors.recent_swipes(scope(request, Swipe.objects.all()), limit=10)
     return render(request, "cardreader/kiosk.html", {"recent": recent})
 
 
-@staff_required(*DESK)
+@staff_required(*ROLES["swipe"])
 def kiosk_ping(request: HttpRequest) -> JsonResponse:
     """The kiosk asks this every few seconds to know whether the server can be reached."""
     return JsonResponse({"ok": True, "now": timezone.localtime().isoformat()})
 
 
-@staff_required(*DESK, Role.PRINCIPAL, Role.ADVISOR)
+@staff_required(*ROLES["slip"])
 def slip(request: HttpRequest, attendance_id: int) -> HttpResponse:
     """课次小票: a narrow printable slip of one check-in."""
-    attendance = _scoped(
+    attendance = get_scoped_or_404(
         request,
         Attendance.objects.select_related(
             "student", "package", "ledger_entry", "lesson__teacher__user", "campus"
@@ -71,7 +61,7 @@ def slip(request: HttpRequest, attendance_id: int) -> HttpResponse:
 # --- cards -------------------------------------------------------------------------------
 
 
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
 def cards(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:64]
     found = selectors.cards_of_campus(scope(request, Card.objects.all()), q)
@@ -82,9 +72,9 @@ def cards(request: HttpRequest) -> HttpResponse:
     return render(request, "cardreader/cards.html", {"page": page, "q": q, "students": students})
 
 
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
 def card_issue(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = _scoped(request, Student.objects.select_related("campus"), student_id)
+    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
     form = CardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +104,7 @@ def card_issue(request: HttpRequest, student_id: int) -> HttpResponse:
     )
 
 
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
 def teacher_card_issue(request: HttpRequest) -> HttpResponse:
     teachers = scope(request, Staff.objects.filter(role=Role.TEACHER).select_related("user")).order_by(
         "user__username"
@@ -147,9 +137,9 @@ def _cards_qs() -> QuerySet[Card]:
 
 
 @require_POST
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
 def card_lost(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = _scoped(request, _cards_qs(), card_id)
+    card = get_scoped_or_404(request, _cards_qs(), card_id)
     try:
         services.card_report_lost(card=card, by=request.staff)
     except DomainError as exc:
@@ -160,9 +150,9 @@ def card_lost(request: HttpRequest, card_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
 def card_return(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = _scoped(request, _cards_qs(), card_id)
+    card = get_scoped_or_404(request, _cards_qs(), card_id)
     try:
         _card, refunded = services.card_return(card=card, by=request.staff)
     except DomainError as exc:
@@ -176,9 +166,9 @@ def card_return(request: HttpRequest, card_id: int) -> HttpResponse:
     return redirect("cardreader:cards")
 
 
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
 def card_replace(request: HttpRequest, card_id: int) -> HttpResponse:
-    old = _scoped(request, _cards_qs(), card_id)
+    old = get_scoped_or_404(request, _cards_qs(), card_id)
     form = CardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -217,7 +207,7 @@ def _packages_of(students: list[Student]) -> dict[int, list[LessonPackage]]:
     return by_student
 
 
-@staff_required(*DESK)
+@staff_required(*BILLING_ROLES["deduct"])
 def deduct(
     request: HttpRequest, form: DeductionForm | None = None, chosen: int | None = None, status: int = 200
 ) -> HttpResponse:
@@ -237,15 +227,13 @@ def deduct(
 
 
 @require_POST
-@staff_required(*DESK)
+@staff_required(*BILLING_ROLES["deduct"])
 def deduct_package(request: HttpRequest, package_id: int) -> HttpResponse:
-    package = _scoped(request, LessonPackage.objects.select_related("student", "campus"), package_id)
+    package = get_scoped_or_404(request, LessonPackage.objects.select_related("student", "campus"), package_id)
     form = DeductionForm(request.POST)
     if form.is_valid():
         try:
-            attendance = services.checkin_manual(
-                package=package, reason=form.cleaned_data["reason"], by=request.staff
-            )
+            attendance = checkin_manual(package=package, reason=form.cleaned_data["reason"], by=request.staff)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:

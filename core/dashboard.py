@@ -2,10 +2,8 @@
 `panels(staff) -> list[Panel]`; a panel with no rows shows its empty text."""
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
-
+from .app_modules import app_modules
 from .models import Staff
 
 
@@ -20,14 +18,6 @@ class Panel:
 
 def panels_for(staff: Staff) -> list[Panel]:
     panels: list[Panel] = []
-    for config in apps.get_app_configs():
-        if config.name == "core":
-            continue
-        try:
-            module = import_module(f"{config.name}.dashboard")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.dashboard":
-                raise
-            continue
+    for module in app_modules("dashboard"):
         panels.extend(module.panels(staff))
     return sorted(panels, key=lambda p: p.order)

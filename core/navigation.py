@@ -1,13 +1,13 @@
 """The navigation bar by role. Each app lists its pages in `<app>/navigation.py` as ITEMS."""
 
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
+from .app_modules import app_modules
 from .models import Staff
+from .roles import allows
 
 
 @dataclass(frozen=True)
@@ -18,20 +18,12 @@ class NavItem:
     order: int = 100
 
     def visible_to(self, staff: Staff) -> bool:
-        return staff.role in self.roles or staff.role == "hq_admin"
+        return allows(self.roles, staff.role)
 
 
 def _all_items() -> list[NavItem]:
     items: list[NavItem] = []
-    for config in apps.get_app_configs():
-        if config.name == "core":
-            continue
-        try:
-            module = import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.navigation":
-                raise
-            continue
+    for module in app_modules("navigation"):
         items.extend(getattr(module, "ITEMS", []))
     return sorted(items, key=lambda item: item.order)
 

@@ -15,6 +15,7 @@ from students.models import Student
 from ..errors import BillingError
 from ..models import LedgerEntry, LessonPackage, Payment
 from ..pricing import MANAGEMENT_FEE  # noqa: F401  (re-exported by billing.services)
+from ..selectors import subject_by_name
 from .ledger import _append, _copy_caches, _lock, refusal_error
 from .payments import _payment_create
 
@@ -91,13 +92,14 @@ def package_create(
     valid_from: date,
     valid_until: date,
     by: Staff,
-    subject: Subject | None = None,
+    subject: Subject | str | None = None,
     method: str = Payment.Method.CASH,
     sold_at: datetime | None = None,
 ) -> LessonPackage:
     """Sell a package (课时包 / 充次): the `bought` and `bonus` ledger entries, and the
-    first payment (with its receipt) when anything is paid now. `sold_at` (default now)
-    dates them, for a sale taken over from the old card-swipe software."""
+    first payment (with its receipt) when anything is paid now. `subject` may be given by
+    its name, as the form and the API do (an unknown name is 422). `sold_at` (default
+    now) dates the entries, for a sale taken over from the old card-swipe software."""
     terms = package_validate(
         course=course,
         kind=kind,
@@ -108,6 +110,8 @@ def package_create(
         valid_from=valid_from,
         valid_until=valid_until,
     )
+    if isinstance(subject, str):
+        subject = subject_by_name(subject)
     if method not in Payment.Method.values:
         raise InvalidInput("支付方式不正确", {"method": "不正确"})
     now = sold_at or timezone.now()

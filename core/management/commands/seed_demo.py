@@ -1,12 +1,10 @@
 """Demo data for `make run`: a campus, one sign-in per role, and each app's own demo rows
 (`<app>/demo.py`, function `seed(campus, staff_by_role)`). Running it again changes nothing."""
 
-from importlib import import_module
-
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.app_modules import app_modules
 from core.demo import DEMO_PASSWORD, seed_core
 
 
@@ -17,15 +15,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             campus, staff_by_role, created = seed_core()
             extra: list[str] = []
-            for config in apps.get_app_configs():
-                if config.name == "core":
-                    continue
-                try:
-                    module = import_module(f"{config.name}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{config.name}.demo":
-                        raise
-                    continue
+            for module in app_modules("demo"):
                 line = module.seed(campus, staff_by_role)
                 if line:
                     extra.append(line)

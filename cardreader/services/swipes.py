@@ -1,7 +1,6 @@
-"""Readers, cards and swipes: one function per business action.
+"""Readers and swipes: one function per business action.
 
-Locks: a card action locks the card row (SELECT … FOR UPDATE) before it reads its status.
-A swipe claims its `swipe_id` first (the unique column makes a concurrent twin wait, then
+Locks: a swipe claims its `swipe_id` first (the unique column makes a concurrent twin wait, then
 fail, then read the first answer), locks the card row (so two swipes of one card are
 judged one after the other: the repeat guard holds), and leaves the package lock to
 billing's `package_deduct`. The deduction runs in a savepoint: a refusal rolls it back and
@@ -9,31 +8,26 @@ keeps the swipe row for audit."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from billing.models import LessonPackage, Payment
-from billing.services import package_deduct, package_for_checkin, payment_record_other
+from billing.models import LessonPackage
+from billing.services import package_deduct, package_for_checkin
 from core.errors import Conflict, DomainError, InvalidInput
 from core.models import Campus, Staff
-from core.money import money
-from core.roles import Role
 from core.services import api_token_issue
 from scheduling.models import Attendance, Lesson
 from scheduling.selectors import lesson_at
 from scheduling.services import attendance_record, teacher_clock
 from students.models import Student
 
-from .cardids import CardId, parse_card_text
-from .errors import CardError
-from .models import Card, Reader, Swipe
+from ..cardids import parse_card_text
+from ..errors import CardError
+from ..models import Card, Reader, Swipe
+from .cards import cards_matching
 
-CARD_DEPOSIT = Decimal("20.00")
-REPLACEMENT_FEE = Decimal("20.00")
 SWIPE_BACK = timedelta(days=7)
 SWIPE_AHEAD = timedelta(minutes=5)
 REPEAT_GUARD = timedelta(seconds=60)
@@ -51,233 +45,6 @@ def reader_register(*, name: str, campus: Campus) -> tuple[Reader, str]:
         raise InvalidInput(f"本校区已有名为 {name} 的读卡器", {"name": "已存在"})
     token, raw = api_token_issue(campus=campus, name=f"reader {name}")
     return Reader.objects.create(name=name, campus=campus, token=token), raw
-
-
-# --- cards -------------------------------------------------------------------------------
-
-
-def _read(text: str, field: str, *, required: bool) -> CardId | None:
-    text = (text or "").strip()
-    if not text:
-        if required:
-            raise InvalidInput("请填写卡号", {field: "必填"}, code=CardError.INVALID_CARD)
-        return None
-    parsed = parse_card_text(text)
-    if parsed is None:
-        raise InvalidInput(
-            "卡号格式不正确：应为 10 位数字卡号、8 位十六进制芯片号或韦根格式（如 089,47544）",
-            {field: "格式不正确"},
-            code=CardError.INVALID_CARD,
-        )
-    if parsed.key is None:
-        # a card known only by its Wiegand text: that text is its key; the 24 bits match too
-        parsed = CardId(raw=parsed.raw, key=parsed.raw.replace(" ", ""), key24=parsed.key24)
-    return parsed
-
-
-def cards_matching(*, campus: Campus, parsed: CardId) -> Q:
-    """The cards of `campus` that the typed `parsed` text may be (any status)."""
-    match = Q()
-    if parsed.key is not None:
-        match |= Q(number_key=parsed.key) | Q(chip_key=parsed.key)
-    elif parsed.key24:
-        match |= Q(number_key24=parsed.key24) | Q(chip_key24=parsed.key24)
-    return Q(campus=campus) & match
-
-
-def _check_free(number: CardId, chip: CardId | None) -> None:
-    """409 card_in_use if the number or chip is on another card that is not returned, at
-    any campus (a chip is one physical card), in either field, or in 24 bits (a W26
-    reader could not tell the two apart)."""
-    live = Card.objects.exclude(status=Card.Status.RETURNED)
-    for field, typed in (("card_number", number), ("chip_uid", chip)):
-        if typed is None:
-            continue
-        clash = Q(number_key=typed.key) | Q(chip_key=typed.key)
-        if typed.key24:
-            clash |= Q(number_key24=typed.key24) | Q(chip_key24=typed.key24)
-        if live.filter(clash).exists():
-            raise Conflict(
-                CardError.CARD_IN_USE, f"{typed.raw} 已在另一张未退的卡上使用", {field: "已被使用"}
-            )
-
-
-def _new_card(
-    *,
-    campus: Campus,
-    student: Student | None,
-    teacher: Staff | None,
-    number: CardId,
-    chip: CardId | None,
-    deposit: Decimal,
-    by: Staff,
-    replaces: Card | None = None,
-) -> Card:
-    try:
-        with transaction.atomic():
-            return Card.objects.create(
-                campus=campus,
-                student=student,
-                teacher=teacher,
-                card_number=number.raw,
-                chip_uid=chip.raw if chip else "",
-                number_key=number.key,
-                number_key24=number.key24 or "",
-                chip_key=chip.key if chip else "",
-                chip_key24=(chip.key24 or "") if chip else "",
-                deposit=deposit,
-                replaces=replaces,
-                issued_at=timezone.now(),
-                issued_by=by,
-            )
-    except IntegrityError:
-        # a concurrent issue took the number, or the holder's one active card
-        if student is not None and Card.objects.filter(student=student, status=Card.Status.ACTIVE).exists():
-            raise Conflict(CardError.STUDENT_HAS_CARD, "该学员已有一张使用中的卡")
-        raise Conflict(
-            CardError.CARD_IN_USE, "该卡号或芯片号已在另一张未退的卡上使用", {"card_number": "已被使用"}
-        )
-
-
-@transaction.atomic
-def card_issue(*, student: Student, card_number: str, chip_uid: str = "", by: Staff) -> Card:
-    """Give `student` a card against the ¥20 deposit (a billing payment with a receipt).
-    Locks the student row so two desks cannot both issue the student's one active card."""
-    number = _read(card_number, "card_number", required=True)
-    chip = _read(chip_uid, "chip_uid", required=False)
-    assert number is not None
-    student = Student.objects.select_for_update().get(pk=student.pk)
-    if Card.objects.filter(student=student, status=Card.Status.ACTIVE).exists():
-        raise Conflict(CardError.STUDENT_HAS_CARD, f"{student.name} 已有一张使用中的卡；丢卡请先挂失再补办")
-    _check_free(number, chip)
-    card = _new_card(
-        campus=student.campus,
-        student=student,
-        teacher=None,
-        number=number,
-        chip=chip,
-        deposit=CARD_DEPOSIT,
-        by=by,
-    )
-    payment_record_other(
-        campus=student.campus,
-        student=student,
-        purpose=Payment.Purpose.CARD_DEPOSIT,
-        amount=CARD_DEPOSIT,
-        by=by,
-        note=f"学员卡 {card.card_number} 押金",
-    )
-    return card
-
-
-@transaction.atomic
-def card_issue_teacher(*, teacher: Staff, card_number: str, chip_uid: str = "", by: Staff) -> Card:
-    """A teacher's card for clocking in and out. No deposit: it is the school's card."""
-    if teacher.role != Role.TEACHER:
-        raise InvalidInput("只能给教员发工作卡", {"teacher": "不是教员"})
-    number = _read(card_number, "card_number", required=True)
-    chip = _read(chip_uid, "chip_uid", required=False)
-    assert number is not None
-    teacher = Staff.objects.select_for_update().get(pk=teacher.pk)
-    if Card.objects.filter(teacher=teacher, status=Card.Status.ACTIVE).exists():
-        raise Conflict(CardError.TEACHER_HAS_CARD, f"{teacher.display_name} 已有一张使用中的卡")
-    _check_free(number, chip)
-    return _new_card(
-        campus=teacher.campus,
-        student=None,
-        teacher=teacher,
-        number=number,
-        chip=chip,
-        deposit=money(0),
-        by=by,
-    )
-
-
-def _lock_card(card: Card) -> Card:
-    return (
-        Card.objects.select_for_update(of=("self",))
-        .select_related("student", "teacher", "campus")
-        .get(pk=card.pk)
-    )
-
-
-@transaction.atomic
-def card_report_lost(*, card: Card, by: Staff) -> Card:
-    """挂失: the card stops working at once; a replacement can then be issued."""
-    card = _lock_card(card)
-    if card.status != Card.Status.ACTIVE:
-        raise Conflict(CardError.CARD_NOT_ACTIVE, f"该卡状态为“{card.get_status_display()}”，不能挂失")
-    card.status = Card.Status.LOST
-    card.lost_at = timezone.now()
-    card.lost_by = by
-    card.save(update_fields=["status", "lost_at", "lost_by"])
-    return card
-
-
-@transaction.atomic
-def card_replace(*, card: Card, card_number: str, chip_uid: str = "", by: Staff) -> Card:
-    """补卡: a new active card for the holder of a lost one, against the ¥20 fee (a student
-    card; a teacher's card is free). The deposit moves to the new card."""
-    number = _read(card_number, "card_number", required=True)
-    chip = _read(chip_uid, "chip_uid", required=False)
-    assert number is not None
-    old = _lock_card(card)
-    if old.status != Card.Status.LOST:
-        raise Conflict(CardError.CARD_NOT_LOST, "只有已挂失的卡才能补办，请先挂失")
-    if Card.objects.filter(replaces=old).exists():
-        raise Conflict(CardError.CARD_NOT_LOST, "这张挂失卡已经补办过")
-    holder = Q(student=old.student) if old.student_id else Q(teacher=old.teacher)
-    if Card.objects.filter(holder, status=Card.Status.ACTIVE).exists():
-        raise Conflict(CardError.STUDENT_HAS_CARD, "持卡人已有一张使用中的卡")
-    _check_free(number, chip)
-    deposit = old.deposit
-    old.deposit = money(0)
-    old.save(update_fields=["deposit"])
-    new = _new_card(
-        campus=old.campus,
-        student=old.student,
-        teacher=old.teacher,
-        number=number,
-        chip=chip,
-        deposit=deposit,
-        by=by,
-        replaces=old,
-    )
-    if old.student_id:
-        payment_record_other(
-            campus=old.campus,
-            student=old.student,
-            purpose=Payment.Purpose.CARD_FEE,
-            amount=REPLACEMENT_FEE,
-            by=by,
-            note=f"补卡 {new.card_number}（原卡 {old.card_number}）工本费",
-        )
-    return new
-
-
-@transaction.atomic
-def card_return(*, card: Card, by: Staff) -> tuple[Card, Decimal]:
-    """退卡 (at graduation): the card is returned and the deposit it holds given back.
-    A lost card found again may be returned too. Returns the card and the amount refunded."""
-    card = _lock_card(card)
-    if card.status == Card.Status.RETURNED:
-        raise Conflict(CardError.CARD_RETURNED, "该卡已退")
-    refund = card.deposit
-    card.status = Card.Status.RETURNED
-    card.returned_at = timezone.now()
-    card.returned_by = by
-    card.deposit = money(0)
-    card.save(update_fields=["status", "returned_at", "returned_by", "deposit"])
-    if refund > 0 and card.student_id:
-        payment_record_other(
-            campus=card.campus,
-            student=card.student,
-            purpose=Payment.Purpose.CARD_DEPOSIT_REFUND,
-            amount=refund,
-            by=by,
-            note=f"退学员卡 {card.card_number} 押金",
-        )
-    return card, refund
 
 
 # --- swipes ------------------------------------------------------------------------------
@@ -347,21 +114,22 @@ def _warnings(package: LessonPackage) -> list[dict[str, str]]:
     return warnings
 
 
+def is_repeat_swipe(*, card: Card, at: datetime) -> bool:
+    """The repeat guard: a swipe of `card` within 60 seconds (inclusive, before or after,
+    judged at `at`, the swipe's own time) of one of its swipes that deducted a lesson is
+    the same visit and deducts nothing. A card's swipes are judged one after the other
+    (the caller holds the card's row lock), so two quick swipes cannot both pass."""
+    return Swipe.objects.filter(
+        card=card, result=Swipe.Result.CHECKED_IN, swiped_at__range=(at - REPEAT_GUARD, at + REPEAT_GUARD)
+    ).exists()
+
+
 def _checkin(
     *, card: Card, at: datetime, lesson_kind: str | None, by: Staff | None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Deduct one lesson for a student card's swipe. Returns the body and the links."""
     student = card.student
     assert student is not None
-    guard = Swipe.objects.filter(
-        card=card, result=Swipe.Result.CHECKED_IN, swiped_at__range=(at - REPEAT_GUARD, at + REPEAT_GUARD)
-    )
-    if guard.exists():
-        raise _Refused(
-            Conflict(CardError.DUPLICATE_SWIPE, f"{student.name} 一分钟内已刷卡签到，未重复扣课"),
-            card,
-            {"student": _student_out(student)},
-        )
     lesson = lesson_at(student=student, at=at, lesson_kind=lesson_kind)
     kind = lesson_kind or (lesson.lesson_kind if lesson else Lesson.Kind.MAIN)
     try:
@@ -431,6 +199,10 @@ def _judge(
         raise _Refused(Conflict(CardError.CARD_LOST, "此卡已挂失，不能使用"), card, holder)
     if card.status == Card.Status.RETURNED:
         raise _Refused(Conflict(CardError.CARD_RETURNED, "此卡已退，不能使用"), card, holder)
+    if card.student_id and is_repeat_swipe(card=card, at=at):
+        raise _Refused(
+            Conflict(CardError.DUPLICATE_SWIPE, f"{card.student.name} 一分钟内已刷卡签到，未重复扣课"), card, holder
+        )
     if card.teacher_id:
         assert card.teacher is not None
         clock = teacher_clock(teacher=card.teacher, at=at, source=reader.name if reader else "前台")
@@ -465,7 +237,8 @@ def swipe_record(
     by: Staff | None = None,
 ) -> SwipeAnswer:
     """One swipe of a card at `campus`, judged at `swiped_at` (default now), in one short
-    transaction. Idempotent by `swipe_id`: the same id again gets the first answer back
+    transaction: the time window, the card (`cards_matching`) and its status, the repeat
+    guard (`is_repeat_swipe`), then a teacher's clock or a student's check-in. Idempotent by `swipe_id`: the same id again gets the first answer back
     (status 200 for an accepted swipe, the first status for a refusal), and nothing is
     deducted again. Every swipe with a well-formed body is stored, accepted or refused.
     A malformed one raises InvalidInput (422) and is not stored."""
@@ -535,34 +308,3 @@ def swipe_record(
             return _replay(swipe_id, campus)
         raise
     return SwipeAnswer(status=swipe.http_status, body=swipe.response, swipe=swipe)
-
-
-# --- manual check-in ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def checkin_manual(
-    *, package: LessonPackage, reason: str, by: Staff, at: datetime | None = None
-) -> Attendance:
-    """手工扣课 at the front desk when a swipe cannot deduct (card forgotten, reader down):
-    one lesson of `package` under the same rules as a swipe (billing's `package_deduct`
-    locks the package), with the reason on record, and the check-in (attendance) noted."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("手工扣课必须填写原因", {"reason": "必填"})
-    if len(reason) > 200:
-        raise InvalidInput("原因最多 200 字", {"reason": "过长"})
-    at = at or timezone.now()
-    student = package.student
-    lesson = lesson_at(student=student, at=at)
-    entry = package_deduct(package=package, at=at, by=by, reason=reason)
-    return attendance_record(
-        student=student,
-        package=package,
-        ledger_entry=entry,
-        at=at,
-        by=by,
-        source=Attendance.Source.MANUAL,
-        lesson=lesson if lesson is not None and lesson.package_id in (None, package.pk) else None,
-        lesson_kind=lesson.lesson_kind if lesson else Lesson.Kind.MAIN,
-    )
