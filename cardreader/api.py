@@ -206,6 +206,7 @@ class AttendanceOut(Schema):
     lesson_kind: str
     checked_in_at: datetime
     source: str
+    reason: str
     ledger_entry_id: int
     lessons_left_after: int
 
@@ -248,6 +249,7 @@ def student_attendance(
             "lesson_kind": a.lesson_kind,
             "checked_in_at": timezone.localtime(a.checked_in_at),
             "source": a.source,
+            "reason": a.reason,
             "ledger_entry_id": a.ledger_entry_id,
             "lessons_left_after": a.ledger_entry.balance_after,
         }

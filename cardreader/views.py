@@ -29,6 +29,14 @@ from .forms import CardForm, TeacherCardForm
 from .models import Card, Swipe
 from .roles import ROLES
 
+
+def _find_students(request: HttpRequest, q: str) -> list[Student]:
+    """The first students of the caller's campus the search box finds (none for no text)."""
+    if not q.strip():
+        return []
+    return list(student_search(scope(request, Student.objects.all()), q).order_by("name")[:20])
+
+
 # --- kiosk -------------------------------------------------------------------------------
 
 
@@ -66,9 +74,7 @@ def cards(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:64]
     found = selectors.cards_of_campus(scope(request, Card.objects.all()), q)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    students = []
-    if q.strip():
-        students = list(student_search(scope(request, Student.objects.all()), q).order_by("name")[:20])
+    students = _find_students(request, q)
     return render(request, "cardreader/cards.html", {"page": page, "q": q, "students": students})
 
 
@@ -208,20 +214,24 @@ def _packages_of(students: list[Student]) -> dict[int, list[LessonPackage]]:
 
 
 @staff_required(*BILLING_ROLES["deduct"])
-def deduct(
-    request: HttpRequest, form: DeductionForm | None = None, chosen: int | None = None, status: int = 200
-) -> HttpResponse:
+def deduct(request: HttpRequest) -> HttpResponse:
     """手工扣课: find the student (name, phone, card), pick the package, give the reason."""
+    return _deduct_page(request, DeductionForm())
+
+
+def _deduct_page(
+    request: HttpRequest, form: DeductionForm, chosen: LessonPackage | None = None, status: int = 200
+) -> HttpResponse:
     q = (request.GET.get("q") or request.POST.get("q") or "")[:64]
-    students: list[Student] = []
-    if q.strip():
-        students = list(student_search(scope(request, Student.objects.all()), q).order_by("name")[:20])
+    students = _find_students(request, q)
+    if chosen is not None and chosen.student not in students:
+        students.insert(0, chosen.student)  # the refusal is shown beside the package it concerns
     packages = _packages_of(students)
     rows = [{"student": s, "packages": packages[s.pk]} for s in students]
     return render(
         request,
         "cardreader/deduct.html",
-        {"q": q, "rows": rows, "form": form or DeductionForm(), "chosen": chosen},
+        {"q": q, "rows": rows, "form": form, "chosen": chosen.pk if chosen else None},
         status=status,
     )
 
@@ -244,4 +254,4 @@ def deduct_package(request: HttpRequest, package_id: int) -> HttpResponse:
                 % {"name": package.student.name, "left": package.lessons_left},
             )
             return redirect("cardreader:slip", attendance_id=attendance.pk)
-    return deduct(request, form=form, chosen=package.pk, status=422)
+    return _deduct_page(request, form, chosen=package, status=422)
