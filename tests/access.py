@@ -1,0 +1,30 @@
+"""Whether a page and an endpoint let a member of staff in: what the role tests of each
+app compare with its role table (`<app>/roles.py`)."""
+
+import json
+
+from django.test import Client
+
+from core.models import Staff
+from tests.factories import token_for
+
+
+def page_lets_in(staff: Staff, path: str, data: dict | None = None) -> bool:
+    """A GET (or a POST with `data`) of the page is not the 403 page."""
+    client = Client()
+    client.force_login(staff.user)
+    response = client.get(path) if data is None else client.post(path, data)
+    assert response.status_code < 500, (path, response.status_code)
+    return response.status_code != 403
+
+
+def api_lets_in(staff: Staff, path: str, body: dict | None = None) -> bool:
+    """A GET (or a POST of `body`) of the endpoint is not 403."""
+    headers = {"Authorization": f"Bearer {token_for(staff)}"}
+    client = Client()
+    if body is None:
+        response = client.get(path, headers=headers)
+    else:
+        response = client.post(path, json.dumps(body), content_type="application/json", headers=headers)
+    assert response.status_code < 500, (path, response.status_code)
+    return response.status_code != 403
