@@ -14,17 +14,15 @@ def to_conflict(exc: IntegrityError) -> Conflict:
 
 
 def test_a_unique_violation_is_the_conflict_and_the_transaction_goes_on(campus):
-    with pytest.raises(Conflict) as refused:
-        with conflict_on_integrity(to_conflict):
-            Campus.objects.create(code=campus.code, name="重复")
+    with pytest.raises(Conflict) as refused, conflict_on_integrity(to_conflict):
+        Campus.objects.create(code=campus.code, name="重复")
     assert refused.value.code == "campus_taken" and refused.value.status == 409
     assert Campus.objects.count() == 1  # the savepoint rolled back; the connection is usable
 
 
 def test_an_unforeseen_violation_is_raised_as_it_is(campus):
-    with pytest.raises(IntegrityError):
-        with conflict_on_integrity(lambda exc: None):
-            Campus.objects.create(code=campus.code, name="重复")
+    with pytest.raises(IntegrityError), conflict_on_integrity(lambda exc: None):
+        Campus.objects.create(code=campus.code, name="重复")
 
 
 def test_the_constraints_named_in_the_error():
