@@ -14,13 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import LessonPackage
-from billing.services import package_deduct, package_for_checkin
+from billing.services import package_for_checkin
 from core.errors import Conflict, DomainError, InvalidInput
 from core.models import Campus, Staff
 from core.services import api_token_issue
 from scheduling.models import Attendance, Lesson
 from scheduling.selectors import lesson_at
-from scheduling.services import attendance_record, teacher_clock
+from scheduling.services import lesson_checkin, teacher_clock
 from students.models import Student
 
 from ..cardids import parse_card_text
@@ -134,19 +134,12 @@ def _checkin(
     kind = lesson_kind or (lesson.lesson_kind if lesson else Lesson.Kind.MAIN)
     try:
         package = package_for_checkin(student=student, at=at, preferred=lesson.package if lesson else None)
-        entry = package_deduct(package=package, at=at, by=by, reason="刷卡签到")
+        attendance = lesson_checkin(
+            student=student, package=package, at=at, by=by, source=Attendance.Source.SWIPE, lesson=lesson,
+            lesson_kind=kind,
+        )
     except DomainError as exc:
         raise _Refused(exc, card, {"student": _student_out(student)})
-    attendance = attendance_record(
-        student=student,
-        package=package,
-        ledger_entry=entry,
-        at=at,
-        by=by,
-        source=Attendance.Source.SWIPE,
-        lesson=lesson,
-        lesson_kind=kind,
-    )
     body = {
         "result": Swipe.Result.CHECKED_IN.value,
         "student": _student_out(student),
@@ -172,7 +165,7 @@ def _checkin(
         ),
         "warnings": _warnings(package),
     }
-    return body, {"ledger_entry": entry, "attendance": attendance}
+    return body, {"ledger_entry": attendance.ledger_entry, "attendance": attendance}
 
 
 def _judge(

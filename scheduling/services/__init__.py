@@ -3,7 +3,7 @@ import from here: `from scheduling.services import lesson_book`."""
 
 from ..rules import NOTICE
 from ._common import room_get_or_create
-from .checkin import attendance_record, checkin_manual, teacher_clock
+from .checkin import attendance_record, checkin_manual, lesson_checkin, teacher_clock
 from .groups import group_class_create, group_member_add, group_session_add, group_sessions_schedule
 from .lessons import (
     Occurrence,
@@ -32,6 +32,7 @@ __all__ = [
     "group_sessions_schedule",
     "lesson_book",
     "lesson_cancel",
+    "lesson_checkin",
     "lesson_confirm",
     "lesson_leave",
     "lesson_makeup",
