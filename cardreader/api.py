@@ -37,6 +37,10 @@ class CardIn(Schema):
     card_number: str = Field(max_length=64)
     chip_uid: str | None = Field("", max_length=64)
 
+    def numbers(self) -> dict[str, str]:
+        """What the card services take: the number and the chip (none: "")."""
+        return {"card_number": self.card_number, "chip_uid": self.chip_uid or ""}
+
 
 class TeacherCardIn(CardIn):
     teacher: str = Field(max_length=150, description="the teacher's username")
@@ -91,9 +95,7 @@ CARD_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 def issue_card(request: HttpRequest, student_id: int, payload: CardIn):
     staff = require_allowed(request, ROLES["cards"])
     student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
-    card = services.card_issue(
-        student=student, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
-    )
+    card = services.card_issue(student=student, by=staff, **payload.numbers())
     return Status(201, card_out(card))
 
 
@@ -112,9 +114,7 @@ def issue_card_to_teacher(request: HttpRequest, username: str, payload: CardIn):
 def _issue_teacher_card(request: HttpRequest, username: str, payload: CardIn) -> Status:
     staff = require_allowed(request, ROLES["cards"])
     teacher = get_scoped_or_404(request, Staff.objects.select_related("campus", "user"), _teacher_pk(username))
-    card = services.card_issue_teacher(
-        teacher=teacher, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
-    )
+    card = services.card_issue_teacher(teacher=teacher, by=staff, **payload.numbers())
     return Status(201, card_out(card))
 
 
@@ -145,9 +145,7 @@ def report_lost(request: HttpRequest, card_id: int):
 def replace_card(request: HttpRequest, card_id: int, payload: CardIn):
     staff = require_allowed(request, ROLES["cards"])
     old = _cards(request, card_id)
-    new = services.card_replace(
-        card=old, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
-    )
+    new = services.card_replace(card=old, by=staff, **payload.numbers())
     fee = services.REPLACEMENT_FEE if new.student_id else money(0)
     return Status(201, {**card_out(new), "fee": fee})
 

@@ -1,6 +1,9 @@
 """The pages of cardreader (Chinese): the reception kiosk, the lesson slip, cards, and the
 manual deduction. Thin: parse a form, call a service, show its refusal beside the field."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -78,35 +81,42 @@ def cards(request: HttpRequest) -> HttpResponse:
     return render(request, "cardreader/cards.html", {"page": page, "q": q, "students": students})
 
 
-@staff_required(*ROLES["cards"])
-def card_issue(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
-    form = CardForm(request.POST or None)
+def _card_form_page(
+    request: HttpRequest, form: CardForm, act: Callable[[dict[str, Any]], str], context: dict[str, Any]
+) -> HttpResponse:
+    """A card form (issue, a teacher's card, replace): on a valid POST `act` calls the
+    service and says what was done, then back to the cards; a refusal beside its field."""
     if request.method == "POST" and form.is_valid():
         try:
-            card = services.card_issue(student=student, by=request.staff, **form.cleaned_data)
+            done = act(form.cleaned_data)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(
-                request,
-                _("已为 %(name)s 办卡 %(number)s，收押金 ¥20.00")
-                % {"name": student.name, "number": card.card_number},
-            )
+            messages.success(request, done)
             return redirect("cardreader:cards")
-    status = 422 if form.errors else 200
-    active = student.cards.filter(status=Card.Status.ACTIVE).first()
     return render(
+        request, "cardreader/card_form.html", {"form": form, **context}, status=422 if form.errors else 200
+    )
+
+
+@staff_required(*ROLES["cards"])
+def card_issue(request: HttpRequest, student_id: int) -> HttpResponse:
+    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
+
+    def issue(data: dict[str, Any]) -> str:
+        card = services.card_issue(student=student, by=request.staff, **data)
+        return _("已为 %(name)s 办卡 %(number)s，收押金 ¥20.00") % {"name": student.name, "number": card.card_number}
+
+    return _card_form_page(
         request,
-        "cardreader/card_form.html",
+        CardForm(request.POST or None),
+        issue,
         {
-            "form": form,
             "title": _("为 %(name)s 办卡") % {"name": student.name},
             "student": student,
-            "active": active,
+            "active": student.cards.filter(status=Card.Status.ACTIVE).first(),
             "note": _("办卡收取押金 ¥20.00，退卡时退还。"),
         },
-        status=status,
     )
 
 
@@ -115,26 +125,16 @@ def teacher_card_issue(request: HttpRequest) -> HttpResponse:
     teachers = scope(request, Staff.objects.filter(role=Role.TEACHER).select_related("user")).order_by(
         "user__username"
     )
-    form = TeacherCardForm(request.POST or None, teachers=teachers)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.card_issue_teacher(
-                teacher=data["teacher"],
-                card_number=data["card_number"],
-                chip_uid=data["chip_uid"],
-                by=request.staff,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("已为 %(name)s 办理教员卡") % {"name": data["teacher"].display_name})
-            return redirect("cardreader:cards")
-    return render(
+
+    def issue(data: dict[str, Any]) -> str:
+        services.card_issue_teacher(by=request.staff, **data)
+        return _("已为 %(name)s 办理教员卡") % {"name": data["teacher"].display_name}
+
+    return _card_form_page(
         request,
-        "cardreader/card_form.html",
-        {"form": form, "title": _("办理教员卡"), "note": _("教员卡用于上下班打卡，不收押金。")},
-        status=422 if form.errors else 200,
+        TeacherCardForm(request.POST or None, teachers=teachers),
+        issue,
+        {"title": _("办理教员卡"), "note": _("教员卡用于上下班打卡，不收押金。")},
     )
 
 
@@ -175,27 +175,22 @@ def card_return(request: HttpRequest, card_id: int) -> HttpResponse:
 @staff_required(*ROLES["cards"])
 def card_replace(request: HttpRequest, card_id: int) -> HttpResponse:
     old = get_scoped_or_404(request, _cards_qs(), card_id)
-    form = CardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.card_replace(card=old, by=request.staff, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            fee = _("，收工本费 ¥20.00") if new.student_id else ""
-            messages.success(request, _("已补办新卡 %(number)s") % {"number": new.card_number} + fee)
-            return redirect("cardreader:cards")
-    return render(
+
+    def replace(data: dict[str, Any]) -> str:
+        new = services.card_replace(card=old, by=request.staff, **data)
+        fee = _("，收工本费 ¥20.00") if new.student_id else ""
+        return _("已补办新卡 %(number)s") % {"number": new.card_number} + fee
+
+    return _card_form_page(
         request,
-        "cardreader/card_form.html",
+        CardForm(request.POST or None),
+        replace,
         {
-            "form": form,
             "title": _("补办 %(holder)s 的卡（原卡 %(number)s）")
             % {"holder": old.holder_name, "number": old.card_number},
             "note": _("只有已挂失的卡才能补办；补卡收工本费 ¥20.00，押金转到新卡。"),
             "old": old,
         },
-        status=422 if form.errors else 200,
     )
 
 

@@ -1,6 +1,7 @@
 """Pages of scheduling (Chinese UI). Thin: parse a form, call a service or a selector,
 show the refusal beside the field it concerns."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -214,7 +215,16 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _change_page(request: HttpRequest, pk: int, form_class: type[SchedulingForm], template: str, act) -> HttpResponse:
+def _change_page(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[SchedulingForm],
+    template: str,
+    act: Callable[[Lesson, Any], Lesson],
+    said: Callable[[Lesson], str],
+) -> HttpResponse:
+    """A change of one lesson (leave, reschedule, make-up, cancel): the form, `act` (the
+    service) on a valid POST, then the lesson page with what `said` says of the result."""
     lesson = _lesson(request, pk)
     form = form_class(request.POST or None, initial=_initial_span(lesson, form_class))
     if request.method == "POST" and form.is_valid():
@@ -223,6 +233,7 @@ def _change_page(request: HttpRequest, pk: int, form_class: type[SchedulingForm]
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
+            messages.success(request, said(result))
             return redirect("scheduling:lesson_detail", pk=result.pk)
     status = 422 if request.method == "POST" and form.errors else 200
     return render(
@@ -244,48 +255,44 @@ def _initial_span(lesson: Lesson, form_class: type[SchedulingForm]) -> dict[str,
 
 @staff_required(*ROLES["schedule"])
 def lesson_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(lesson: Lesson, form: LeaveForm) -> Lesson:
-        done = services.lesson_leave(lesson=lesson, reason=form.cleaned_data["reason"], by=request.staff)
-        messages.success(request, "已请假" + ("（不足 24 小时，已标记为临时请假）" if done.late_notice else ""))
-        return done
-
-    return _change_page(request, pk, LeaveForm, "scheduling/lesson_leave.html", act)
+    return _change_page(
+        request, pk, LeaveForm, "scheduling/lesson_leave.html",
+        lambda lesson, form: services.lesson_leave(lesson=lesson, reason=form.cleaned_data["reason"], by=request.staff),
+        lambda done: "已请假" + ("（不足 24 小时，已标记为临时请假）" if done.late_notice else ""),
+    )
 
 
 @staff_required(*ROLES["schedule"])
 def lesson_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(lesson: Lesson, form: RescheduleForm) -> Lesson:
-        done = services.lesson_reschedule(
+    return _change_page(
+        request, pk, RescheduleForm, "scheduling/lesson_reschedule.html",
+        lambda lesson, form: services.lesson_reschedule(
             lesson=lesson, starts_at=form.starts_at, ends_at=form.ends_at, by=request.staff,
             reason=form.cleaned_data["reason"], room=form.cleaned_data["room"] or None,
-        )
-        messages.success(request, "已调课" + ("（不足 24 小时，已标记为临时调课）" if done.late_notice else ""))
-        return done
-
-    return _change_page(request, pk, RescheduleForm, "scheduling/lesson_reschedule.html", act)
+        ),
+        lambda done: "已调课" + ("（不足 24 小时，已标记为临时调课）" if done.late_notice else ""),
+    )
 
 
 @staff_required(*ROLES["schedule"])
 def lesson_makeup(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(lesson: Lesson, form: TimeSpanForm) -> Lesson:
-        done = services.lesson_makeup(
+    return _change_page(
+        request, pk, TimeSpanForm, "scheduling/lesson_makeup.html",
+        lambda lesson, form: services.lesson_makeup(
             lesson=lesson, starts_at=form.starts_at, ends_at=form.ends_at, by=request.staff,
             room=form.cleaned_data["room"] or None,
-        )
-        messages.success(request, "已安排补课")
-        return done
-
-    return _change_page(request, pk, TimeSpanForm, "scheduling/lesson_makeup.html", act)
+        ),
+        lambda done: "已安排补课",
+    )
 
 
 @staff_required(*ROLES["schedule"])
 def lesson_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(lesson: Lesson, form: CancelForm) -> Lesson:
-        done = services.lesson_cancel(lesson=lesson, reason=form.cleaned_data["reason"], by=request.staff)
-        messages.success(request, "已取消，可稍后安排补课")
-        return done
-
-    return _change_page(request, pk, CancelForm, "scheduling/lesson_cancel.html", act)
+    return _change_page(
+        request, pk, CancelForm, "scheduling/lesson_cancel.html",
+        lambda lesson, form: services.lesson_cancel(lesson=lesson, reason=form.cleaned_data["reason"], by=request.staff),
+        lambda done: "已取消，可稍后安排补课",
+    )
 
 
 # --- the front desk's lists --------------------------------------------------------------

@@ -121,5 +121,3 @@ def group_sessions_schedule(
         occurrences.append(occurrence)
     return occurrences
 
-
-__all__ = ["group_class_create", "group_member_add", "group_session_add", "group_sessions_schedule"]

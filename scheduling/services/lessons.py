@@ -349,17 +349,3 @@ def lessons_shift_teacher(*, lessons: list[Lesson], to_teacher: Staff) -> int:
         lesson.save(update_fields=["teacher", "confirmed_at", "confirmed_by"])
     return len(lessons)
 
-
-__all__ = [
-    "Occurrence",
-    "SeriesResult",
-    "lesson_book",
-    "lesson_cancel",
-    "lesson_confirm",
-    "lesson_leave",
-    "lesson_makeup",
-    "lesson_reschedule",
-    "lesson_series_create",
-    "usable_package_for",
-    "weekly_spans",
-]

@@ -16,11 +16,6 @@ from .helpers import make_student, sell
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
 @pytest.mark.parametrize(("lessons", "gate"), [(10, 5), (9, 5), (3, 2), (2, 1)])
 def test_the_half_plan_gate_everywhere(campus, desk, lessons, gate):
     package = sell(make_student(campus), desk, lessons=lessons, price="1000.00", paid="500.00")

@@ -20,16 +20,6 @@ from .helpers import a_package, a_reader, a_student_with_card, swipe
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(make_staff):
-    return make_staff(Role.FRONT_DESK)
-
-
-@pytest.fixture
-def reader(campus):
-    return a_reader(campus)
-
-
 def used(package) -> int:
     return LedgerEntry.objects.filter(package=package, kind="used").count()
 

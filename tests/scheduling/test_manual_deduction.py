@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from billing.models import LessonPackage
 from core.models import Staff
-from core.roles import Role
 from core.services import subject_get_or_create
 from scheduling.models import Attendance, Lesson
 from scheduling.selectors import checkins_without_lesson, no_shows
@@ -21,7 +20,7 @@ from scheduling.services import checkin_manual, lesson_book
 from students.models import Student
 from tests.cardreader.helpers import a_package
 from tests.conftest import ApiClient
-from tests.factories import StudentFactory, token_for
+from tests.factories import token_for
 
 from .helpers import make_teacher
 
@@ -64,16 +63,6 @@ def deduct(entry: str, desk: Staff, package: LessonPackage, reason: str) -> Atte
     else:
         assert response.status_code == 302 and response.url == f"/billing/packages/{package.pk}/"
     return attendance
-
-
-@pytest.fixture
-def desk(make_staff) -> Staff:
-    return make_staff(Role.FRONT_DESK)
-
-
-@pytest.fixture
-def student(campus) -> Student:
-    return StudentFactory(campus=campus, name="王小明")
 
 
 def lesson_now(student: Student, desk: Staff) -> Lesson:
