@@ -28,3 +28,16 @@ def api_lets_in(staff: Staff, path: str, body: dict | None = None) -> bool:
         response = client.post(path, json.dumps(body), content_type="application/json", headers=headers)
     assert response.status_code < 500, (path, response.status_code)
     return response.status_code != 403
+
+
+def assert_doors_follow_the_table(
+    table: dict[str, frozenset[str]], staff: Staff, doors: dict[str, tuple[tuple, tuple]]
+) -> None:
+    """For each action, its page and its endpoint ((path, data or None) each) let `staff`
+    in exactly when the app's role table (`ROLES`, hq_admin always) does."""
+    from core.roles import allows
+
+    for action, (page, endpoint) in doors.items():
+        expected = allows(table[action], staff.role)
+        assert page_lets_in(staff, *page) == expected, (action, "page")
+        assert api_lets_in(staff, *endpoint) == expected, (action, "api")

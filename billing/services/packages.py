@@ -1,6 +1,6 @@
 """Selling a package (课时包 / 充次) and closing one on a refund."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, astuple, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -32,18 +32,10 @@ class PackageTerms:
     valid_until: date
 
 
-def package_validate(
-    *,
-    course: str,
-    kind: str,
-    lessons: int,
-    bonus_lessons: int,
-    price: Decimal,
-    paid: Decimal,
-    valid_from: date,
-    valid_until: date,
-) -> PackageTerms:
-    """The sale's terms, or InvalidInput naming every bad field."""
+def package_validate(terms: PackageTerms) -> PackageTerms:
+    """The sale's terms cleaned (course stripped, money to two places), or InvalidInput
+    naming every bad field."""
+    course, kind, lessons, bonus_lessons, price, paid, valid_from, valid_until = astuple(terms)
     fields: dict[str, str] = {}
     course = (course or "").strip()
     if not course:
@@ -101,14 +93,7 @@ def package_create(
     its name, as the form and the API do (an unknown name is 422). `sold_at` (default
     now) dates the entries, for a sale taken over from the old card-swipe software."""
     terms = package_validate(
-        course=course,
-        kind=kind,
-        lessons=lessons,
-        bonus_lessons=bonus_lessons,
-        price=price,
-        paid=paid,
-        valid_from=valid_from,
-        valid_until=valid_until,
+        PackageTerms(course, kind, lessons, bonus_lessons, price, paid, valid_from, valid_until)
     )
     if isinstance(subject, str):
         subject = subject_by_name(subject)
@@ -118,18 +103,7 @@ def package_create(
     if now > timezone.now():
         raise InvalidInput("销售时间不能晚于现在", {"sold_at": "不能晚于现在"})
     package = LessonPackage.objects.create(
-        campus=student.campus,
-        student=student,
-        course=terms.course,
-        subject=subject,
-        kind=terms.kind,
-        lessons=terms.lessons,
-        bonus_lessons=terms.bonus_lessons,
-        price=terms.price,
-        paid=terms.paid,
-        valid_from=terms.valid_from,
-        valid_until=terms.valid_until,
-        created_by=by,
+        campus=student.campus, student=student, subject=subject, created_by=by, **asdict(terms)
     )
     _append(package, kind=LedgerEntry.Kind.BOUGHT, lessons=terms.lessons, at=now, by=by, reason="购买课时")
     if terms.bonus_lessons:

@@ -202,13 +202,8 @@ def card_replace(*, card: Card, card_number: str, chip_uid: str = "", by: Staff)
         campus=old.campus, student=old.student, teacher=old.teacher, typed=typed, deposit=deposit, by=by, replaces=old
     )
     if old.student_id:
-        _card_money(
-            new,
-            purpose=Payment.Purpose.CARD_FEE,
-            amount=REPLACEMENT_FEE,
-            by=by,
-            note=f"补卡 {new.card_number}（原卡 {old.card_number}）工本费",
-        )
+        note = f"补卡 {new.card_number}（原卡 {old.card_number}）工本费"
+        _card_money(new, purpose=Payment.Purpose.CARD_FEE, amount=REPLACEMENT_FEE, by=by, note=note)
     return new
 
 
@@ -226,11 +221,6 @@ def card_return(*, card: Card, by: Staff) -> tuple[Card, Decimal]:
     card.deposit = money(0)
     card.save(update_fields=["status", "returned_at", "returned_by", "deposit"])
     if refund > 0 and card.student_id:
-        _card_money(
-            card,
-            purpose=Payment.Purpose.CARD_DEPOSIT_REFUND,
-            amount=refund,
-            by=by,
-            note=f"退学员卡 {card.card_number} 押金",
-        )
+        note = f"退学员卡 {card.card_number} 押金"
+        _card_money(card, purpose=Payment.Purpose.CARD_DEPOSIT_REFUND, amount=refund, by=by, note=note)
     return card, refund

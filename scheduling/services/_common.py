@@ -75,12 +75,7 @@ def lock_parties(*, teacher: Staff | None, student_ids: list[int], room: Room | 
 
 
 def claim_slot(
-    *,
-    starts_at: datetime,
-    ends_at: datetime,
-    teacher: Staff | None,
-    student_ids: list[int],
-    room: Room | None,
+    *, starts_at: datetime, ends_at: datetime, teacher: Staff | None, student_ids: list[int], room: Room | None,
     exclude_lesson: Lesson | None = None,
 ) -> None:
     """Lock the parties of a booking (lock_parties), then refuse (409 schedule_conflict)

@@ -46,15 +46,8 @@ def usable_package_for(*, student: Student, subject: Subject, on: date) -> Lesso
 
 
 def _check_booking(
-    *,
-    student: Student,
-    teacher: Staff,
-    subject: Subject,
-    starts_at: datetime,
-    ends_at: datetime,
-    by: Staff | None,
-    room: Room | str | None,
-    lesson_kind: str,
+    *, student: Student, teacher: Staff, subject: Subject, starts_at: datetime, ends_at: datetime, by: Staff | None,
+    room: Room | str | None, lesson_kind: str,
 ) -> tuple[datetime, datetime, Room | None]:
     """What a booking or a series is refused for as a whole: campus, kind, times, subject,
     room. Returns the aware times and the room."""

@@ -6,8 +6,8 @@ import uuid
 import pytest
 
 from cardreader.roles import ROLES
-from core.roles import Role, allows
-from tests.access import api_lets_in, page_lets_in
+from core.roles import Role
+from tests.access import assert_doors_follow_the_table
 from tests.factories import StudentFactory
 
 from .helpers import a_student_with_card
@@ -31,10 +31,7 @@ def test_the_page_and_the_api_let_in_the_roles_of_the_table(role, campus, make_s
             (f"/api/v1/cards/{card.pk}", None),
         ),
     }
-    for action, (page, endpoint) in doors.items():
-        expected = allows(ROLES[action], role)
-        assert page_lets_in(staff, *page) == expected, action
-        assert api_lets_in(staff, *endpoint) == expected, action
+    assert_doors_follow_the_table(ROLES, staff, doors)
 
 
 def test_the_table_never_names_hq_admin():

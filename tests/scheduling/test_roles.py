@@ -3,9 +3,9 @@ the same action let in exactly the roles it names, and hq_admin, the same way.""
 
 import pytest
 
-from core.roles import Role, allows
+from core.roles import Role
 from scheduling.roles import ROLES
-from tests.access import api_lets_in, page_lets_in
+from tests.access import assert_doors_follow_the_table
 from tests.factories import StudentFactory
 
 from .helpers import make_teacher
@@ -13,24 +13,23 @@ from .helpers import make_teacher
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("role", list(Role))
-def test_the_page_and_the_api_let_in_the_roles_of_the_table(role, campus, make_staff):
-    student = StudentFactory(campus=campus)
-    teacher = make_teacher(campus, "钢琴")
-    booking = {
-        "student_id": student.pk, "teacher": teacher.username, "subject": "钢琴",
-        "starts_at": "2026-12-07T09:00:00+08:00", "ends_at": "2026-12-07T10:00:00+08:00",
+@pytest.fixture
+def booking(campus) -> dict:
+    """A body of POST /lessons: a piano lesson of a student of the campus."""
+    return {
+        "student_id": StudentFactory(campus=campus).pk, "teacher": make_teacher(campus, "钢琴").username,
+        "subject": "钢琴", "starts_at": "2026-12-07T09:00:00+08:00", "ends_at": "2026-12-07T10:00:00+08:00",
     }
-    staff = make_staff(role)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_page_and_the_api_let_in_the_roles_of_the_table(role, make_staff, booking):
     doors = {
         "view": (("/schedule/", None), ("/api/v1/lessons", None)),
         "schedule": (("/schedule/lessons/new/", None), ("/api/v1/lessons", booking)),
         "reconcile": (("/schedule/reconciliation/", None), ("/api/v1/lessons-reconciliation", None)),
     }
-    for action, (page, endpoint) in doors.items():
-        expected = allows(ROLES[action], role)
-        assert page_lets_in(staff, *page) == expected, action
-        assert api_lets_in(staff, *endpoint) == expected, action
+    assert_doors_follow_the_table(ROLES, make_staff(role), doors)
 
 
 def test_the_table_never_names_hq_admin():
@@ -38,11 +37,5 @@ def test_the_table_never_names_hq_admin():
 
 
 @pytest.mark.parametrize("role", [Role.PRINCIPAL, Role.HQ_ADMIN])
-def test_a_principal_and_hq_book_through_the_api_as_on_the_page(api_as, role, campus):
-    student = StudentFactory(campus=campus)
-    teacher = make_teacher(campus, "钢琴")
-    body = {
-        "student_id": student.pk, "teacher": teacher.username, "subject": "钢琴",
-        "starts_at": "2026-12-07T09:00:00+08:00", "ends_at": "2026-12-07T10:00:00+08:00",
-    }
-    assert api_as(role).post("/api/v1/lessons", body).status_code == 201
+def test_a_principal_and_hq_book_through_the_api_as_on_the_page(api_as, role, booking):
+    assert api_as(role).post("/api/v1/lessons", booking).status_code == 201
