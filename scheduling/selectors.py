@@ -79,12 +79,7 @@ def lessons_between(
 
 
 def sessions_between(
-    *,
-    campus: Campus,
-    start: datetime,
-    end: datetime,
-    teacher: Staff | None = None,
-    student: Student | None = None,
+    *, campus: Campus, start: datetime, end: datetime, teacher: Staff | None = None, student: Student | None = None,
     room: Room | None = None,
 ) -> QuerySet[GroupSession]:
     return _overlapping(

@@ -36,8 +36,9 @@ def attendance_record(
     """Record a check-in (签到) whose lesson was already used by `ledger_entry`.
 
     Called by `lesson_checkin` inside its transaction, after the package was locked and
-    the ledger written (one INSERT: it needs no savepoint of its own); `lesson` is the scheduled lesson
-    it belongs to (see selectors.lesson_at) or None for a check-in without a lesson."""
+    the ledger written (one INSERT: it needs no savepoint of its own); `lesson` is the
+    scheduled lesson it belongs to (see selectors.lesson_at) or None for a check-in
+    without a lesson."""
     if source not in Attendance.Source.values:
         raise InvalidInput(f"未知签到来源 {source}", {"source": "可选：" + "、".join(Attendance.Source.values)})
     if lesson_kind not in Lesson.Kind.values:
@@ -66,15 +67,8 @@ SWIPE_LEDGER_REASON = "刷卡签到"
 
 @transaction.atomic
 def lesson_checkin(
-    *,
-    student: Student,
-    package: LessonPackage,
-    at: datetime,
-    by: Staff | None,
-    source: str,
-    lesson: Lesson | None = None,
-    lesson_kind: str = Lesson.Kind.MAIN,
-    reason: str = "",
+    *, student: Student, package: LessonPackage, at: datetime, by: Staff | None, source: str,
+    lesson: Lesson | None = None, lesson_kind: str = Lesson.Kind.MAIN, reason: str = "",
 ) -> Attendance:
     """A check-in that uses a lesson, a swipe's or a manual one: one lesson of `package`
     used by billing's `package_deduct` (the one place a lesson is used: it locks the
