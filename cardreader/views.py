@@ -32,6 +32,9 @@ from .forms import CardForm, TeacherCardForm
 from .models import Card, Swipe
 from .roles import ROLES
 
+# who issues and replaces cards, by the name the student file's card section reads
+CARD_DESK = ROLES["cards"]
+
 
 def _find_students(request: HttpRequest, q: str) -> list[Student]:
     """The first students of the caller's campus the search box finds (none for no text)."""

@@ -3,7 +3,7 @@
 
 from dataclasses import dataclass, field
 
-from .app_modules import app_modules
+from .discovery import app_modules
 from .models import Staff
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
-from .app_modules import app_modules
+from .discovery import app_modules
 from .models import Staff
 from .roles import allows
 
@@ -22,9 +22,7 @@ class NavItem:
 
 
 def _all_items() -> list[NavItem]:
-    items: list[NavItem] = []
-    for module in app_modules("navigation"):
-        items.extend(getattr(module, "ITEMS", []))
+    items = [item for module in app_modules("navigation") for item in getattr(module, "ITEMS", [])]
     return sorted(items, key=lambda item: item.order)
 
 

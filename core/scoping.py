@@ -14,7 +14,8 @@ from .models import Campus, Staff
 M = TypeVar("M", bound=Model)
 
 
-def _viewer(staff_or_request: Staff | HttpRequest) -> tuple[Staff | None, Campus | Any]:
+def _viewer(staff_or_request: Staff | HttpRequest) -> tuple[Staff | None, Campus | int | None]:
+    """The member of staff (None for a reader token) and their campus (or its id)."""
     if isinstance(staff_or_request, Staff):
         return staff_or_request, staff_or_request.campus_id
     # a request behind staff_required or the API's auth; a reader token has a campus, no staff

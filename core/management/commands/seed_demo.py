@@ -4,8 +4,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.app_modules import app_modules
 from core.demo import DEMO_PASSWORD, seed_core
+from core.discovery import app_modules
 
 
 class Command(BaseCommand):
