@@ -40,6 +40,7 @@ from .roles import ROLES
 
 
 def packages() -> QuerySet[LessonPackage]:
+    """Packages with what the package page shows (scheduling's deduction view renders it too)."""
     return LessonPackage.objects.select_related("campus", "student", "subject", "created_by__user")
 
 
