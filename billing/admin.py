@@ -2,24 +2,14 @@
 stock move only through the services, which lock, check the rules and keep the caches."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import ReadOnlyAdminMixin
 
 from .models import GoodsItem, LedgerEntry, LessonPackage, Payment, ReceiptCounter, StockMovement
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class LedgerInline(ReadOnlyMixin, admin.TabularInline):
+class LedgerInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = LedgerEntry
     fk_name = "package"
     fields = ["occurred_at", "kind", "lessons", "balance_after", "reason", "created_by"]
@@ -27,7 +17,7 @@ class LedgerInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(LessonPackage)
-class LessonPackageAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class LessonPackageAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["student", "course", "kind", "lessons_left", "lessons_used", "price", "paid", "valid_until", "campus"]
     list_filter = ["campus", "kind"]
     search_fields = ["student__name", "course"]
@@ -35,31 +25,31 @@ class LessonPackageAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["package", "kind", "lessons", "balance_after", "occurred_at", "created_by"]
     list_filter = ["kind"]
     search_fields = ["package__student__name", "reason"]
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["receipt_no", "campus", "student", "purpose", "amount", "method", "paid_at", "created_by"]
     list_filter = ["campus", "purpose", "method"]
     search_fields = ["student__name", "note"]
 
 
 @admin.register(ReceiptCounter)
-class ReceiptCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ReceiptCounterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["campus", "last_number"]
 
 
 @admin.register(GoodsItem)
-class GoodsItemAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class GoodsItemAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "spec", "category", "price", "stock", "warning_line", "campus"]
     list_filter = ["campus", "category"]
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["item", "kind", "quantity", "stock_after", "created_at", "created_by"]
     list_filter = ["kind"]

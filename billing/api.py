@@ -1,10 +1,8 @@
 """/api/v1 endpoints of billing (API.md § Packages and payments). Thin: parse, check the
-role and the campus, call a service.
+role (billing/roles.py, the table the pages read too) and the campus, call a service.
 
-Roles: selling a package — front_desk, consultant, advisor, principal, hq_admin (the people
-who sell and renew at a campus); taking an instalment — those and finance; a manual
-deduction — front_desk (the desk that checks students in) and hq_admin. Reading a package
-or the ledger — any staff member of the campus."""
+`POST /packages/{id}/deductions` is served by scheduling/api.py: a lesson used by hand is
+a check-in (an Attendance), which billing cannot record; its schemas are here."""
 
 from datetime import date, datetime
 from typing import Any
@@ -13,19 +11,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from core.apikit import get_scoped_or_404, paginate, require_allowed, scope
 from core.money import Money
-from core.roles import Role
 from students.models import Student
 
 from . import selectors, services
 from .models import LedgerEntry, LessonPackage, Payment
+from .roles import ROLES
 
 router = Router(tags=["billing"])
-
-SELLERS = (Role.FRONT_DESK, Role.CONSULTANT, Role.ADVISOR, Role.PRINCIPAL, Role.HQ_ADMIN)
-CASHIERS = (*SELLERS, Role.FINANCE)
-DEDUCTORS = (Role.FRONT_DESK, Role.HQ_ADMIN)
 
 
 class PackageIn(Schema):
@@ -180,43 +174,30 @@ def _packages(request: HttpRequest):
     summary="Sell a lesson package",
 )
 def create_package(request: HttpRequest, student_id: int, payload: PackageIn):
-    staff = require_role(request, *SELLERS)
-    student = get_scoped(request, Student.objects.select_related("campus"), student_id)
-    package = services.package_create(
-        student=student,
-        course=payload.course,
-        kind=payload.kind,
-        lessons=payload.lessons,
-        bonus_lessons=payload.bonus_lessons,
-        price=payload.price,
-        paid=payload.paid,
-        valid_from=payload.valid_from,
-        valid_until=payload.valid_until,
-        by=staff,
-        subject=selectors.subject_by_name(payload.subject),
-        method=payload.method,
-    )
+    staff = require_allowed(request, ROLES["sell"])
+    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
+    package = services.package_create(student=student, by=staff, **payload.dict())
     return Status(201, package_out(package))
 
 
 @router.get("/students/{student_id}/packages", response={200: dict, 404: ErrorOut}, summary="A student's packages")
 def list_student_packages(request: HttpRequest, student_id: int, limit: int | None = None, offset: int | None = None):
-    caller_staff(request)
-    student = get_scoped(request, Student.objects.all(), student_id)
+    require_allowed(request, ROLES["read"])
+    student = get_scoped_or_404(request, Student.objects.all(), student_id)
     page = paginate(_packages(request).filter(student=student), limit, offset)
     return {"items": [package_out(p) for p in page["items"]], "count": page["count"]}
 
 
 @router.get("/packages/{package_id}", response={200: PackageOut, 404: ErrorOut}, summary="One package")
 def get_package(request: HttpRequest, package_id: int):
-    caller_staff(request)
-    return package_out(get_scoped(request, _packages(request), package_id))
+    require_allowed(request, ROLES["read"])
+    return package_out(get_scoped_or_404(request, _packages(request), package_id))
 
 
 @router.get("/packages/{package_id}/ledger", response={200: dict, 404: ErrorOut}, summary="A package's ledger")
 def package_ledger(request: HttpRequest, package_id: int, limit: int | None = None, offset: int | None = None):
-    caller_staff(request)
-    package = get_scoped(request, _packages(request), package_id)
+    require_allowed(request, ROLES["read"])
+    package = get_scoped_or_404(request, _packages(request), package_id)
     page = paginate(package.ledger.select_related("created_by__user").order_by("pk"), limit, offset)
     return {"items": [entry_out(e) for e in page["items"]], "count": page["count"]}
 
@@ -227,8 +208,8 @@ def package_ledger(request: HttpRequest, package_id: int, limit: int | None = No
     summary="Take an instalment on a package",
 )
 def create_payment(request: HttpRequest, package_id: int, payload: PaymentIn):
-    staff = require_role(request, *CASHIERS)
-    package = get_scoped(request, _packages(request), package_id)
+    staff = require_allowed(request, ROLES["pay"])
+    package = get_scoped_or_404(request, _packages(request), package_id)
     payment = services.payment_record(
         package=package, amount=payload.amount, by=staff, method=payload.method, note=payload.note
     )
@@ -247,7 +228,7 @@ class PaymentFilter(Schema):
 def list_payments(
     request: HttpRequest, filters: Query[PaymentFilter], limit: int | None = None, offset: int | None = None
 ):
-    require_role(request, *CASHIERS)
+    require_allowed(request, ROLES["pay"])
     payments = selectors.payments_filter(
         scope(request, Payment.objects.all()),
         student_id=filters.student,

@@ -5,13 +5,11 @@ from django.urls import reverse
 
 from core.dashboard import Panel
 from core.models import Staff
-from core.roles import Role
+from core.roles import allows
 
 from .models import LessonPackage
+from .roles import ROLES
 from .selectors import goods_low_stock, packages_expiring
-
-_MONEY_ROLES = {Role.FRONT_DESK, Role.ADVISOR, Role.CONSULTANT, Role.PRINCIPAL, Role.FINANCE, Role.HQ_ADMIN}
-_SHELF_ROLES = {Role.FRONT_DESK, Role.PRINCIPAL, Role.FINANCE, Role.HQ_ADMIN}
 
 
 def _package_row(package: LessonPackage, text: str) -> dict:
@@ -20,7 +18,7 @@ def _package_row(package: LessonPackage, text: str) -> dict:
 
 def panels(staff: Staff) -> list[Panel]:
     result: list[Panel] = []
-    if staff.role in _MONEY_ROLES:
+    if allows(ROLES["pay"], staff.role):
         due = (
             LessonPackage.objects.filter(campus=staff.campus, refunded_at__isnull=True, paid__lt=F("price"))
             .select_related("student")
@@ -44,7 +42,7 @@ def panels(staff: Staff) -> list[Panel]:
                 order=41,
             )
         )
-    if staff.role in _SHELF_ROLES:
+    if allows(ROLES["shelf"], staff.role):
         result.append(
             Panel(
                 title="库存预警",

@@ -6,27 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError
+from core.forms import DomainErrorForm
 
 from .models import LessonPackage, Payment
 
 METHOD_CHOICES = Payment.Method.choices
 
 
-class ServiceForm(forms.Form):
-    """A form whose submit calls a service; a refusal lands on its fields."""
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        placed = False
-        for name, message in exc.fields.items():
-            if name in self.fields:
-                self.add_error(name, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
-
-
-class PackageForm(ServiceForm):
+class PackageForm(DomainErrorForm):
     course = forms.CharField(label=_("课程"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=LessonPackage.Kind.choices)
     subject = forms.CharField(label=_("科目（可选）"), max_length=50, required=False)
@@ -45,14 +32,16 @@ class PackageForm(ServiceForm):
         self.fields["valid_until"].initial = today + timedelta(days=365)
 
 
-class PaymentForm(ServiceForm):
+class PaymentForm(DomainErrorForm):
     amount = forms.DecimalField(label=_("收款金额（元）"), max_digits=12, decimal_places=2)
     method = forms.ChoiceField(label=_("支付方式"), choices=METHOD_CHOICES)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class DeductionForm(ServiceForm):
-    reason = forms.CharField(label=_("扣课原因"), max_length=200)
+class DeductionForm(DomainErrorForm):
+    """手工扣课, on billing's package page and the desk's page alike."""
+
+    reason = forms.CharField(label=_("扣课原因"), max_length=200, help_text=_("例如：忘带卡、读卡器故障"))
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
@@ -61,7 +50,7 @@ class DeductionForm(ServiceForm):
         return reason
 
 
-class ReversalForm(ServiceForm):
+class ReversalForm(DomainErrorForm):
     entry = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("冲正原因"), max_length=200)
 
@@ -74,7 +63,7 @@ class PaymentFilterForm(forms.Form):
     date_to = forms.DateField(label=_("到"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
 
 
-class GoodsForm(ServiceForm):
+class GoodsForm(DomainErrorForm):
     category = forms.CharField(label=_("类别"), max_length=50)
     name = forms.CharField(label=_("名称"), max_length=100)
     spec = forms.CharField(label=_("规格"), max_length=100, required=False)
@@ -83,12 +72,12 @@ class GoodsForm(ServiceForm):
     price = forms.DecimalField(label=_("售价（元）"), max_digits=12, decimal_places=2, min_value=0)
 
 
-class StockInForm(ServiceForm):
+class StockInForm(DomainErrorForm):
     quantity = forms.IntegerField(label=_("入库数量"), min_value=1, max_value=100000)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class SaleForm(ServiceForm):
+class SaleForm(DomainErrorForm):
     quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=100000, initial=1)
     student = forms.IntegerField(label=_("学员编号（可选）"), required=False)
     buyer_name = forms.CharField(label=_("散客姓名（可选）"), max_length=50, required=False)

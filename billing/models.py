@@ -90,6 +90,13 @@ class LessonPackage(models.Model):
         return self.Plan.DEPOSIT
 
     @property
+    def half_plan_lessons(self) -> int:
+        """The half payment's gate (半款, 家长经济困难): such a package is usable while the
+        lessons used are fewer than half of those bought (bonus lessons not counted), so
+        the rest is due before this many lessons are used."""
+        return (self.lessons + 1) // 2
+
+    @property
     def is_started(self) -> bool:
         return self.lessons_used > 0
 
@@ -305,6 +312,7 @@ class GoodsItem(models.Model):
 
     @property
     def is_low(self) -> bool:
+        """库存预警: at or below the warning line."""
         return self.stock <= self.warning_line
 
 

@@ -75,7 +75,7 @@ def agreement_context(package: LessonPackage) -> dict:
             LessonPackage.Plan.HALF: "半款（家长经济困难：先付不少于一半，余款在用完一半购买课时前付清）",
             LessonPackage.Plan.DEPOSIT: "定金（付清全款前不能上课）",
         }[package.payment_plan],
-        "half_lessons": (package.lessons + 1) // 2,
+        "half_lessons": package.half_plan_lessons,
         "management_fee": MANAGEMENT_FEE,
         "created": timezone.localtime(package.created_at),
     }

@@ -1,13 +1,14 @@
 """Read-only queries of billing: payment records, the parent statement, the low-stock list."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.dates import day_start
 from core.errors import InvalidInput
 from core.models import Campus, Subject
 from students.models import Student
@@ -22,10 +23,6 @@ def subject_by_name(name: str | None) -> Subject | None:
     if subject is None:
         raise InvalidInput(f"没有名为 {name} 的科目", {"subject": "不存在"})
     return subject
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def payments_filter(
@@ -46,9 +43,9 @@ def payments_filter(
     if purpose:
         payments = payments.filter(purpose=purpose)
     if date_from:
-        payments = payments.filter(paid_at__gte=_day_start(date_from))
+        payments = payments.filter(paid_at__gte=day_start(date_from))
     if date_to:
-        payments = payments.filter(paid_at__lt=_day_start(date_to + timedelta(days=1)))
+        payments = payments.filter(paid_at__lt=day_start(date_to + timedelta(days=1)))
     return payments.select_related("campus", "student", "package", "created_by__user").order_by("-paid_at", "-pk")
 
 
@@ -143,9 +140,10 @@ def goods_of(campus: Campus) -> QuerySet[GoodsItem]:
     return GoodsItem.objects.filter(campus=campus, is_active=True).order_by("category", "name", "spec")
 
 
-def goods_low_stock(campus: Campus) -> QuerySet[GoodsItem]:
-    """Shelf articles at or below their warning line (库存预警)."""
-    return goods_of(campus).filter(stock__lte=F("warning_line"))
+def goods_low_stock(campus: Campus) -> list[GoodsItem]:
+    """Shelf articles at or below their warning line (库存预警, `GoodsItem.is_low`). A
+    shelf holds a few dozen articles: read them all and keep the low ones."""
+    return [item for item in goods_of(campus) if item.is_low]
 
 
 def packages_expiring(campus: Campus, *, within_days: int = 30, on: date | None = None) -> QuerySet[LessonPackage]:
@@ -213,13 +211,16 @@ def ledger_mismatches() -> tuple[int, list[LedgerMismatch]]:
     return checked, found
 
 
-def packages_payment_due(campus: Campus, *, within_lessons: int = 2) -> QuerySet[LessonPackage]:
+def packages_payment_due(campus: Campus, *, within_lessons: int = 2) -> list[LessonPackage]:
     """Packages whose money is due now or soon: deposit-only ones (no lesson until paid)
     and half-paid ones within `within_lessons` of the half-way gate (or past it)."""
-    gate = Q(paid__lt=F("price") / 2) | Q(lessons_used__gte=(F("lessons") + 1) / 2 - within_lessons)
-    return (
+    owing = (
         LessonPackage.objects.filter(campus=campus, refunded_at__isnull=True, paid__lt=F("price"))
-        .filter(gate)
         .select_related("student")
         .order_by("valid_until", "pk")
     )
+    return [
+        p
+        for p in owing
+        if p.payment_plan == LessonPackage.Plan.DEPOSIT or p.lessons_used >= p.half_plan_lessons - within_lessons
+    ]

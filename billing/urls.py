@@ -12,7 +12,6 @@ urlpatterns = [
     path("billing/packages/preview/", views.package_preview, name="package_preview"),
     path("billing/packages/<int:package_id>/", views.package_detail, name="package"),
     path("billing/packages/<int:package_id>/pay/", views.package_pay, name="package_pay"),
-    path("billing/packages/<int:package_id>/deduct/", views.package_deduct, name="package_deduct"),
     path("billing/packages/<int:package_id>/reverse/", views.ledger_reverse, name="ledger_reverse"),
     path("billing/packages/<int:package_id>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
     path("billing/receipts/<int:payment_id>/", views.receipt, name="receipt"),

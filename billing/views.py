@@ -6,19 +6,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Model, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.api import scope
 from core.decorators import staff_required
 from core.errors import DomainError, InvalidInput
 from core.money import money
-from core.roles import Role
+from core.roles import allows
+from core.scoping import get_scoped_or_404, scope
 from students.models import Student
+from students.selectors import student_search
 
 from . import pdf, selectors, services
 from .exports import payments_xlsx
@@ -34,40 +36,25 @@ from .forms import (
 )
 from .models import GoodsItem, LedgerEntry, LessonPackage, Payment
 from .pricing import unit_price
-
-SELLERS = (Role.FRONT_DESK, Role.CONSULTANT, Role.ADVISOR, Role.PRINCIPAL)
-CASHIERS = (*SELLERS, Role.FINANCE)
-VIEWERS = (*CASHIERS, Role.DEAN, Role.CS_SUPERVISOR)
-DEDUCTORS = (Role.FRONT_DESK,)
-CORRECTORS = (Role.FRONT_DESK, Role.PRINCIPAL)
-SHELF = (Role.FRONT_DESK, Role.PRINCIPAL, Role.FINANCE)
+from .roles import ROLES
 
 
-def _scoped(request: HttpRequest, queryset: QuerySet, pk: Any) -> Model:
-    """One object of the caller's campus (hq_admin: any), else the 404 page."""
-    found = scope(request, queryset).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-def _packages() -> QuerySet[LessonPackage]:
+def packages() -> QuerySet[LessonPackage]:
+    """Packages with what the package page shows (scheduling's deduction view renders it too)."""
     return LessonPackage.objects.select_related("campus", "student", "subject", "created_by__user")
 
 
-def _can(request: HttpRequest, roles: tuple[str, ...]) -> bool:
-    return request.staff.role in roles or request.staff.role == Role.HQ_ADMIN
+def _can(request: HttpRequest, action: str) -> bool:
+    return allows(ROLES[action], request.staff.role)
 
 
 def _student_search(request: HttpRequest, q: str) -> QuerySet[Student]:
-    students = scope(request, Student.objects.all()).order_by("name")
-    q = q.strip()
-    if not q:
-        return students.none()
-    return students.filter(Q(name__icontains=q) | Q(guardians__phone__contains=q)).distinct()[:20]
+    if not q.strip():
+        return Student.objects.none()
+    return student_search(scope(request, Student.objects.all()), q).order_by("name")[:20]
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def index(request: HttpRequest) -> HttpResponse:
     """收费: find a student, the latest payments, the shelf's warnings."""
     q = request.GET.get("q", "")
@@ -82,9 +69,9 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/index.html", context)
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def student_billing(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = _scoped(request, Student.objects.all(), student_id)
+    student = get_scoped_or_404(request, Student.objects.all(), student_id)
     return render(
         request,
         "billing/student.html",
@@ -92,37 +79,23 @@ def student_billing(request: HttpRequest, student_id: int) -> HttpResponse:
             "student": student,
             "packages": selectors.student_packages(student),
             "payments": selectors.payments_filter(Payment.objects.filter(student=student))[:50],
-            "can_sell": _can(request, SELLERS),
+            "can_sell": _can(request, "sell"),
         },
     )
 
 
 def _sell(request: HttpRequest, student: Student, form: PackageForm) -> LessonPackage | None:
-    data = form.cleaned_data
     try:
-        return services.package_create(
-            student=student,
-            course=data["course"],
-            kind=data["kind"],
-            lessons=data["lessons"],
-            bonus_lessons=data["bonus_lessons"],
-            price=data["price"],
-            paid=data["paid"],
-            valid_from=data["valid_from"],
-            valid_until=data["valid_until"],
-            by=request.staff,
-            subject=selectors.subject_by_name(data["subject"]),
-            method=data["method"],
-        )
+        return services.package_create(student=student, by=request.staff, **form.cleaned_data)
     except DomainError as exc:
         form.add_domain_error(exc)
         return None
 
 
-@staff_required(*SELLERS)
+@staff_required(*ROLES["sell"])
 def package_new(request: HttpRequest, student_id: int) -> HttpResponse:
     """购买课时包: with bonus lessons, validity and the first payment."""
-    student = _scoped(request, Student.objects.all(), student_id)
+    student = get_scoped_or_404(request, Student.objects.all(), student_id)
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         package = _sell(request, student, form)
@@ -132,7 +105,7 @@ def package_new(request: HttpRequest, student_id: int) -> HttpResponse:
     return render(request, "billing/package_new.html", {"student": student, "form": form})
 
 
-@staff_required(*SELLERS)
+@staff_required(*ROLES["sell"])
 def package_preview(request: HttpRequest) -> HttpResponse:
     """The live summary beside the sale form (htmx): payment plan, balance due, unit price."""
     preview: dict[str, Any] = {}
@@ -151,18 +124,30 @@ def package_preview(request: HttpRequest) -> HttpResponse:
             "due": probe.balance_due,
             "unit_price": unit_price(price, lessons),
             "total": lessons + max(bonus, 0),
-            "half_lessons": (lessons + 1) // 2,
+            "half_lessons": probe.half_plan_lessons,
         }
     return render(request, "billing/_package_preview.html", {"preview": preview or None})
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def package_detail(request: HttpRequest, package_id: int) -> HttpResponse:
-    package = _scoped(request, _packages(), package_id)
-    return _package_page(request, package)
+    package = get_scoped_or_404(request, packages(), package_id)
+    return package_page(request, package)
 
 
-def _package_page(
+def _deduct_url(request: HttpRequest, package: LessonPackage) -> str:
+    """Where the 手工扣课 form posts. A lesson used by hand is a check-in (an Attendance,
+    scheduling's), so billing, which cannot import scheduling, only names the page that
+    serves it; without scheduling installed the form is not shown."""
+    if not _can(request, "deduct"):
+        return ""
+    try:
+        return reverse("scheduling:package_deduct", args=[package.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def package_page(
     request: HttpRequest,
     package: LessonPackage,
     pay_form: PaymentForm | None = None,
@@ -183,9 +168,9 @@ def _package_page(
             "pay_form": pay_form or PaymentForm(initial={"amount": package.balance_due}),
             "deduct_form": deduct_form or DeductionForm(),
             "refusal": services.REFUSAL_MESSAGES.get(refusal) if refusal else "",
-            "can_pay": _can(request, CASHIERS) and package.balance_due > 0 and package.refunded_at is None,
-            "can_deduct": _can(request, DEDUCTORS),
-            "can_correct": _can(request, CORRECTORS),
+            "can_pay": _can(request, "pay") and package.balance_due > 0 and package.refunded_at is None,
+            "deduct_url": _deduct_url(request, package),
+            "can_correct": _can(request, "correct"),
             "reversible": {LedgerEntry.Kind.USED, LedgerEntry.Kind.BONUS, LedgerEntry.Kind.EXPIRED},
         },
         status=status,
@@ -193,10 +178,10 @@ def _package_page(
 
 
 @require_POST
-@staff_required(*CASHIERS)
+@staff_required(*ROLES["pay"])
 def package_pay(request: HttpRequest, package_id: int) -> HttpResponse:
     """收款: an instalment on the package, then its receipt."""
-    package = _scoped(request, _packages(), package_id)
+    package = get_scoped_or_404(request, packages(), package_id)
     form = PaymentForm(request.POST)
     if form.is_valid():
         try:
@@ -212,33 +197,14 @@ def package_pay(request: HttpRequest, package_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已收款 ¥%(amount)s，收据号 %(number)s") % {"amount": f"{payment.amount:.2f}", "number": payment.receipt_number})
             return redirect("billing:receipt", payment_id=payment.pk)
-    return _package_page(request, package, pay_form=form, status=422)
+    return package_page(request, package, pay_form=form, status=422)
 
 
 @require_POST
-@staff_required(*DEDUCTORS)
-def package_deduct(request: HttpRequest, package_id: int) -> HttpResponse:
-    """手工扣课: one lesson, with a reason, under the same rules as a swipe."""
-    package = _scoped(request, _packages(), package_id)
-    form = DeductionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.package_deduct(
-                package=package, at=timezone.now(), by=request.staff, reason=form.cleaned_data["reason"]
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("已扣除 1 课时，剩余 %(left)s 课时") % {"left": package.lessons_left})
-            return redirect("billing:package", package_id=package.pk)
-    return _package_page(request, package, deduct_form=form, status=422)
-
-
-@require_POST
-@staff_required(*CORRECTORS)
+@staff_required(*ROLES["correct"])
 def ledger_reverse(request: HttpRequest, package_id: int) -> HttpResponse:
     """冲正: a wrong ledger entry gets an opposite entry, never an edit."""
-    package = _scoped(request, _packages(), package_id)
+    package = get_scoped_or_404(request, packages(), package_id)
     form = ReversalForm(request.POST)
     if form.is_valid():
         entry = LedgerEntry.objects.filter(package=package, pk=form.cleaned_data["entry"]).first()
@@ -255,9 +221,9 @@ def ledger_reverse(request: HttpRequest, package_id: int) -> HttpResponse:
     return redirect("billing:package", package_id=package.pk)
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def agreement_pdf(request: HttpRequest, package_id: int) -> HttpResponse:
-    package = _scoped(request, _packages(), package_id)
+    package = get_scoped_or_404(request, packages(), package_id)
     return pdf.pdf_response(pdf.agreement_pdf(package), f"agreement-{package.pk}.pdf")
 
 
@@ -265,29 +231,29 @@ def _payments() -> QuerySet[Payment]:
     return Payment.objects.select_related("campus", "student", "package", "created_by__user")
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def receipt(request: HttpRequest, payment_id: int) -> HttpResponse:
     """收据, printable from the browser or as a PDF."""
-    payment = _scoped(request, _payments(), payment_id)
+    payment = get_scoped_or_404(request, _payments(), payment_id)
     return render(request, "billing/receipt.html", pdf.receipt_context(payment))
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def receipt_pdf(request: HttpRequest, payment_id: int) -> HttpResponse:
-    payment = _scoped(request, _payments(), payment_id)
+    payment = get_scoped_or_404(request, _payments(), payment_id)
     return pdf.pdf_response(pdf.receipt_pdf(payment), f"receipt-{payment.receipt_number}.pdf")
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def statement(request: HttpRequest, student_id: int) -> HttpResponse:
     """课时对账单: every ledger entry of the student, and why."""
-    student = _scoped(request, Student.objects.all(), student_id)
+    student = get_scoped_or_404(request, Student.objects.all(), student_id)
     return render(request, "billing/statement.html", pdf.statement_context(student))
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def statement_pdf(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = _scoped(request, Student.objects.all(), student_id)
+    student = get_scoped_or_404(request, Student.objects.all(), student_id)
     return pdf.pdf_response(pdf.statement_pdf(student), f"statement-{student.pk}.pdf")
 
 
@@ -296,7 +262,7 @@ def _filtered_payments(request: HttpRequest, form: PaymentFilterForm) -> QuerySe
     data = form.cleaned_data if form.is_valid() else {}
     q = (data.get("q") or "").strip()
     if q:
-        payments = payments.filter(Q(student__name__icontains=q) | Q(student__guardians__phone__contains=q)).distinct()
+        payments = payments.filter(student__in=student_search(scope(request, Student.objects.all()), q))
     return selectors.payments_filter(
         payments,
         course=data.get("course"),
@@ -306,7 +272,7 @@ def _filtered_payments(request: HttpRequest, form: PaymentFilterForm) -> QuerySe
     )
 
 
-@staff_required(*CASHIERS)
+@staff_required(*ROLES["pay"])
 def payments(request: HttpRequest) -> HttpResponse:
     """收费记录 by student, class/course and date range; Excel export."""
     form = PaymentFilterForm(request.GET or None)
@@ -333,7 +299,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(*SHELF)
+@staff_required(*ROLES["shelf"])
 def goods(request: HttpRequest) -> HttpResponse:
     """商品: the shelf, its low-stock list, a new article."""
     form = GoodsForm(request.POST or None)
@@ -358,10 +324,10 @@ def goods(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(*SHELF)
+@staff_required(*ROLES["shelf"])
 def goods_item(request: HttpRequest, item_id: int) -> HttpResponse:
     """One article: stock in, sell to a student or a walk-in, edit its details."""
-    item = _scoped(request, GoodsItem.objects.all(), item_id)
+    item = get_scoped_or_404(request, GoodsItem.objects.all(), item_id)
     action = request.POST.get("action") if request.method == "POST" else None
     stock_form = StockInForm(request.POST if action == "stock_in" else None)
     sale_form = SaleForm(request.POST if action == "sell" else None)

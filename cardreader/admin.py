@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import Card, Reader, Swipe
 
 
@@ -11,37 +13,19 @@ class ReaderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: cards change through the front-desk pages, where the deposit is taken."""
 
     list_display = ["card_number", "chip_uid", "student", "teacher", "status", "deposit", "issued_at"]
     list_filter = ["campus", "status"]
     search_fields = ["card_number", "chip_uid", "student__name"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Swipe)
-class SwipeAdmin(admin.ModelAdmin):
+class SwipeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit of every swipe; never edited."""
 
     list_display = ["swiped_at", "card_text", "result", "code", "reader", "received_at"]
     list_filter = ["campus", "result", "code"]
     search_fields = ["swipe_id", "card_text"]
     date_hierarchy = "swiped_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

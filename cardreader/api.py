@@ -1,9 +1,11 @@
 """/api/v1 endpoints of cardreader (API.md § Cards, § Swipes). Thin: parse, check the
 role and the campus, call a service.
 
-Roles: cards are issued, reported lost, replaced and returned by the front desk and the
-principal (hq_admin anywhere); a swipe comes from a reader token of the campus or a
-front-desk member (the kiosk page); any staff member of the campus reads check-ins."""
+Roles (cardreader/roles.py, the table the pages read too): cards are issued, reported
+lost, replaced and returned by the front desk and the principal (hq_admin anywhere); a
+swipe comes from a reader token of the campus or a front-desk member (the kiosk page);
+any staff member of the campus reads cards and check-ins. The manual deduction
+(`POST /packages/{id}/deductions`) is a check-in by hand: scheduling/api.py."""
 
 from datetime import date, datetime
 from typing import Any
@@ -12,9 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from billing.api import DEDUCTORS, DeductionIn, DeductionOut, entry_out, package_out
-from billing.models import LessonPackage
-from core.api import get_scoped, paginate, require_role
+from core.apikit import get_scoped_or_404, paginate, require_allowed
+from core.dates import aware
 from core.errors import Forbidden
 from core.models import Staff
 from core.money import Money, money
@@ -23,11 +24,9 @@ from students.models import Student
 
 from . import selectors, services
 from .models import Card
+from .roles import ROLES
 
 router = Router(tags=["cardreader"])
-
-CARD_DESK = (Role.FRONT_DESK, Role.PRINCIPAL, Role.HQ_ADMIN)
-SWIPERS = (Role.FRONT_DESK, Role.HQ_ADMIN)
 
 
 class ErrorOut(Schema):
@@ -37,6 +36,10 @@ class ErrorOut(Schema):
 class CardIn(Schema):
     card_number: str = Field(max_length=64)
     chip_uid: str | None = Field("", max_length=64)
+
+    def numbers(self) -> dict[str, str]:
+        """What the card services take: the number and the chip (none: "")."""
+        return {"card_number": self.card_number, "chip_uid": self.chip_uid or ""}
 
 
 class TeacherCardIn(CardIn):
@@ -78,7 +81,7 @@ def card_out(card: Card) -> dict[str, Any]:
 
 
 def _cards(request: HttpRequest, pk: int) -> Card:
-    return get_scoped(request, Card.objects.select_related("student", "teacher__user", "campus"), pk)
+    return get_scoped_or_404(request, Card.objects.select_related("student", "teacher__user", "campus"), pk)
 
 
 CARD_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -90,35 +93,28 @@ CARD_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
     summary="Issue a card (¥20 deposit)",
 )
 def issue_card(request: HttpRequest, student_id: int, payload: CardIn):
-    staff = require_role(request, *CARD_DESK)
-    student = get_scoped(request, Student.objects.select_related("campus"), student_id)
-    card = services.card_issue(
-        student=student, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
-    )
+    staff = require_allowed(request, ROLES["cards"])
+    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
+    card = services.card_issue(student=student, by=staff, **payload.numbers())
     return Status(201, card_out(card))
 
 
 @router.post("/teacher-cards", response={201: CardOut, **CARD_ERRORS}, summary="Issue a teacher's card")
 def issue_teacher_card(request: HttpRequest, payload: TeacherCardIn):
-    staff = require_role(request, *CARD_DESK)
-    teacher = get_scoped(
-        request, Staff.objects.select_related("campus", "user"), _teacher_pk(payload.teacher)
-    )
-    card = services.card_issue_teacher(
-        teacher=teacher, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
-    )
-    return Status(201, card_out(card))
+    return _issue_teacher_card(request, payload.teacher, payload)
 
 
 @router.post(
     "/teachers/{username}/cards", response={201: CardOut, **CARD_ERRORS}, summary="Issue a teacher's card"
 )
 def issue_card_to_teacher(request: HttpRequest, username: str, payload: CardIn):
-    staff = require_role(request, *CARD_DESK)
-    teacher = get_scoped(request, Staff.objects.select_related("campus", "user"), _teacher_pk(username))
-    card = services.card_issue_teacher(
-        teacher=teacher, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
-    )
+    return _issue_teacher_card(request, username, payload)
+
+
+def _issue_teacher_card(request: HttpRequest, username: str, payload: CardIn) -> Status:
+    staff = require_allowed(request, ROLES["cards"])
+    teacher = get_scoped_or_404(request, Staff.objects.select_related("campus", "user"), _teacher_pk(username))
+    card = services.card_issue_teacher(teacher=teacher, by=staff, **payload.numbers())
     return Status(201, card_out(card))
 
 
@@ -131,13 +127,13 @@ def _teacher_pk(username: str) -> int:
 
 @router.get("/cards/{card_id}", response={200: CardOut, 403: ErrorOut, 404: ErrorOut}, summary="A card")
 def get_card(request: HttpRequest, card_id: int):
-    require_role(request, *Role.values)
+    require_allowed(request, ROLES["read"])
     return card_out(_cards(request, card_id))
 
 
 @router.post("/cards/{card_id}/lost", response={200: CardOut, **CARD_ERRORS}, summary="Report a card lost")
 def report_lost(request: HttpRequest, card_id: int):
-    staff = require_role(request, *CARD_DESK)
+    staff = require_allowed(request, ROLES["cards"])
     return card_out(services.card_report_lost(card=_cards(request, card_id), by=staff))
 
 
@@ -147,11 +143,9 @@ def report_lost(request: HttpRequest, card_id: int):
     summary="Replace a lost card (¥20 fee)",
 )
 def replace_card(request: HttpRequest, card_id: int, payload: CardIn):
-    staff = require_role(request, *CARD_DESK)
+    staff = require_allowed(request, ROLES["cards"])
     old = _cards(request, card_id)
-    new = services.card_replace(
-        card=old, card_number=payload.card_number, chip_uid=payload.chip_uid or "", by=staff
-    )
+    new = services.card_replace(card=old, by=staff, **payload.numbers())
     fee = services.REPLACEMENT_FEE if new.student_id else money(0)
     return Status(201, {**card_out(new), "fee": fee})
 
@@ -162,7 +156,7 @@ def replace_card(request: HttpRequest, card_id: int, payload: CardIn):
     summary="Return a card (deposit refunded)",
 )
 def return_card(request: HttpRequest, card_id: int):
-    staff = require_role(request, *CARD_DESK)
+    staff = require_allowed(request, ROLES["cards"])
     card, refunded = services.card_return(card=_cards(request, card_id), by=staff)
     return {**card_out(card), "deposit_refunded": refunded}
 
@@ -186,11 +180,9 @@ def create_swipe(request: HttpRequest, payload: SwipeIn):
             raise Forbidden("该读卡器已停用")
         staff = None
     else:
-        staff = require_role(request, *SWIPERS)
-    swiped_at = payload.swiped_at
-    if swiped_at is not None and timezone.is_naive(swiped_at):
-        # a reader without a zone sends the campus's wall clock
-        swiped_at = timezone.make_aware(swiped_at)
+        staff = require_allowed(request, ROLES["swipe"])
+    # a reader without a zone sends the campus's wall clock
+    swiped_at = aware(payload.swiped_at) if payload.swiped_at is not None else None
     answer = services.swipe_record(
         swipe_id=payload.swipe_id,
         card=payload.card,
@@ -212,6 +204,7 @@ class AttendanceOut(Schema):
     lesson_kind: str
     checked_in_at: datetime
     source: str
+    reason: str
     ledger_entry_id: int
     lessons_left_after: int
 
@@ -238,8 +231,8 @@ def student_attendance(
     limit: int | None = None,
     offset: int | None = None,
 ):
-    require_role(request, *Role.values)
-    student = get_scoped(request, Student.objects.all(), student_id)
+    require_allowed(request, ROLES["read"])
+    student = get_scoped_or_404(request, Student.objects.all(), student_id)
     found = selectors.attendance_of(
         student=student, start=filters.date_from, end=filters.date_to
     ).select_related("ledger_entry")
@@ -254,40 +247,10 @@ def student_attendance(
             "lesson_kind": a.lesson_kind,
             "checked_in_at": timezone.localtime(a.checked_in_at),
             "source": a.source,
+            "reason": a.reason,
             "ledger_entry_id": a.ledger_entry_id,
             "lessons_left_after": a.ledger_entry.balance_after,
         }
         for a in page["items"]
     ]
     return page
-
-
-# --- manual deduction (手工扣课) ----------------------------------------------------------
-# The path is billing's (API.md § Packages), the action a check-in's: the lesson used by
-# hand is noted as an attendance like a swipe's, so it is in the student's check-ins.
-
-
-class ManualDeductionOut(DeductionOut):
-    attendance_id: int
-
-
-@router.post(
-    "/packages/{package_id}/deductions",
-    response={201: ManualDeductionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
-    summary="Deduct one lesson by hand, with a reason (a check-in without a card)",
-    tags=["billing"],
-)
-def create_deduction(request: HttpRequest, package_id: int, payload: DeductionIn):
-    staff = require_role(request, *DEDUCTORS)
-    package = get_scoped(request, LessonPackage.objects.select_related("campus", "student", "subject"), package_id)
-    attendance = services.checkin_manual(package=package, reason=payload.reason, by=staff)
-    return Status(
-        201,
-        {
-            **entry_out(attendance.ledger_entry),
-            "lessons_left": package.lessons_left,
-            "lessons_used": package.lessons_used,
-            "package": package_out(package),
-            "attendance_id": attendance.pk,
-        },
-    )

@@ -5,17 +5,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dashboard import Panel
+from core.dates import day_start
 from core.models import Staff
-from core.roles import Role
 
 from .models import Swipe
-from .selectors import day_start
-
-_DESK = {Role.FRONT_DESK, Role.PRINCIPAL}
+from .roles import ROLES
 
 
 def panels(staff: Staff) -> list[Panel]:
-    if staff.role not in _DESK:
+    if staff.role not in ROLES["cards"]:
         return []
     refused = Swipe.objects.filter(
         campus=staff.campus, result=Swipe.Result.REFUSED, swiped_at__gte=day_start(timezone.localdate())

@@ -1,10 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
+from billing.roles import ROLES as BILLING_ROLES
 from core.navigation import NavItem
-from core.roles import Role
+
+from .roles import ROLES
 
 ITEMS = [
-    NavItem(_("刷卡签到"), "cardreader:kiosk", frozenset({Role.FRONT_DESK}), 5),
-    NavItem(_("学员卡"), "cardreader:cards", frozenset({Role.FRONT_DESK, Role.PRINCIPAL}), 33),
-    NavItem(_("手工扣课"), "cardreader:deduct", frozenset({Role.FRONT_DESK}), 34),
+    NavItem(_("刷卡签到"), "cardreader:kiosk", ROLES["swipe"], 5),
+    NavItem(_("学员卡"), "cardreader:cards", ROLES["cards"], 33),
+    NavItem(_("手工扣课"), "cardreader:deduct", BILLING_ROLES["deduct"], 34),
 ]

@@ -1,18 +1,14 @@
 """Read-only queries of cardreader."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from core.dates import day_start
 from scheduling.models import Attendance
 from students.models import Student
 
 from .models import Card, Swipe
-
-
-def day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def attendance_of(

@@ -1,64 +1,68 @@
 """The pages of cardreader (Chinese): the reception kiosk, the lesson slip, cards, and the
 manual deduction. Thin: parse a form, call a service, show its refusal beside the field."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from billing.forms import DeductionForm
 from billing.models import LessonPackage
+from billing.roles import ROLES as BILLING_ROLES
 from billing.services import lesson_refusal
-from core.api import scope
 from core.decorators import staff_required
 from core.errors import DomainError
 from core.models import Staff
 from core.roles import Role
+from core.scoping import get_scoped_or_404, scope
 from scheduling.models import Attendance
+from scheduling.services import checkin_manual
 from students.models import Student
 from students.selectors import student_search
 
 from . import selectors, services
-from .forms import CardForm, DeductionForm, TeacherCardForm
+from .forms import CardForm, TeacherCardForm
 from .models import Card, Swipe
+from .roles import ROLES
 
-DESK = (Role.FRONT_DESK,)
-CARD_DESK = (Role.FRONT_DESK, Role.PRINCIPAL)
+# who issues and replaces cards, by the name the student file's card section reads
+CARD_DESK = ROLES["cards"]
 
 
-def _scoped(request: HttpRequest, queryset: QuerySet, pk: Any) -> Model:
-    """One object of the caller's campus (hq_admin: any), else the 404 page."""
-    found = scope(request, queryset).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+def _find_students(request: HttpRequest, q: str) -> list[Student]:
+    """The first students of the caller's campus the search box finds (none for no text)."""
+    if not q.strip():
+        return []
+    return list(student_search(scope(request, Student.objects.all()), q).order_by("name")[:20])
 
 
 # --- kiosk -------------------------------------------------------------------------------
 
 
-@staff_required(*DESK)
+@staff_required(*ROLES["swipe"])
 def kiosk(request: HttpRequest) -> HttpResponse:
     """前台刷卡签到: the page catches a reader's burst wherever the focus is (kiosk.js)."""
     recent = selectors.recent_swipes(scope(request, Swipe.objects.all()), limit=10)
     return render(request, "cardreader/kiosk.html", {"recent": recent})
 
 
-@staff_required(*DESK)
+@staff_required(*ROLES["swipe"])
 def kiosk_ping(request: HttpRequest) -> JsonResponse:
     """The kiosk asks this every few seconds to know whether the server can be reached."""
     return JsonResponse({"ok": True, "now": timezone.localtime().isoformat()})
 
 
-@staff_required(*DESK, Role.PRINCIPAL, Role.ADVISOR)
+@staff_required(*ROLES["slip"])
 def slip(request: HttpRequest, attendance_id: int) -> HttpResponse:
     """课次小票: a narrow printable slip of one check-in."""
-    attendance = _scoped(
+    attendance = get_scoped_or_404(
         request,
         Attendance.objects.select_related(
             "student", "package", "ledger_entry", "lesson__teacher__user", "campus"
@@ -71,74 +75,69 @@ def slip(request: HttpRequest, attendance_id: int) -> HttpResponse:
 # --- cards -------------------------------------------------------------------------------
 
 
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
 def cards(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:64]
     found = selectors.cards_of_campus(scope(request, Card.objects.all()), q)
     page = Paginator(found, 50).get_page(request.GET.get("page"))
-    students = []
-    if q.strip():
-        students = list(student_search(scope(request, Student.objects.all()), q).order_by("name")[:20])
+    students = _find_students(request, q)
     return render(request, "cardreader/cards.html", {"page": page, "q": q, "students": students})
 
 
-@staff_required(*CARD_DESK)
-def card_issue(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = _scoped(request, Student.objects.select_related("campus"), student_id)
-    form = CardForm(request.POST or None)
+def _card_form_page(
+    request: HttpRequest, form: CardForm, act: Callable[[dict[str, Any]], str], context: dict[str, Any]
+) -> HttpResponse:
+    """A card form (issue, a teacher's card, replace): on a valid POST `act` calls the
+    service and says what was done, then back to the cards; a refusal beside its field."""
     if request.method == "POST" and form.is_valid():
         try:
-            card = services.card_issue(student=student, by=request.staff, **form.cleaned_data)
+            done = act(form.cleaned_data)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(
-                request,
-                _("已为 %(name)s 办卡 %(number)s，收押金 ¥20.00")
-                % {"name": student.name, "number": card.card_number},
-            )
+            messages.success(request, done)
             return redirect("cardreader:cards")
-    status = 422 if form.errors else 200
-    active = student.cards.filter(status=Card.Status.ACTIVE).first()
     return render(
-        request,
-        "cardreader/card_form.html",
-        {
-            "form": form,
-            "title": _("为 %(name)s 办卡") % {"name": student.name},
-            "student": student,
-            "active": active,
-            "note": _("办卡收取押金 ¥20.00，退卡时退还。"),
-        },
-        status=status,
+        request, "cardreader/card_form.html", {"form": form, **context}, status=422 if form.errors else 200
     )
 
 
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
+def card_issue(request: HttpRequest, student_id: int) -> HttpResponse:
+    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
+
+    def issue(data: dict[str, Any]) -> str:
+        card = services.card_issue(student=student, by=request.staff, **data)
+        return _("已为 %(name)s 办卡 %(number)s，收押金 ¥20.00") % {"name": student.name, "number": card.card_number}
+
+    return _card_form_page(
+        request,
+        CardForm(request.POST or None),
+        issue,
+        {
+            "title": _("为 %(name)s 办卡") % {"name": student.name},
+            "student": student,
+            "active": student.cards.filter(status=Card.Status.ACTIVE).first(),
+            "note": _("办卡收取押金 ¥20.00，退卡时退还。"),
+        },
+    )
+
+
+@staff_required(*ROLES["cards"])
 def teacher_card_issue(request: HttpRequest) -> HttpResponse:
     teachers = scope(request, Staff.objects.filter(role=Role.TEACHER).select_related("user")).order_by(
         "user__username"
     )
-    form = TeacherCardForm(request.POST or None, teachers=teachers)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.card_issue_teacher(
-                teacher=data["teacher"],
-                card_number=data["card_number"],
-                chip_uid=data["chip_uid"],
-                by=request.staff,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("已为 %(name)s 办理教员卡") % {"name": data["teacher"].display_name})
-            return redirect("cardreader:cards")
-    return render(
+
+    def issue(data: dict[str, Any]) -> str:
+        services.card_issue_teacher(by=request.staff, **data)
+        return _("已为 %(name)s 办理教员卡") % {"name": data["teacher"].display_name}
+
+    return _card_form_page(
         request,
-        "cardreader/card_form.html",
-        {"form": form, "title": _("办理教员卡"), "note": _("教员卡用于上下班打卡，不收押金。")},
-        status=422 if form.errors else 200,
+        TeacherCardForm(request.POST or None, teachers=teachers),
+        issue,
+        {"title": _("办理教员卡"), "note": _("教员卡用于上下班打卡，不收押金。")},
     )
 
 
@@ -147,9 +146,9 @@ def _cards_qs() -> QuerySet[Card]:
 
 
 @require_POST
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
 def card_lost(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = _scoped(request, _cards_qs(), card_id)
+    card = get_scoped_or_404(request, _cards_qs(), card_id)
     try:
         services.card_report_lost(card=card, by=request.staff)
     except DomainError as exc:
@@ -160,9 +159,9 @@ def card_lost(request: HttpRequest, card_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
 def card_return(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = _scoped(request, _cards_qs(), card_id)
+    card = get_scoped_or_404(request, _cards_qs(), card_id)
     try:
         _card, refunded = services.card_return(card=card, by=request.staff)
     except DomainError as exc:
@@ -176,30 +175,25 @@ def card_return(request: HttpRequest, card_id: int) -> HttpResponse:
     return redirect("cardreader:cards")
 
 
-@staff_required(*CARD_DESK)
+@staff_required(*ROLES["cards"])
 def card_replace(request: HttpRequest, card_id: int) -> HttpResponse:
-    old = _scoped(request, _cards_qs(), card_id)
-    form = CardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.card_replace(card=old, by=request.staff, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            fee = _("，收工本费 ¥20.00") if new.student_id else ""
-            messages.success(request, _("已补办新卡 %(number)s") % {"number": new.card_number} + fee)
-            return redirect("cardreader:cards")
-    return render(
+    old = get_scoped_or_404(request, _cards_qs(), card_id)
+
+    def replace(data: dict[str, Any]) -> str:
+        new = services.card_replace(card=old, by=request.staff, **data)
+        fee = _("，收工本费 ¥20.00") if new.student_id else ""
+        return _("已补办新卡 %(number)s") % {"number": new.card_number} + fee
+
+    return _card_form_page(
         request,
-        "cardreader/card_form.html",
+        CardForm(request.POST or None),
+        replace,
         {
-            "form": form,
             "title": _("补办 %(holder)s 的卡（原卡 %(number)s）")
             % {"holder": old.holder_name, "number": old.card_number},
             "note": _("只有已挂失的卡才能补办；补卡收工本费 ¥20.00，押金转到新卡。"),
             "old": old,
         },
-        status=422 if form.errors else 200,
     )
 
 
@@ -217,35 +211,37 @@ def _packages_of(students: list[Student]) -> dict[int, list[LessonPackage]]:
     return by_student
 
 
-@staff_required(*DESK)
-def deduct(
-    request: HttpRequest, form: DeductionForm | None = None, chosen: int | None = None, status: int = 200
-) -> HttpResponse:
+@staff_required(*BILLING_ROLES["deduct"])
+def deduct(request: HttpRequest) -> HttpResponse:
     """手工扣课: find the student (name, phone, card), pick the package, give the reason."""
+    return _deduct_page(request, DeductionForm())
+
+
+def _deduct_page(
+    request: HttpRequest, form: DeductionForm, chosen: LessonPackage | None = None, status: int = 200
+) -> HttpResponse:
     q = (request.GET.get("q") or request.POST.get("q") or "")[:64]
-    students: list[Student] = []
-    if q.strip():
-        students = list(student_search(scope(request, Student.objects.all()), q).order_by("name")[:20])
+    students = _find_students(request, q)
+    if chosen is not None and chosen.student not in students:
+        students.insert(0, chosen.student)  # the refusal is shown beside the package it concerns
     packages = _packages_of(students)
     rows = [{"student": s, "packages": packages[s.pk]} for s in students]
     return render(
         request,
         "cardreader/deduct.html",
-        {"q": q, "rows": rows, "form": form or DeductionForm(), "chosen": chosen},
+        {"q": q, "rows": rows, "form": form, "chosen": chosen.pk if chosen else None},
         status=status,
     )
 
 
 @require_POST
-@staff_required(*DESK)
+@staff_required(*BILLING_ROLES["deduct"])
 def deduct_package(request: HttpRequest, package_id: int) -> HttpResponse:
-    package = _scoped(request, LessonPackage.objects.select_related("student", "campus"), package_id)
+    package = get_scoped_or_404(request, LessonPackage.objects.select_related("student", "campus"), package_id)
     form = DeductionForm(request.POST)
     if form.is_valid():
         try:
-            attendance = services.checkin_manual(
-                package=package, reason=form.cleaned_data["reason"], by=request.staff
-            )
+            attendance = checkin_manual(package=package, reason=form.cleaned_data["reason"], by=request.staff)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
@@ -256,4 +252,4 @@ def deduct_package(request: HttpRequest, package_id: int) -> HttpResponse:
                 % {"name": package.student.name, "left": package.lessons_left},
             )
             return redirect("cardreader:slip", attendance_id=attendance.pk)
-    return deduct(request, form=form, chosen=package.pk, status=422)
+    return _deduct_page(request, form, chosen=package, status=422)

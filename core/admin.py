@@ -1,7 +1,22 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ApiToken, Campus, Staff, Subject
+
+
+class ReadOnlyAdminMixin:
+    """For a ModelAdmin or an inline of records that change only through their services
+    (which lock, check the rules and keep the caches): hq_admin reads them, never edits."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Campus)

@@ -8,18 +8,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .models import Staff
-from .roles import Role
+from .roles import allows
 
 
 def staff_required(*roles: str) -> Callable:
-    """Sets request.staff and request.campus; a wrong role gets the 403 page."""
+    """Sets request.staff and request.campus; a wrong role gets the 403 page. No roles:
+    any member of staff."""
 
     def decorator(view: Callable) -> Callable:
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             staff = Staff.objects.select_related("campus", "user").filter(user=request.user).first()
-            if staff is None or (roles and staff.role not in roles and staff.role != Role.HQ_ADMIN):
+            if staff is None or (roles and not allows(roles, staff.role)):
                 return render(request, "403.html", status=403)
             request.staff = staff
             request.campus = staff.campus

@@ -7,6 +7,7 @@ from django.utils.functional import Promise
 
 from .discovery import app_modules
 from .models import Staff
+from .roles import allows
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class NavItem:
     order: int = 100
 
     def visible_to(self, staff: Staff) -> bool:
-        return staff.role in self.roles or staff.role == "hq_admin"
+        return allows(self.roles, staff.role)
 
 
 def _all_items() -> list[NavItem]:

@@ -1,4 +1,11 @@
-"""The nine staff roles of the center, and the Django group each one is."""
+"""The nine staff roles of the center, and the Django group each one is.
+
+Each app keeps one role table, `<app>/roles.py` (`ROLES`: action → the roles that may do
+it), read by its pages, its API and its navigation alike. A table never lists hq_admin:
+`allows` lets hq_admin do everything everywhere, on the pages (`staff_required`) and the
+API (`core.apikit.require_allowed`) the same way."""
+
+from collections.abc import Iterable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +21,15 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("财务")
     TEACHER = "teacher", _("教员")
     HQ_ADMIN = "hq_admin", _("总部")
+
+
+# every role of a campus (hq_admin, like in every table, is let in by `allows`)
+EVERY_ROLE = frozenset(Role.values) - {Role.HQ_ADMIN}
+
+
+def allows(roles: Iterable[str], role: str) -> bool:
+    """Whether a member of staff of `role` may do what `roles` may do (hq_admin: always)."""
+    return role == Role.HQ_ADMIN or role in roles
 
 
 # Model permissions each role's group holds, as "app_label.codename" or "app_label.*"

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import (
     Attendance,
     FreeSlot,
@@ -21,15 +23,8 @@ from .models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+class ReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A record the services write: hq_admin reads it here."""
 
 
 @admin.register(Room)

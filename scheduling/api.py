@@ -1,5 +1,7 @@
-"""/api/v1 endpoints of scheduling (API.md § Scheduling). Thin: parse, check the role,
-look up within the caller's campus, call a service."""
+"""/api/v1 endpoints of scheduling (API.md § Scheduling), and the manual deduction of
+API.md § Packages (a lesson used by hand is a check-in, recorded here). Thin: parse, check
+the role (scheduling/roles.py, the table the pages read too), look up within the caller's
+campus, call a service."""
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -9,7 +11,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from billing.api import DeductionIn, DeductionOut, ErrorOut, entry_out, package_out
+from billing.models import LessonPackage
+from billing.roles import ROLES as BILLING_ROLES
+from core.apikit import get_scoped_or_404, paginate, require_allowed, scope
+from core.dates import aware, day_bounds, day_start
 from core.errors import CoreError, DomainError, InvalidInput, NotFound
 from core.models import Staff, Subject
 from core.roles import Role
@@ -18,13 +24,10 @@ from students.models import Student
 from . import selectors, services
 from .errors import SchedulingError
 from .models import GroupClass, Lesson, Room, TeacherChange
+from .roles import ROLES
 from .services._common import check_teaches
 
 router = Router(tags=["scheduling"])
-
-# Who may book and change lessons (API.md); hq_admin may do anything anywhere.
-SCHEDULERS = (Role.FRONT_DESK, Role.DEAN, Role.ADVISOR, Role.HQ_ADMIN)
-TEACHER_CHANGERS = (Role.DEAN, Role.ADVISOR, Role.FRONT_DESK, Role.PRINCIPAL, Role.HQ_ADMIN)
 
 
 class LessonIn(Schema):
@@ -95,6 +98,18 @@ def lesson_out(lesson: Lesson) -> dict[str, Any]:
     }
 
 
+def occurrence_out(occurrence: services.Occurrence, booked: str) -> dict[str, Any]:
+    """One week of a series (`booked` "lesson") or of a group's sessions ("session"): the
+    id of what was booked, or null and what clashed."""
+    made = getattr(occurrence, booked)
+    return {
+        "starts_at": _iso(occurrence.starts_at),
+        "ends_at": _iso(occurrence.ends_at),
+        f"{booked}_id": made.pk if made else None,
+        "conflicts": occurrence.conflicts,
+    }
+
+
 def _lessons(request: HttpRequest) -> QuerySet[Lesson]:
     qs = Lesson.objects.select_related("campus", "student", "teacher__user", "subject", "room")
     return scope(request, qs)
@@ -120,28 +135,29 @@ def _subject(name: str, teacher: Staff) -> Subject:
     return check_teaches(teacher, subject, subject_name=name)
 
 
+def _booking(request: HttpRequest, payload: LessonIn) -> dict[str, Any]:
+    """The parties of a booking in the body, looked up within the caller's campus, as the
+    booking services' arguments."""
+    by = require_allowed(request, ROLES["schedule"])
+    student = get_scoped_or_404(request, Student.objects.select_related("campus"), payload.student_id)
+    teacher = _teacher(request, payload.teacher, student.campus_id)
+    return {
+        "student": student, "teacher": teacher, "subject": _subject(payload.subject, teacher), "by": by,
+        "room": payload.room or None, "lesson_kind": payload.lesson_kind,
+    }
+
+
 @router.post("/lessons", response={201: dict})
 def lesson_create(request: HttpRequest, payload: LessonIn) -> Status:
-    by = require_role(request, *SCHEDULERS)
-    student = get_scoped(request, Student.objects.select_related("campus"), payload.student_id)
-    teacher = _teacher(request, payload.teacher, student.campus_id)
-    lesson = services.lesson_book(
-        student=student, teacher=teacher, subject=_subject(payload.subject, teacher),
-        starts_at=payload.starts_at, ends_at=payload.ends_at, by=by, room=payload.room or None,
-        lesson_kind=payload.lesson_kind,
-    )
+    lesson = services.lesson_book(starts_at=payload.starts_at, ends_at=payload.ends_at, **_booking(request, payload))
     return Status(201, lesson_out(lesson))
 
 
 @router.post("/lesson-series", response={201: dict})
 def lesson_series_create(request: HttpRequest, payload: SeriesIn) -> Status:
-    by = require_role(request, *SCHEDULERS)
-    student = get_scoped(request, Student.objects.select_related("campus"), payload.student_id)
-    teacher = _teacher(request, payload.teacher, student.campus_id)
     result = services.lesson_series_create(
-        student=student, teacher=teacher, subject=_subject(payload.subject, teacher),
-        first_starts_at=payload.starts_at, first_ends_at=payload.ends_at, weeks=payload.weeks, by=by,
-        room=payload.room or None, lesson_kind=payload.lesson_kind, interval_weeks=payload.interval_weeks,
+        first_starts_at=payload.starts_at, first_ends_at=payload.ends_at, weeks=payload.weeks,
+        interval_weeks=payload.interval_weeks, **_booking(request, payload),
     )
     return Status(
         201,
@@ -149,15 +165,7 @@ def lesson_series_create(request: HttpRequest, payload: SeriesIn) -> Status:
             "id": result.series.pk,
             "booked": len(result.booked),
             "skipped": len(result.skipped),
-            "occurrences": [
-                {
-                    "starts_at": _iso(o.starts_at),
-                    "ends_at": _iso(o.ends_at),
-                    "lesson_id": o.lesson.pk if o.lesson else None,
-                    "conflicts": o.conflicts,
-                }
-                for o in result.occurrences
-            ],
+            "occurrences": [occurrence_out(o, "lesson") for o in result.occurrences],
         },
     )
 
@@ -168,12 +176,10 @@ def _parse_bound(value: str | None, field: str, end: bool = False) -> datetime |
         return None
     try:
         if len(value) == 10:
-            day = date.fromisoformat(value)
-            return timezone.make_aware(datetime.combine(day + timedelta(days=1 if end else 0), time.min))
-        parsed = datetime.fromisoformat(value)
+            return day_bounds(date.fromisoformat(value))[1 if end else 0]
+        return aware(datetime.fromisoformat(value))
     except ValueError:
         raise InvalidInput(f"{field} 须为 YYYY-MM-DD 或 ISO 时间", {field: "格式不正确"})
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 @router.get("/lessons", response=dict)
@@ -189,7 +195,7 @@ def lesson_list(
     offset: int | None = None,
 ) -> dict:
     """Lessons of the caller's campus overlapping [from, to); a teacher sees their own."""
-    staff = caller_staff(request)
+    staff = require_allowed(request, ROLES["view"])
     qs = _lessons(request)
     start = _parse_bound(date_from, "from")
     end = _parse_bound(date_to, "to", end=True)
@@ -212,8 +218,8 @@ def lesson_list(
 
 
 def _own_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
-    lesson = get_scoped(request, _lessons(request), lesson_id)
-    staff = caller_staff(request)
+    staff = require_allowed(request, ROLES["view"])
+    lesson = get_scoped_or_404(request, _lessons(request), lesson_id)
     if staff.role == Role.TEACHER and lesson.teacher_id != staff.pk:
         raise NotFound()
     return lesson
@@ -233,17 +239,21 @@ def lesson_detail(request: HttpRequest, lesson_id: int) -> dict:
     return out
 
 
+def _lesson_to_change(request: HttpRequest, lesson_id: int) -> tuple[Staff, Lesson]:
+    """The caller, if they may change lessons, and the lesson of their campus."""
+    by = require_allowed(request, ROLES["schedule"])
+    return by, get_scoped_or_404(request, _lessons(request), lesson_id)
+
+
 @router.post("/lessons/{lesson_id}/leave", response=dict)
 def lesson_leave(request: HttpRequest, lesson_id: int, payload: LeaveIn) -> dict:
-    by = require_role(request, *SCHEDULERS)
-    lesson = get_scoped(request, _lessons(request), lesson_id)
+    by, lesson = _lesson_to_change(request, lesson_id)
     return lesson_out(services.lesson_leave(lesson=lesson, reason=payload.reason or "", by=by))
 
 
 @router.post("/lessons/{lesson_id}/reschedule", response=dict)
 def lesson_reschedule(request: HttpRequest, lesson_id: int, payload: RescheduleIn) -> dict:
-    by = require_role(request, *SCHEDULERS)
-    lesson = get_scoped(request, _lessons(request), lesson_id)
+    by, lesson = _lesson_to_change(request, lesson_id)
     return lesson_out(
         services.lesson_reschedule(
             lesson=lesson, starts_at=payload.starts_at, ends_at=payload.ends_at, by=by,
@@ -254,15 +264,13 @@ def lesson_reschedule(request: HttpRequest, lesson_id: int, payload: RescheduleI
 
 @router.post("/lessons/{lesson_id}/cancel", response=dict)
 def lesson_cancel(request: HttpRequest, lesson_id: int, payload: LeaveIn) -> dict:
-    by = require_role(request, *SCHEDULERS)
-    lesson = get_scoped(request, _lessons(request), lesson_id)
+    by, lesson = _lesson_to_change(request, lesson_id)
     return lesson_out(services.lesson_cancel(lesson=lesson, reason=payload.reason or "", by=by))
 
 
 @router.post("/lessons/{lesson_id}/makeup", response={201: dict})
 def lesson_makeup(request: HttpRequest, lesson_id: int, payload: MakeupIn) -> Status:
-    by = require_role(request, *SCHEDULERS)
-    lesson = get_scoped(request, _lessons(request), lesson_id)
+    by, lesson = _lesson_to_change(request, lesson_id)
     teacher = _teacher(request, payload.teacher, lesson.campus_id) if payload.teacher else None
     makeup = services.lesson_makeup(
         lesson=lesson, starts_at=payload.starts_at, ends_at=payload.ends_at, by=by, room=payload.room or None,
@@ -273,14 +281,13 @@ def lesson_makeup(request: HttpRequest, lesson_id: int, payload: MakeupIn) -> St
 
 @router.post("/lessons/{lesson_id}/confirm", response=dict)
 def lesson_confirm(request: HttpRequest, lesson_id: int) -> dict:
-    by = require_role(request, *SCHEDULERS)
-    lesson = get_scoped(request, _lessons(request), lesson_id)
+    by, lesson = _lesson_to_change(request, lesson_id)
     return lesson_out(services.lesson_confirm(lesson=lesson, by=by))
 
 
 @router.get("/rooms", response=dict)
 def room_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> dict:
-    caller_staff(request)
+    require_allowed(request, ROLES["view"])
     page = paginate(scope(request, Room.objects.order_by("name")), limit, offset)
     return {"items": [{"id": r.pk, "name": r.name} for r in page["items"]], "count": page["count"]}
 
@@ -294,8 +301,8 @@ def teacher_matches(
     start: time | None = None,
     end: time | None = None,
 ) -> dict:
-    staff = caller_staff(request)
-    student = get_scoped(request, Student.objects.all(), student_id) if student_id is not None else None
+    staff = require_allowed(request, ROLES["schedule"])
+    student = get_scoped_or_404(request, Student.objects.all(), student_id) if student_id is not None else None
     matches = selectors.teacher_matches(
         campus=student.campus if student else staff.campus, subject=subject, student=student,
         weekday=weekday, start=start, end=end,
@@ -324,8 +331,8 @@ def teacher_change_out(change: TeacherChange) -> dict[str, Any]:
 
 @router.post("/teacher-changes", response={201: dict})
 def teacher_change_create(request: HttpRequest, payload: TeacherChangeIn) -> Status:
-    by = require_role(request, *TEACHER_CHANGERS)
-    student = get_scoped(request, Student.objects.select_related("campus"), payload.student_id)
+    by = require_allowed(request, ROLES["schedule"])
+    student = get_scoped_or_404(request, Student.objects.select_related("campus"), payload.student_id)
     teacher = _teacher(request, payload.teacher, student.campus_id)
     change = services.teacher_change(
         student=student, subject=_subject(payload.subject, teacher), to_teacher=teacher,
@@ -339,7 +346,7 @@ def teacher_change_list(
     request: HttpRequest, student: int | None = None, subject: str | None = None,
     limit: int | None = None, offset: int | None = None,
 ) -> dict:
-    caller_staff(request)
+    require_allowed(request, ROLES["schedule"])
     qs = scope(request, TeacherChange.objects.select_related("student", "subject", "from_teacher__user", "to_teacher__user"))
     if student is not None:
         qs = qs.filter(student_id=student)
@@ -356,8 +363,8 @@ def reconciliation(
     date_to: str | None = Query(None, alias="to"),
 ) -> dict:
     """Scheduled lessons that ended with no check-in, and check-ins with no lesson (default: today)."""
-    staff = caller_staff(request)
-    start = _parse_bound(date_from, "from") or timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    staff = require_allowed(request, ROLES["reconcile"])
+    start = _parse_bound(date_from, "from") or day_start(timezone.localdate())
     end = _parse_bound(date_to, "to", end=True) or start + timedelta(days=1)
     campus = staff.campus
     no_shows = selectors.no_shows(campus=campus, start=start, end=end)
@@ -407,12 +414,12 @@ def group_out(group: GroupClass) -> dict[str, Any]:
 
 
 def _group(request: HttpRequest, group_id: int) -> GroupClass:
-    return get_scoped(request, GroupClass.objects.select_related("campus", "subject", "teacher__user", "room"), group_id)
+    return get_scoped_or_404(request, GroupClass.objects.select_related("campus", "subject", "teacher__user", "room"), group_id)
 
 
 @router.post("/group-classes", response={201: dict})
 def group_class_create(request: HttpRequest, payload: GroupClassIn) -> Status:
-    by = require_role(request, *SCHEDULERS)
+    by = require_allowed(request, ROLES["schedule"])
     teacher = _teacher(request, payload.teacher, by.campus_id)
     group = services.group_class_create(
         campus=by.campus, name=payload.name, subject=_subject(payload.subject, teacher), teacher=teacher, by=by,
@@ -423,7 +430,7 @@ def group_class_create(request: HttpRequest, payload: GroupClassIn) -> Status:
 
 @router.get("/group-classes", response=dict)
 def group_class_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> dict:
-    caller_staff(request)
+    require_allowed(request, ROLES["schedule"])
     qs = scope(request, GroupClass.objects.select_related("subject", "teacher__user", "room").order_by("name"))
     page = paginate(qs, limit, offset)
     return {"items": [group_out(g) for g in page["items"]], "count": page["count"]}
@@ -431,9 +438,9 @@ def group_class_list(request: HttpRequest, limit: int | None = None, offset: int
 
 @router.post("/group-classes/{group_id}/members", response={201: dict})
 def group_member_add(request: HttpRequest, group_id: int, payload: GroupMemberIn) -> Status:
-    by = require_role(request, *SCHEDULERS)
+    by = require_allowed(request, ROLES["schedule"])
     group = _group(request, group_id)
-    student = get_scoped(request, Student.objects.all(), payload.student_id)
+    student = get_scoped_or_404(request, Student.objects.all(), payload.student_id)
     services.group_member_add(group=group, student=student, by=by)
     return Status(201, group_out(group))
 
@@ -441,21 +448,48 @@ def group_member_add(request: HttpRequest, group_id: int, payload: GroupMemberIn
 @router.post("/group-classes/{group_id}/sessions", response={201: dict})
 def group_sessions_add(request: HttpRequest, group_id: int, payload: GroupSessionIn) -> Status:
     """One session, or `weeks` weekly sessions (clashing weeks skipped and reported)."""
-    by = require_role(request, *SCHEDULERS)
+    by = require_allowed(request, ROLES["schedule"])
     group = _group(request, group_id)
     if payload.weeks == 1:
         session = services.group_session_add(
             group=group, starts_at=payload.starts_at, ends_at=payload.ends_at, by=by, room=payload.room or None
         )
-        occurrences = [{"starts_at": _iso(session.starts_at), "ends_at": _iso(session.ends_at),
-                        "session_id": session.pk, "conflicts": {}}]
+        occurrences = [services.Occurrence(starts_at=session.starts_at, ends_at=session.ends_at, session=session)]
     else:
-        occurrences = [
-            {"starts_at": _iso(o.starts_at), "ends_at": _iso(o.ends_at),
-             "session_id": o.session.pk if o.session else None, "conflicts": o.conflicts}
-            for o in services.group_sessions_schedule(
-                group=group, first_starts_at=payload.starts_at, first_ends_at=payload.ends_at, weeks=payload.weeks,
-                by=by,
-            )
-        ]
-    return Status(201, {"group_id": group.pk, "occurrences": occurrences})
+        occurrences = services.group_sessions_schedule(
+            group=group, first_starts_at=payload.starts_at, first_ends_at=payload.ends_at, weeks=payload.weeks, by=by
+        )
+    return Status(201, {"group_id": group.pk, "occurrences": [occurrence_out(o, "session") for o in occurrences]})
+
+
+# --- manual deduction (手工扣课) ----------------------------------------------------------
+# The path is billing's (API.md § Packages); the action is a check-in, recorded here like
+# the billing package page's and the desk page's (services.checkin_manual).
+
+
+class ManualDeductionOut(DeductionOut):
+    attendance_id: int
+
+
+@router.post(
+    "/packages/{package_id}/deductions",
+    response={201: ManualDeductionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Deduct one lesson by hand, with a reason (a check-in without a card)",
+    tags=["billing"],
+)
+def create_deduction(request: HttpRequest, package_id: int, payload: DeductionIn):
+    staff = require_allowed(request, BILLING_ROLES["deduct"])
+    package = get_scoped_or_404(
+        request, LessonPackage.objects.select_related("campus", "student", "subject"), package_id
+    )
+    attendance = services.checkin_manual(package=package, reason=payload.reason, by=staff)
+    return Status(
+        201,
+        {
+            **entry_out(attendance.ledger_entry),
+            "lessons_left": package.lessons_left,
+            "lessons_used": package.lessons_used,
+            "package": package_out(package),
+            "attendance_id": attendance.pk,
+        },
+    )

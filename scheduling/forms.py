@@ -3,24 +3,38 @@
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import CAMPUS_TZ
+from core.forms import DomainErrorForm
 from core.models import Campus, Staff, Subject
-from core.roles import Role
 from students.models import Student
 
 from .models import Lesson, TeacherChange, TeacherProfile
+from .selectors import teachers_of
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def _students_of(campus: Campus) -> QuerySet[Student]:
+    return Student.objects.filter(campus=campus).order_by("name")
+
+
 def combine(day: date, at: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, at))
+    return datetime.combine(day, at, tzinfo=CAMPUS_TZ)
 
 
-class TimeSpanForm(forms.Form):
+class SchedulingForm(DomainErrorForm):
+    """A scheduling page's form: a service's refusal names the API's fields; these are
+    the form's fields that show them."""
+
+    error_fields = {"starts_at": "start", "ends_at": "end", "to_teacher": "teacher"}
+
+
+class TimeSpanForm(SchedulingForm):
     day = forms.DateField(label=_("日期"), widget=DATE)
     start = forms.TimeField(label=_("开始"), widget=TIME)
     end = forms.TimeField(label=_("结束"), widget=TIME)
@@ -54,17 +68,15 @@ class LessonForm(TimeSpanForm):
 
     def __init__(self, *args, campus: Campus, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["student"].queryset = Student.objects.filter(campus=campus).order_by("name")
-        self.fields["teacher"].queryset = (
-            Staff.objects.filter(campus=campus, role=Role.TEACHER).select_related("user").order_by("user__username")
-        )
+        self.fields["student"].queryset = _students_of(campus)
+        self.fields["teacher"].queryset = teachers_of(campus=campus)
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(SchedulingForm):
     reason = forms.CharField(label=_("请假原因"), max_length=200, widget=forms.TextInput())
 
 
-class CancelForm(forms.Form):
+class CancelForm(SchedulingForm):
     reason = forms.CharField(label=_("取消原因"), max_length=200)
 
 
@@ -72,7 +84,7 @@ class RescheduleForm(TimeSpanForm):
     reason = forms.CharField(label=_("调课原因"), max_length=200, required=False)
 
 
-class TeacherProfileForm(forms.Form):
+class TeacherProfileForm(SchedulingForm):
     level = forms.TypedChoiceField(label=_("级别"), choices=TeacherProfile.Level.choices, coerce=int)
     style = forms.ChoiceField(label=_("教学风格"), choices=[("", "—"), *TeacherProfile.Style.choices], required=False)
     bio = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -101,7 +113,7 @@ class TeacherProfileForm(forms.Form):
         return slots
 
 
-class MatchForm(forms.Form):
+class MatchForm(SchedulingForm):
     subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.all())
     student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none(), required=False)
     weekday = forms.TypedChoiceField(
@@ -113,10 +125,10 @@ class MatchForm(forms.Form):
 
     def __init__(self, *args, campus: Campus, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["student"].queryset = Student.objects.filter(campus=campus).order_by("name")
+        self.fields["student"].queryset = _students_of(campus)
 
 
-class TeacherChangeForm(forms.Form):
+class TeacherChangeForm(SchedulingForm):
     student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none())
     subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.all())
     teacher = forms.ModelChoiceField(label=_("新教员"), queryset=Staff.objects.none())
@@ -125,10 +137,8 @@ class TeacherChangeForm(forms.Form):
 
     def __init__(self, *args, campus: Campus, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["student"].queryset = Student.objects.filter(campus=campus).order_by("name")
-        self.fields["teacher"].queryset = (
-            Staff.objects.filter(campus=campus, role=Role.TEACHER).select_related("user").order_by("user__username")
-        )
+        self.fields["student"].queryset = _students_of(campus)
+        self.fields["teacher"].queryset = teachers_of(campus=campus)
 
 
 def week_param(value: str | None) -> date:
@@ -147,7 +157,7 @@ def day_param(value: str | None, default: date) -> date:
         return default
 
 
-class GroupClassForm(forms.Form):
+class GroupClassForm(SchedulingForm):
     name = forms.CharField(label=_("班级名称"), max_length=100)
     subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.all())
     teacher = forms.ModelChoiceField(label=_("教员"), queryset=Staff.objects.none())
@@ -156,17 +166,15 @@ class GroupClassForm(forms.Form):
 
     def __init__(self, *args, campus: Campus, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teacher"].queryset = (
-            Staff.objects.filter(campus=campus, role=Role.TEACHER).select_related("user").order_by("user__username")
-        )
+        self.fields["teacher"].queryset = teachers_of(campus=campus)
 
 
-class GroupMemberForm(forms.Form):
+class GroupMemberForm(SchedulingForm):
     student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none())
 
     def __init__(self, *args, campus: Campus, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["student"].queryset = Student.objects.filter(campus=campus).order_by("name")
+        self.fields["student"].queryset = _students_of(campus)
 
 
 class GroupSessionForm(TimeSpanForm):

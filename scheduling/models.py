@@ -95,6 +95,7 @@ class Attendance(models.Model):
     lesson_kind = models.CharField(max_length=10, choices=Lesson.Kind.choices, default=Lesson.Kind.MAIN)
     checked_in_at = models.DateTimeField(_("签到时间"))
     source = models.CharField(max_length=10, choices=Source.choices)
+    reason = models.CharField(_("原因"), max_length=200, blank=True, help_text=_("手工签到（手工扣课）的原因"))
     created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import day_bounds
 from core.models import Campus, Staff, Subject
 from core.roles import Role
 from students.models import Student
@@ -50,13 +51,14 @@ def week_start_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
-
-
 def week_bounds(monday: date) -> tuple[datetime, datetime]:
     return day_bounds(monday)[0], day_bounds(monday + timedelta(days=6))[1]
+
+
+def _overlapping(qs: QuerySet, *, campus: Campus, start: datetime, end: datetime, **narrow: object) -> QuerySet:
+    """Rows of `campus` overlapping [start, end), narrowed by each of `narrow` that is given."""
+    qs = qs.filter(campus=campus, starts_at__lt=end, ends_at__gt=start)
+    return qs.filter(**{k: v for k, v in narrow.items() if v is not None}).order_by("starts_at", "pk")
 
 
 def lessons_between(
@@ -69,39 +71,21 @@ def lessons_between(
     room: Room | None = None,
     scheduled_only: bool = False,
 ) -> QuerySet[Lesson]:
-    qs = Lesson.objects.filter(campus=campus, starts_at__lt=end, ends_at__gt=start).select_related(
-        "student", "teacher__user", "subject", "room"
+    return _overlapping(
+        Lesson.objects.select_related("student", "teacher__user", "subject", "room"),
+        campus=campus, start=start, end=end, teacher=teacher, student=student, room=room,
+        status=Lesson.Status.SCHEDULED if scheduled_only else None,
     )
-    if teacher is not None:
-        qs = qs.filter(teacher=teacher)
-    if student is not None:
-        qs = qs.filter(student=student)
-    if room is not None:
-        qs = qs.filter(room=room)
-    if scheduled_only:
-        qs = qs.filter(status=Lesson.Status.SCHEDULED)
-    return qs.order_by("starts_at", "pk")
 
 
 def sessions_between(
-    *,
-    campus: Campus,
-    start: datetime,
-    end: datetime,
-    teacher: Staff | None = None,
-    student: Student | None = None,
+    *, campus: Campus, start: datetime, end: datetime, teacher: Staff | None = None, student: Student | None = None,
     room: Room | None = None,
 ) -> QuerySet[GroupSession]:
-    qs = GroupSession.objects.filter(campus=campus, starts_at__lt=end, ends_at__gt=start).select_related(
-        "group__subject", "teacher__user", "room"
+    return _overlapping(
+        GroupSession.objects.select_related("group__subject", "teacher__user", "room"),
+        campus=campus, start=start, end=end, teacher=teacher, group__members__student=student, room=room,
     )
-    if teacher is not None:
-        qs = qs.filter(teacher=teacher)
-    if student is not None:
-        qs = qs.filter(group__members__student=student)
-    if room is not None:
-        qs = qs.filter(room=room)
-    return qs.order_by("starts_at", "pk")
 
 
 @dataclass

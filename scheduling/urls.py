@@ -22,4 +22,8 @@ urlpatterns = [
     path("schedule/teacher-changes/", views.teacher_changes, name="teacher_changes"),
     path("schedule/groups/", views.groups, name="groups"),
     path("schedule/groups/<int:pk>/", views.group_detail, name="group_detail"),
+    # 手工扣课 of billing's package page keeps billing's path, but a lesson used by hand is
+    # a check-in (an Attendance), which only scheduling can record and billing cannot
+    # import: scheduling serves that path, and the package page posts to it by this name.
+    path("billing/packages/<int:package_id>/deduct/", views.package_deduct, name="package_deduct"),
 ]

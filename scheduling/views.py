@@ -1,22 +1,27 @@
 """Pages of scheduling (Chinese UI). Thin: parse a form, call a service or a selector,
 show the refusal beside the field it concerns."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from billing.forms import DeductionForm
+from billing.roles import ROLES as BILLING_ROLES
+from billing.views import package_page, packages
 from core.decorators import staff_required
 from core.errors import DomainError
 from core.models import Staff
-from core.roles import Role
+from core.roles import Role, allows
+from core.scoping import get_scoped_or_404
 from students.models import Student
 
 from . import selectors, services
@@ -29,6 +34,7 @@ from .forms import (
     LessonForm,
     MatchForm,
     RescheduleForm,
+    SchedulingForm,
     TeacherChangeForm,
     TeacherProfileForm,
     TimeSpanForm,
@@ -37,34 +43,19 @@ from .forms import (
 )
 from .models import GroupClass, Lesson, Room, TeacherProfile
 from .pdf import timetable_pdf
-
-SCHEDULERS = (Role.FRONT_DESK, Role.DEAN, Role.ADVISOR, Role.PRINCIPAL)
-VIEWERS = (*SCHEDULERS, Role.TEACHER, Role.CS_SUPERVISOR, Role.CONSULTANT)
-MANAGERS = (Role.DEAN, Role.PRINCIPAL)
-
-# API field names of a refusal → the form field to show it beside
-FIELD_OF = {"starts_at": "start", "ends_at": "end", "to_teacher": "teacher", "lesson_kind": "lesson_kind"}
-
-
-def show_refusal(form: forms.Form, exc: DomainError) -> None:
-    for name, text in exc.fields.items():
-        field = FIELD_OF.get(name, name)
-        if field in form.fields:
-            form.add_error(field, text)
-    # The whole message too: it says what clashes with what (student, time, room).
-    form.add_error(None, exc.message)
+from .roles import ROLES
+from .rules import is_late_notice, notice_deadline
 
 
 def _lesson(request: HttpRequest, pk: int) -> Lesson:
     qs = Lesson.objects.select_related("campus", "student", "teacher__user", "subject", "room", "makeup_for")
-    if request.staff.role != Role.HQ_ADMIN:
-        qs = qs.filter(campus=request.campus)
     if request.staff.role == Role.TEACHER:
         qs = qs.filter(teacher=request.staff)
-    lesson = qs.filter(pk=pk).first()
-    if lesson is None:
-        raise Http404
-    return lesson
+    return get_scoped_or_404(request, qs, pk)
+
+
+def _can_schedule(request: HttpRequest) -> bool:
+    return allows(ROLES["schedule"], request.staff.role)
 
 
 def _campus_teachers(request: HttpRequest) -> QuerySet[Staff]:
@@ -105,7 +96,7 @@ def _whose(filters: dict[str, Any], campus_name: str) -> str:
     return f"校区：{campus_name}"
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def week(request: HttpRequest) -> HttpResponse:
     """The week grid (周课表) of the campus, a teacher, a student or a room."""
     monday = week_param(request.GET.get("week"))
@@ -127,12 +118,12 @@ def week(request: HttpRequest) -> HttpResponse:
             "rooms": Room.objects.filter(campus=request.campus),
             "students": Student.objects.filter(campus=request.campus).order_by("name"),
             "today": timezone.localdate(),
-            "can_book": request.staff.role in (*SCHEDULERS, Role.HQ_ADMIN),
+            "can_book": _can_schedule(request),
         },
     )
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def week_pdf(request: HttpRequest) -> HttpResponse:
     """The week printed in three copies: teacher, parent, archive."""
     monday = week_param(request.GET.get("week"))
@@ -149,7 +140,7 @@ def week_pdf(request: HttpRequest) -> HttpResponse:
 # --- booking -----------------------------------------------------------------------------
 
 
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def lesson_new(request: HttpRequest) -> HttpResponse:
     """Book a lesson, or a weekly series when 重复周数 > 1."""
     initial = {k: request.GET[k] for k in ("student", "teacher", "day", "start", "end") if request.GET.get(k)}
@@ -174,7 +165,7 @@ def lesson_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"已排课：{lesson}")
                 return redirect("scheduling:lesson_detail", pk=lesson.pk)
         except DomainError as exc:
-            show_refusal(form, exc)
+            form.add_domain_error(exc)
     status = 422 if request.method == "POST" and form.errors else 200
     return render(
         request,
@@ -184,7 +175,7 @@ def lesson_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def lesson_check(request: HttpRequest) -> HttpResponse:
     """The live conflict message of the lesson and reschedule forms (htmx, as you type)."""
     exclude = _lesson(request, int(request.GET["lesson"])) if request.GET.get("lesson", "").isdigit() else None
@@ -207,7 +198,7 @@ def lesson_check(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/_check.html", {"problems": problems, "ready": ready})
 
 
-@staff_required(*VIEWERS)
+@staff_required(*ROLES["view"])
 def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _lesson(request, pk)
     return render(
@@ -219,87 +210,95 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attendances": lesson.attendances.select_related("package"),
             "makeups": lesson.makeups.all(),
             "notifications": lesson.notifications.all()[:10],
-            "can_change": request.staff.role in (*SCHEDULERS, Role.HQ_ADMIN),
+            "can_change": _can_schedule(request),
         },
     )
 
 
-def _change_page(request: HttpRequest, pk: int, form_class: type[forms.Form], template: str, act) -> HttpResponse:
+def _change_page(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[SchedulingForm],
+    template: str,
+    act: Callable[[Lesson, Any], Lesson],
+    said: Callable[[Lesson], str],
+) -> HttpResponse:
+    """A change of one lesson (leave, reschedule, make-up, cancel): the form, `act` (the
+    service) on a valid POST, then the lesson page with what `said` says of the result."""
     lesson = _lesson(request, pk)
     form = form_class(request.POST or None, initial=_initial_span(lesson, form_class))
     if request.method == "POST" and form.is_valid():
         try:
             result = act(lesson, form)
         except DomainError as exc:
-            show_refusal(form, exc)
+            form.add_domain_error(exc)
         else:
+            messages.success(request, said(result))
             return redirect("scheduling:lesson_detail", pk=result.pk)
     status = 422 if request.method == "POST" and form.errors else 200
-    notice_line = lesson.starts_at - services.NOTICE
     return render(
         request, template,
-        {"lesson": lesson, "form": form, "late": timezone.now() > notice_line, "notice_line": notice_line},
+        {
+            "lesson": lesson, "form": form, "late": is_late_notice(lesson, timezone.now()),
+            "notice_line": notice_deadline(lesson),
+        },
         status=status,
     )
 
 
-def _initial_span(lesson: Lesson, form_class: type[forms.Form]) -> dict[str, Any]:
+def _initial_span(lesson: Lesson, form_class: type[SchedulingForm]) -> dict[str, Any]:
     if not issubclass(form_class, TimeSpanForm):
         return {}
     start, end = timezone.localtime(lesson.starts_at), timezone.localtime(lesson.ends_at)
     return {"day": start.date(), "start": start.time(), "end": end.time(), "room": lesson.room.name if lesson.room else ""}
 
 
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def lesson_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(lesson: Lesson, form: LeaveForm) -> Lesson:
-        done = services.lesson_leave(lesson=lesson, reason=form.cleaned_data["reason"], by=request.staff)
-        messages.success(request, "已请假" + ("（不足 24 小时，已标记为临时请假）" if done.late_notice else ""))
-        return done
+    return _change_page(
+        request, pk, LeaveForm, "scheduling/lesson_leave.html",
+        lambda lesson, form: services.lesson_leave(lesson=lesson, reason=form.cleaned_data["reason"], by=request.staff),
+        lambda done: "已请假" + ("（不足 24 小时，已标记为临时请假）" if done.late_notice else ""),
+    )
 
-    return _change_page(request, pk, LeaveForm, "scheduling/lesson_leave.html", act)
 
-
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def lesson_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(lesson: Lesson, form: RescheduleForm) -> Lesson:
-        done = services.lesson_reschedule(
+    return _change_page(
+        request, pk, RescheduleForm, "scheduling/lesson_reschedule.html",
+        lambda lesson, form: services.lesson_reschedule(
             lesson=lesson, starts_at=form.starts_at, ends_at=form.ends_at, by=request.staff,
             reason=form.cleaned_data["reason"], room=form.cleaned_data["room"] or None,
-        )
-        messages.success(request, "已调课" + ("（不足 24 小时，已标记为临时调课）" if done.late_notice else ""))
-        return done
-
-    return _change_page(request, pk, RescheduleForm, "scheduling/lesson_reschedule.html", act)
+        ),
+        lambda done: "已调课" + ("（不足 24 小时，已标记为临时调课）" if done.late_notice else ""),
+    )
 
 
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def lesson_makeup(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(lesson: Lesson, form: TimeSpanForm) -> Lesson:
-        done = services.lesson_makeup(
+    return _change_page(
+        request, pk, TimeSpanForm, "scheduling/lesson_makeup.html",
+        lambda lesson, form: services.lesson_makeup(
             lesson=lesson, starts_at=form.starts_at, ends_at=form.ends_at, by=request.staff,
             room=form.cleaned_data["room"] or None,
-        )
-        messages.success(request, "已安排补课")
-        return done
-
-    return _change_page(request, pk, TimeSpanForm, "scheduling/lesson_makeup.html", act)
+        ),
+        lambda done: "已安排补课",
+    )
 
 
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def lesson_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    def act(lesson: Lesson, form: CancelForm) -> Lesson:
-        done = services.lesson_cancel(lesson=lesson, reason=form.cleaned_data["reason"], by=request.staff)
-        messages.success(request, "已取消，可稍后安排补课")
-        return done
-
-    return _change_page(request, pk, CancelForm, "scheduling/lesson_cancel.html", act)
+    return _change_page(
+        request, pk, CancelForm, "scheduling/lesson_cancel.html",
+        lambda lesson, form: services.lesson_cancel(lesson=lesson, reason=form.cleaned_data["reason"], by=request.staff),
+        lambda done: "已取消，可稍后安排补课",
+    )
 
 
 # --- the front desk's lists --------------------------------------------------------------
 
 
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def day_ahead(request: HttpRequest) -> HttpResponse:
     """Tomorrow's lessons to confirm with each family (课前确认)."""
     day = day_param(request.GET.get("day"), timezone.localdate() + timedelta(days=1))
@@ -311,7 +310,7 @@ def day_ahead(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def lesson_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     lesson = _lesson(request, pk)
     try:
@@ -322,7 +321,7 @@ def lesson_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("scheduling:day_ahead") + f"?day={day:%Y-%m-%d}")
 
 
-@staff_required(*SCHEDULERS, Role.CS_SUPERVISOR)
+@staff_required(*ROLES["reconcile"])
 def reconciliation(request: HttpRequest) -> HttpResponse:
     """Scheduled lessons nobody checked in for, and check-ins with no lesson (对账)."""
     day = day_param(request.GET.get("day"), timezone.localdate())
@@ -337,7 +336,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(*MANAGERS, Role.FRONT_DESK)
+@staff_required(*ROLES["manage_teachers"])
 def timekeeping(request: HttpRequest) -> HttpResponse:
     """Teachers' clock-ins of a day; late = in later than 10 minutes before the first lesson."""
     day = day_param(request.GET.get("day"), timezone.localdate())
@@ -354,7 +353,7 @@ def timekeeping(request: HttpRequest) -> HttpResponse:
 # --- teachers ----------------------------------------------------------------------------
 
 
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def teachers(request: HttpRequest) -> HttpResponse:
     """The campus's teachers with their profile, and the matching helper."""
     form = MatchForm(request.GET or None, campus=request.campus)
@@ -369,11 +368,9 @@ def teachers(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/teachers.html", {"teachers": teacher_list, "form": form, "matches": matches})
 
 
-@staff_required(*MANAGERS, Role.FRONT_DESK)
+@staff_required(*ROLES["manage_teachers"])
 def teacher_profile(request: HttpRequest, pk: int) -> HttpResponse:
-    teacher = _campus_teachers(request).filter(pk=pk).first()
-    if teacher is None:
-        raise Http404
+    teacher = get_scoped_or_404(request, Staff.objects.filter(role=Role.TEACHER).select_related("user"), pk)
     profile = TeacherProfile.objects.filter(teacher=teacher).prefetch_related("free_slots").first()
     initial = {}
     if profile is not None:
@@ -390,7 +387,7 @@ def teacher_profile(request: HttpRequest, pk: int) -> HttpResponse:
                 free_slots=data["free_slots"],
             )
         except DomainError as exc:
-            show_refusal(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, f"已保存 {teacher} 的档案")
             return redirect("scheduling:teachers")
@@ -398,7 +395,7 @@ def teacher_profile(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scheduling/teacher_profile.html", {"teacher": teacher, "form": form}, status=status)
 
 
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def teacher_changes(request: HttpRequest) -> HttpResponse:
     """Change a student's teacher of a subject, and the count per student and subject."""
     form = TeacherChangeForm(request.POST or None, campus=request.campus)
@@ -410,7 +407,7 @@ def teacher_changes(request: HttpRequest) -> HttpResponse:
                 requested_by=data["requested_by"], reason=data["reason"], by=request.staff,
             )
         except DomainError as exc:
-            show_refusal(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, f"已更换教员，改派 {change.lessons_moved} 节课")
             return redirect("scheduling:teacher_changes")
@@ -425,7 +422,7 @@ def teacher_changes(request: HttpRequest) -> HttpResponse:
 # --- group classes -----------------------------------------------------------------------
 
 
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def groups(request: HttpRequest) -> HttpResponse:
     """Group classes (大课) of the campus; a new one is created here."""
     form = GroupClassForm(request.POST or None, campus=request.campus)
@@ -437,7 +434,7 @@ def groups(request: HttpRequest) -> HttpResponse:
                 by=request.staff, room=data["room"] or None, capacity=data["capacity"],
             )
         except DomainError as exc:
-            show_refusal(form, exc)
+            form.add_domain_error(exc)
         else:
             messages.success(request, f"已创建班级“{group.name}”")
             return redirect("scheduling:group_detail", pk=group.pk)
@@ -451,12 +448,10 @@ def groups(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/groups.html", {"form": form, "classes": classes}, status=status)
 
 
-@staff_required(*SCHEDULERS)
+@staff_required(*ROLES["schedule"])
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A group class: its roster and sessions; students and sessions are added here."""
-    group = GroupClass.objects.filter(campus=request.campus, pk=pk).select_related("subject", "teacher__user").first()
-    if group is None:
-        raise Http404
+    group = get_scoped_or_404(request, GroupClass.objects.select_related("subject", "teacher__user"), pk)
     member_form = GroupMemberForm(
         request.POST if request.POST.get("action") == "member" else None, campus=request.campus
     )
@@ -485,7 +480,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     weeks=weeks, by=request.staff,
                 )
         except DomainError as exc:
-            show_refusal(member_form if member_form.is_bound else session_form, exc)
+            (member_form if member_form.is_bound else session_form).add_domain_error(exc)
     status = 422 if member_form.errors or session_form.errors else 200
     return render(
         request, "scheduling/group_detail.html",
@@ -496,3 +491,26 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- 手工扣课 from billing's package page -------------------------------------------------
+
+
+@require_POST
+@staff_required(*BILLING_ROLES["deduct"])
+def package_deduct(request: HttpRequest, package_id: int) -> HttpResponse:
+    """手工扣课 on billing's package page (its path is billing's, /billing/packages/<id>/deduct/;
+    scheduling/urls.py serves it). A lesson used by hand is a check-in, which billing cannot
+    record: the same `checkin_manual` as the desk page and the API. Back to the package
+    page, or that page again with the refusal beside the reason."""
+    package = get_scoped_or_404(request, packages(), package_id)
+    form = DeductionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.checkin_manual(package=package, reason=form.cleaned_data["reason"], by=request.staff)
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("已扣除 1 课时，剩余 %(left)s 课时") % {"left": package.lessons_left})
+            return redirect("billing:package", package_id=package.pk)
+    return package_page(request, package, deduct_form=form, status=422)

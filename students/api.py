@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import create_model
 
-from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from core.apikit import caller_staff, paginate, require_role, scope
+from core.apikit import get_scoped_or_404 as get_scoped
 from core.contributions import student_api_fields
 from core.errors import InvalidInput, NotFound
 from core.models import Staff

@@ -2,8 +2,8 @@
 
 from billing.api import router as billing_router
 from cardreader.api import router as cardreader_router
-from core.api import build_api
-from core.views_api import router as core_router
+from core.api import router as core_router
+from core.apikit import build_api
 from retention.api import router as retention_router
 from scheduling.api import router as scheduling_router
 from students.api import router as students_router

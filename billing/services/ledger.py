@@ -5,12 +5,13 @@ Locks: each service takes the package row with SELECT … FOR UPDATE before it r
 balance it writes, inside one transaction; a refused action (a DomainError) leaves
 nothing behind."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.dates import aware, local_day
 from core.errors import Conflict, InvalidInput
 from core.models import Staff
 from students.models import Student
@@ -34,20 +35,13 @@ REFUSAL_MESSAGES: dict[str, str] = {
 CHECKIN_REFUSAL_ORDER = (BillingError.PAYMENT_DUE, BillingError.NO_LESSONS_LEFT, BillingError.PACKAGE_EXPIRED)
 
 
-def local_day(at: datetime) -> date:
-    """The campus date (Asia/Shanghai) of a moment; a naive one is taken as campus time."""
-    if timezone.is_naive(at):
-        return at.date()
-    return timezone.localtime(at).date()
-
-
 def lesson_refusal(package: LessonPackage, at: datetime) -> BillingError | None:
     """Why one lesson of `package` cannot be used at `at`, or None when it can.
 
     Checked in this order: refunded; expired (the local date of `at` is after valid_until —
     a lesson before valid_from is allowed, it is an early start, not an expiry); none left;
     the payment gates: deposit only (定金) → nothing until paid in full; half paid
-    (家长经济困难) → while lessons used < half the lessons bought (bonus not counted)."""
+    (家长经济困难) → while lessons used < half the lessons bought (`half_plan_lessons`)."""
     if package.refunded_at is not None:
         return BillingError.PACKAGE_REFUNDED
     if package.is_expired_on(local_day(at)):
@@ -57,7 +51,7 @@ def lesson_refusal(package: LessonPackage, at: datetime) -> BillingError | None:
     plan = package.payment_plan
     if plan == LessonPackage.Plan.DEPOSIT:
         return BillingError.PAYMENT_DUE
-    if plan == LessonPackage.Plan.HALF and package.lessons_used * 2 >= package.lessons:
+    if plan == LessonPackage.Plan.HALF and package.lessons_used >= package.half_plan_lessons:
         return BillingError.PAYMENT_DUE
     return None
 
@@ -85,8 +79,7 @@ def _append(
     reverses: LedgerEntry | None = None,
 ) -> LedgerEntry:
     """Append one entry to a package the caller has locked, and move the caches with it."""
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)  # campus time
+    at = aware(at)
     balance = package.lessons_left + lessons
     if balance < 0:
         raise refusal_error(BillingError.NO_LESSONS_LEFT, package)

@@ -1,6 +1,6 @@
 """Selling a package (课时包 / 充次) and closing one on a refund."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, astuple, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -15,6 +15,7 @@ from students.models import Student
 from ..errors import BillingError
 from ..models import LedgerEntry, LessonPackage, Payment
 from ..pricing import MANAGEMENT_FEE  # noqa: F401  (re-exported by billing.services)
+from ..selectors import subject_by_name
 from .ledger import _append, _copy_caches, _lock, refusal_error
 from .payments import _payment_create
 
@@ -31,18 +32,10 @@ class PackageTerms:
     valid_until: date
 
 
-def package_validate(
-    *,
-    course: str,
-    kind: str,
-    lessons: int,
-    bonus_lessons: int,
-    price: Decimal,
-    paid: Decimal,
-    valid_from: date,
-    valid_until: date,
-) -> PackageTerms:
-    """The sale's terms, or InvalidInput naming every bad field."""
+def package_validate(terms: PackageTerms) -> PackageTerms:
+    """The sale's terms cleaned (course stripped, money to two places), or InvalidInput
+    naming every bad field."""
+    course, kind, lessons, bonus_lessons, price, paid, valid_from, valid_until = astuple(terms)
     fields: dict[str, str] = {}
     course = (course or "").strip()
     if not course:
@@ -91,41 +84,26 @@ def package_create(
     valid_from: date,
     valid_until: date,
     by: Staff,
-    subject: Subject | None = None,
+    subject: Subject | str | None = None,
     method: str = Payment.Method.CASH,
     sold_at: datetime | None = None,
 ) -> LessonPackage:
     """Sell a package (课时包 / 充次): the `bought` and `bonus` ledger entries, and the
-    first payment (with its receipt) when anything is paid now. `sold_at` (default now)
-    dates them, for a sale taken over from the old card-swipe software."""
+    first payment (with its receipt) when anything is paid now. `subject` may be given by
+    its name, as the form and the API do (an unknown name is 422). `sold_at` (default
+    now) dates the entries, for a sale taken over from the old card-swipe software."""
     terms = package_validate(
-        course=course,
-        kind=kind,
-        lessons=lessons,
-        bonus_lessons=bonus_lessons,
-        price=price,
-        paid=paid,
-        valid_from=valid_from,
-        valid_until=valid_until,
+        PackageTerms(course, kind, lessons, bonus_lessons, price, paid, valid_from, valid_until)
     )
+    if isinstance(subject, str):
+        subject = subject_by_name(subject)
     if method not in Payment.Method.values:
         raise InvalidInput("支付方式不正确", {"method": "不正确"})
     now = sold_at or timezone.now()
     if now > timezone.now():
         raise InvalidInput("销售时间不能晚于现在", {"sold_at": "不能晚于现在"})
     package = LessonPackage.objects.create(
-        campus=student.campus,
-        student=student,
-        course=terms.course,
-        subject=subject,
-        kind=terms.kind,
-        lessons=terms.lessons,
-        bonus_lessons=terms.bonus_lessons,
-        price=terms.price,
-        paid=terms.paid,
-        valid_from=terms.valid_from,
-        valid_until=terms.valid_until,
-        created_by=by,
+        campus=student.campus, student=student, subject=subject, created_by=by, **asdict(terms)
     )
     _append(package, kind=LedgerEntry.Kind.BOUGHT, lessons=terms.lessons, at=now, by=by, reason="购买课时")
     if terms.bonus_lessons:

@@ -1,11 +1,11 @@
 """Every business action of scheduling, one keyword-only service per action. Callers
 import from here: `from scheduling.services import lesson_book`."""
 
+from ..rules import NOTICE
 from ._common import room_get_or_create
-from .checkin import attendance_record, teacher_clock
+from .checkin import attendance_record, checkin_manual, lesson_checkin, teacher_clock
 from .groups import group_class_create, group_member_add, group_session_add, group_sessions_schedule
 from .lessons import (
-    NOTICE,
     Occurrence,
     SeriesResult,
     lesson_book,
@@ -24,6 +24,7 @@ __all__ = [
     "Occurrence",
     "SeriesResult",
     "attendance_record",
+    "checkin_manual",
     "current_teacher",
     "group_class_create",
     "group_member_add",
@@ -31,6 +32,7 @@ __all__ = [
     "group_sessions_schedule",
     "lesson_book",
     "lesson_cancel",
+    "lesson_checkin",
     "lesson_confirm",
     "lesson_leave",
     "lesson_makeup",

@@ -1,12 +1,12 @@
 """Pieces the scheduling services share: times, locks, the overlap check, rooms and the
 notifications of a change."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from core.errors import Conflict, InvalidInput
+from core.dates import aware
+from core.errors import Conflict, InvalidInput, violated_constraints
 from core.models import Campus, Staff, Subject
 from core.roles import Role
 from students.models import Student
@@ -26,15 +26,6 @@ EXCLUSION_FIELDS = {
     "groupsession_no_room_overlap": "room",
 }
 FIELD_LABELS = {"teacher": "教员", "student": "学员", "room": "教室"}
-
-
-def local_day(at: datetime) -> date:
-    return timezone.localtime(at).date()
-
-
-def aware(value: datetime) -> datetime:
-    """A datetime without an offset is read as campus time (Asia/Shanghai)."""
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 def check_times(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
@@ -83,6 +74,22 @@ def lock_parties(*, teacher: Staff | None, student_ids: list[int], room: Room | 
         list(Room.objects.select_for_update().filter(pk=room.pk).values_list("pk"))
 
 
+def claim_slot(
+    *, starts_at: datetime, ends_at: datetime, teacher: Staff | None, student_ids: list[int], room: Room | None,
+    exclude_lesson: Lesson | None = None,
+) -> None:
+    """Lock the parties of a booking (lock_parties), then refuse (409 schedule_conflict)
+    if any of them is already booked in [starts_at, ends_at). The caller then writes its
+    lesson or session in the same transaction, under the locks."""
+    lock_parties(teacher=teacher, student_ids=student_ids, room=room)
+    fields = find_conflicts(
+        starts_at=starts_at, ends_at=ends_at, teacher=teacher, student_ids=student_ids, room=room,
+        exclude_lesson=exclude_lesson,
+    )
+    if fields:
+        raise conflict_error(fields)
+
+
 def conflict_error(fields: dict[str, str]) -> Conflict:
     names = "、".join(FIELD_LABELS[f] for f in fields)
     return Conflict(
@@ -94,11 +101,9 @@ def conflict_error(fields: dict[str, str]) -> Conflict:
 
 def conflict_from_integrity(exc: IntegrityError) -> Conflict | None:
     """The exclusion constraint caught a race the lock did not (or a write that skipped the
-    service): the same 409 schedule_conflict as the service's own check."""
-    text = str(exc)
-    fields = {
-        field: "该时间已被占用" for name, field in EXCLUSION_FIELDS.items() if name in text
-    }
+    service): the same 409 schedule_conflict as the service's own check. For
+    core.errors.conflict_on_integrity."""
+    fields = {EXCLUSION_FIELDS[name]: "该时间已被占用" for name in violated_constraints(exc, EXCLUSION_FIELDS)}
     return conflict_error(fields) if fields else None
 
 

@@ -1,10 +1,14 @@
-"""The check-in link (attendance) and the teachers' clock-in/out, called by the reception."""
+"""The check-in (签到, an Attendance): the record of a lesson used (by a swipe or by hand),
+and the teachers' clock-in/out, called by the reception."""
 
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from billing.models import LedgerEntry, LessonPackage
+from billing.services import package_deduct
+from core.dates import local_day
 from core.errors import InvalidInput
 from core.models import Staff
 from core.roles import Role
@@ -12,10 +16,11 @@ from students.models import Student
 
 from ..errors import SchedulingError
 from ..models import Attendance, Lesson, TeacherClock
-from ._common import local_day
+from ..selectors import lesson_at
+
+MAX_REASON = 200
 
 
-@transaction.atomic
 def attendance_record(
     *,
     student: Student,
@@ -26,12 +31,14 @@ def attendance_record(
     source: str,
     lesson: Lesson | None = None,
     lesson_kind: str = Lesson.Kind.MAIN,
+    reason: str = "",
 ) -> Attendance:
     """Record a check-in (签到) whose lesson was already used by `ledger_entry`.
 
-    Called by the check-in (a swipe or a manual deduction) inside its own transaction,
-    after the package was locked and the ledger written; `lesson` is the scheduled lesson
-    it belongs to (see selectors.lesson_at) or None for a check-in without a lesson."""
+    Called by `lesson_checkin` inside its transaction, after the package was locked and
+    the ledger written (one INSERT: it needs no savepoint of its own); `lesson` is the
+    scheduled lesson it belongs to (see selectors.lesson_at) or None for a check-in
+    without a lesson."""
     if source not in Attendance.Source.values:
         raise InvalidInput(f"未知签到来源 {source}", {"source": "可选：" + "、".join(Attendance.Source.values)})
     if lesson_kind not in Lesson.Kind.values:
@@ -49,7 +56,55 @@ def attendance_record(
         lesson_kind=lesson_kind,
         checked_in_at=at,
         source=source,
+        reason=reason[:MAX_REASON],
         created_by=by,
+    )
+
+
+# What the ledger says a check-in's lesson was used for (a manual one: its reason).
+SWIPE_LEDGER_REASON = "刷卡签到"
+
+
+@transaction.atomic
+def lesson_checkin(
+    *, student: Student, package: LessonPackage, at: datetime, by: Staff | None, source: str,
+    lesson: Lesson | None = None, lesson_kind: str = Lesson.Kind.MAIN, reason: str = "",
+) -> Attendance:
+    """A check-in that uses a lesson, a swipe's or a manual one: one lesson of `package`
+    used by billing's `package_deduct` (the one place a lesson is used: it locks the
+    package and judges the rules at `at`), then the Attendance of that ledger entry."""
+    entry = package_deduct(package=package, at=at, by=by, reason=reason or SWIPE_LEDGER_REASON)
+    return attendance_record(
+        student=student, package=package, ledger_entry=entry, at=at, by=by, source=source, lesson=lesson,
+        lesson_kind=lesson_kind, reason=reason,
+    )
+
+
+@transaction.atomic
+def checkin_manual(
+    *, package: LessonPackage, by: Staff, reason: str, at: datetime | None = None, lesson: Lesson | None = None
+) -> Attendance:
+    """手工扣课: a check-in without a card (card forgotten, reader down, a lesson the
+    school decides to count), from the billing package page, the desk page or the API
+    alike. One lesson of `package` is used under the same rules as a swipe (expiry,
+    payment, balance; the one-minute repeat guard is for cards only), and the check-in is
+    recorded with source manual and the reason, so the lesson is in the student's lesson
+    record, on the slip, in the attendance API and in the reconciliation like a swiped
+    one. `lesson` defaults to the student's scheduled lesson at `at` (default now) when
+    it uses this package."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("手工扣课必须填写原因", {"reason": "必填"})
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"原因最多 {MAX_REASON} 字", {"reason": "过长"})
+    at = at or timezone.now()
+    if lesson is None:
+        lesson = lesson_at(student=package.student, at=at)
+        if lesson is not None and lesson.package_id not in (None, package.pk):
+            lesson = None  # that lesson is paid from another package: this is another check-in
+    return lesson_checkin(
+        student=package.student, package=package, at=at, by=by, source=Attendance.Source.MANUAL, lesson=lesson,
+        lesson_kind=lesson.lesson_kind if lesson else Lesson.Kind.MAIN, reason=reason,
     )
 
 

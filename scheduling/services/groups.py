@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, conflict_on_integrity
 from core.models import Campus, Staff, Subject
 from students.models import Student
 
@@ -15,6 +15,7 @@ from ._common import (
     check_same_campus,
     check_teaches,
     check_times,
+    claim_slot,
     conflict_error,
     conflict_from_integrity,
     find_conflicts,
@@ -91,22 +92,13 @@ def group_session_add(
     starts_at, ends_at = check_times(starts_at, ends_at)
     room_obj = resolve_room(campus=group.campus, room=room) if room else group.room
     student_ids = list(group.members.values_list("student_id", flat=True))
-    lock_parties(teacher=teacher, student_ids=student_ids, room=room_obj)
-    fields = find_conflicts(starts_at=starts_at, ends_at=ends_at, teacher=teacher, student_ids=student_ids, room=room_obj)
-    if fields:
-        raise conflict_error(fields)
+    claim_slot(starts_at=starts_at, ends_at=ends_at, teacher=teacher, student_ids=student_ids, room=room_obj)
     session = GroupSession(
         group=group, campus=group.campus, teacher=teacher, room=room_obj, starts_at=starts_at, ends_at=ends_at,
         created_by=by,
     )
-    try:
-        with transaction.atomic():
-            session.save()
-    except IntegrityError as exc:
-        conflict = conflict_from_integrity(exc)
-        if conflict is None:
-            raise
-        raise conflict
+    with conflict_on_integrity(conflict_from_integrity):
+        session.save()
     return session
 
 
@@ -129,5 +121,3 @@ def group_sessions_schedule(
         occurrences.append(occurrence)
     return occurrences
 
-
-__all__ = ["group_class_create", "group_member_add", "group_session_add", "group_sessions_schedule"]

@@ -4,35 +4,30 @@ make-up lessons, cancellation and the day-ahead confirmation."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from billing.models import LessonPackage
-from core.errors import Conflict, InvalidInput
+from core.dates import aware, local_day
+from core.errors import Conflict, InvalidInput, conflict_on_integrity
 from core.models import Staff, Subject
 from students.models import Student
 
 from ..errors import SchedulingError
 from ..models import GroupSession, Lesson, LessonChange, LessonSeries, Notification, Room
+from ..rules import is_late_notice
 from ._common import (
-    aware,
     check_same_campus,
     check_teaches,
     check_times,
-    conflict_error,
+    claim_slot,
     conflict_from_integrity,
-    find_conflicts,
     lesson_text,
-    local_day,
-    lock_parties,
     notify,
     resolve_room,
     span_text,
 )
 
-# Leave and rescheduling need a day's notice (SPEC § scheduling); later ones are allowed
-# but marked `late_notice`, which the staff rules and the parent conversation look at.
-NOTICE = timedelta(hours=24)
 MAX_SERIES_WEEKS = 52
 
 
@@ -50,20 +45,23 @@ def usable_package_for(*, student: Student, subject: Subject, on: date) -> Lesso
     )
 
 
-def _check_kind(lesson_kind: str) -> None:
+def _check_booking(
+    *, student: Student, teacher: Staff, subject: Subject, starts_at: datetime, ends_at: datetime, by: Staff | None,
+    room: Room | str | None, lesson_kind: str,
+) -> tuple[datetime, datetime, Room | None]:
+    """What a booking or a series is refused for as a whole: campus, kind, times, subject,
+    room. Returns the aware times and the room."""
+    check_same_campus(campus=student.campus, by=by, teacher=teacher)
     if lesson_kind not in Lesson.Kind.values:
         raise InvalidInput("课型只能是上课（main）或陪练（practice）", {"lesson_kind": "可选 main、practice"})
+    starts_at, ends_at = check_times(starts_at, ends_at)
+    check_teaches(teacher, subject)
+    return starts_at, ends_at, resolve_room(campus=student.campus, room=room)
 
 
 def _insert(lesson: Lesson) -> Lesson:
-    try:
-        with transaction.atomic():
-            lesson.save()
-    except IntegrityError as exc:
-        conflict = conflict_from_integrity(exc)
-        if conflict is None:
-            raise
-        raise conflict
+    with conflict_on_integrity(conflict_from_integrity):
+        lesson.save()
     return lesson
 
 
@@ -88,17 +86,13 @@ def lesson_book(
     schedule_conflict). Locks the teacher, the student and the room (see lock_parties);
     PostgreSQL's exclusion constraints back the check up. A student needs no package."""
     campus = student.campus
-    check_same_campus(campus=campus, by=by, teacher=teacher)
-    _check_kind(lesson_kind)
-    starts_at, ends_at = check_times(starts_at, ends_at)
-    check_teaches(teacher, subject)
-    room_obj = resolve_room(campus=campus, room=room)
+    starts_at, ends_at, room_obj = _check_booking(
+        student=student, teacher=teacher, subject=subject, starts_at=starts_at, ends_at=ends_at, by=by, room=room,
+        lesson_kind=lesson_kind,
+    )
     if package is not None and package.student_id != student.pk:
         raise InvalidInput("课时包不属于该学员", {"package": "不属于该学员"})
-    lock_parties(teacher=teacher, student_ids=[student.pk], room=room_obj)
-    fields = find_conflicts(starts_at=starts_at, ends_at=ends_at, teacher=teacher, student_ids=[student.pk], room=room_obj)
-    if fields:
-        raise conflict_error(fields)
+    claim_slot(starts_at=starts_at, ends_at=ends_at, teacher=teacher, student_ids=[student.pk], room=room_obj)
     lesson = _insert(
         Lesson(
             campus=campus, student=student, teacher=teacher, subject=subject, room=room_obj,
@@ -165,11 +159,10 @@ def lesson_series_create(
     if not 1 <= interval_weeks <= 4:
         raise InvalidInput("间隔须为 1–4 周", {"interval_weeks": "超出范围"})
     campus = student.campus
-    check_same_campus(campus=campus, by=by, teacher=teacher)
-    _check_kind(lesson_kind)
-    first_starts_at, first_ends_at = check_times(first_starts_at, first_ends_at)
-    check_teaches(teacher, subject)
-    room_obj = resolve_room(campus=campus, room=room)
+    first_starts_at, first_ends_at, room_obj = _check_booking(
+        student=student, teacher=teacher, subject=subject, starts_at=first_starts_at, ends_at=first_ends_at, by=by,
+        room=room, lesson_kind=lesson_kind,
+    )
     series = LessonSeries.objects.create(
         campus=campus, student=student, teacher=teacher, subject=subject, first_starts_at=first_starts_at,
         first_ends_at=first_ends_at, weeks=weeks, interval_weeks=interval_weeks, created_by=by,
@@ -235,7 +228,7 @@ def lesson_leave(*, lesson: Lesson, reason: str, by: Staff | None, now: datetime
     lesson = _locked_scheduled(lesson)
     _not_attended(lesson, "请假")
     now = _now(now)
-    late = lesson.starts_at - now < NOTICE
+    late = is_late_notice(lesson, now)
     lesson.status = Lesson.Status.LEAVE
     lesson.leave_reason, lesson.leave_at, lesson.late_notice = reason, now, late
     lesson.save(update_fields=["status", "leave_reason", "leave_at", "late_notice"])
@@ -266,26 +259,16 @@ def lesson_reschedule(
     lesson = _locked_scheduled(lesson)
     _not_attended(lesson, "调课")
     room_obj = resolve_room(campus=lesson.campus, room=room) if room else lesson.room
-    lock_parties(teacher=lesson.teacher, student_ids=[lesson.student_id], room=room_obj)
-    fields = find_conflicts(
+    claim_slot(
         starts_at=starts_at, ends_at=ends_at, teacher=lesson.teacher, student_ids=[lesson.student_id],
         room=room_obj, exclude_lesson=lesson,
     )
-    if fields:
-        raise conflict_error(fields)
-    now = _now(now)
-    late = lesson.starts_at - now < NOTICE
+    late = is_late_notice(lesson, _now(now))
     old_start, old_end = lesson.starts_at, lesson.ends_at
     lesson.starts_at, lesson.ends_at, lesson.room, lesson.late_notice = starts_at, ends_at, room_obj, late
     lesson.confirmed_at, lesson.confirmed_by = None, None
-    try:
-        with transaction.atomic():
-            lesson.save(update_fields=["starts_at", "ends_at", "room", "late_notice", "confirmed_at", "confirmed_by"])
-    except IntegrityError as exc:
-        conflict = conflict_from_integrity(exc)
-        if conflict is None:
-            raise
-        raise conflict
+    with conflict_on_integrity(conflict_from_integrity):
+        lesson.save(update_fields=["starts_at", "ends_at", "room", "late_notice", "confirmed_at", "confirmed_by"])
     LessonChange.objects.create(
         lesson=lesson, kind=LessonChange.Kind.RESCHEDULE, old_starts_at=old_start, old_ends_at=old_end,
         new_starts_at=starts_at, new_ends_at=ends_at, reason=reason.strip()[:200], late_notice=late, created_by=by,
@@ -330,7 +313,7 @@ def lesson_cancel(*, lesson: Lesson, reason: str, by: Staff | None, now: datetim
     check_same_campus(campus=lesson.campus, by=by)
     lesson = _locked_scheduled(lesson)
     _not_attended(lesson, "取消")
-    late = lesson.starts_at - _now(now) < NOTICE
+    late = is_late_notice(lesson, _now(now))
     lesson.status = Lesson.Status.CANCELLED
     lesson.save(update_fields=["status"])
     LessonChange.objects.create(
@@ -359,18 +342,3 @@ def lessons_shift_teacher(*, lessons: list[Lesson], to_teacher: Staff) -> int:
         lesson.save(update_fields=["teacher", "confirmed_at", "confirmed_by"])
     return len(lessons)
 
-
-__all__ = [
-    "NOTICE",
-    "Occurrence",
-    "SeriesResult",
-    "lesson_book",
-    "lesson_cancel",
-    "lesson_confirm",
-    "lesson_leave",
-    "lesson_makeup",
-    "lesson_reschedule",
-    "lesson_series_create",
-    "usable_package_for",
-    "weekly_spans",
-]

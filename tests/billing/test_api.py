@@ -29,11 +29,6 @@ def desk(api_as):
     return api_as("front_desk")
 
 
-@pytest.fixture
-def student(campus):
-    return make_student(campus)
-
-
 def buy(client, student, **changes):
     return client.post(f"/api/v1/students/{student.pk}/packages", {**BODY, **changes})
 

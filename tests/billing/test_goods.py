@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
-@pytest.fixture
 def book(campus, desk):
     return goods_create(
         campus=campus, category="教材", name="钢琴基础教程", spec="第一册", unit="本", warning_line=2, price="38.50", by=desk

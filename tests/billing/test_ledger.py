@@ -23,11 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
-@pytest.fixture
 def package(campus, desk):
     return sell(make_student(campus), desk, lessons=5, bonus=2, valid_until=date(2026, 12, 31))
 

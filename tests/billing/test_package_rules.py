@@ -24,16 +24,6 @@ pytestmark = pytest.mark.django_db
 NOON = local(2026, 11, 20, 12)
 
 
-@pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
-@pytest.fixture
-def student(campus):
-    return make_student(campus)
-
-
 def refused(package, at=NOON, **kwargs) -> str:
     with pytest.raises(Conflict) as caught:
         package_deduct(package=package, at=at, by=kwargs.pop("by", None), **kwargs)

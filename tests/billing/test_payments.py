@@ -15,16 +15,6 @@ from .helpers import make_student, sell
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
-@pytest.fixture
-def student(campus):
-    return make_student(campus)
-
-
 def test_a_sale_with_money_gets_receipt_one_and_instalments_follow(student, desk):
     package = sell(student, desk, price="12000.00", paid="6000.00")
     first = package.payments.get()

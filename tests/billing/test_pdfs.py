@@ -23,11 +23,6 @@ def text_of(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).replace(" ", "")
 
 
-@pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
 def test_the_receipt_names_the_payment_in_chinese(campus, desk):
     student = make_student(campus, name="王小明")
     package = sell(student, desk, price="12000.00", paid="6000.00", course="钢琴一对一")

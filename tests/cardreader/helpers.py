@@ -3,16 +3,15 @@ rules are exercised."""
 
 import uuid
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 
 from billing.models import LessonPackage
-from billing.services import package_create
 from cardreader.models import Card, Reader
 from cardreader.services import card_issue, reader_register
 from core.models import Campus, Staff
 from students.models import Student
+from tests.billing.helpers import sell
 from tests.conftest import ApiClient
 from tests.factories import StudentFactory
 
@@ -21,26 +20,20 @@ def a_package(
     student: Student,
     by: Staff,
     *,
-    lessons: int = 10,
-    bonus: int = 0,
     price: str = "1000.00",
-    paid: str | None = None,
     valid_from: date | None = None,
     valid_until: date | None = None,
-    course: str = "钢琴一对一",
+    **terms,
 ) -> LessonPackage:
+    """A package valid around today (from a month ago for ten months), sold through billing."""
     today = timezone.localdate()
-    return package_create(
-        student=student,
-        course=course,
-        kind="one_on_one",
-        lessons=lessons,
-        bonus_lessons=bonus,
-        price=Decimal(price),
-        paid=Decimal(paid if paid is not None else price),
+    return sell(
+        student,
+        by,
+        price=price,
         valid_from=valid_from or today - timedelta(days=30),
         valid_until=valid_until or today + timedelta(days=300),
-        by=by,
+        **terms,
     )
 
 

@@ -17,11 +17,6 @@ from .helpers import a_package, a_student_with_card
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(make_staff):
-    return make_staff(Role.FRONT_DESK)
-
-
 def browser(staff) -> Client:
     client = Client()
     client.force_login(staff.user)

@@ -30,14 +30,14 @@ def test_a_successful_swipe_runs_20_queries(campus, make_staff, django_assert_nu
         # 7 the repeat guard: a deduction by this card within 60 s
         # 8 the student's scheduled lesson now (scheduling.lesson_at)
         # 9 the student's packages, locked (billing.package_for_checkin)
-        # 10 SAVEPOINT: package_deduct
-        # 11 the package locked again, with campus and student (package_deduct)
-        # 12 INSERT the ledger entry
-        # 13 UPDATE the package's lessons_left / lessons_used
-        # 14 RELEASE package_deduct
-        # 15 SAVEPOINT: attendance_record
-        # 16 INSERT the attendance
-        # 17 RELEASE attendance_record
+        # 10 SAVEPOINT: scheduling.lesson_checkin
+        # 11 SAVEPOINT: package_deduct
+        # 12 the package locked again, with campus and student (package_deduct)
+        # 13 INSERT the ledger entry
+        # 14 UPDATE the package's lessons_left / lessons_used
+        # 15 RELEASE package_deduct
+        # 16 INSERT the attendance (attendance_record)
+        # 17 RELEASE lesson_checkin
         # 18 RELEASE the check-in savepoint
         # 19 UPDATE the swipe row with the answer and its links
         # 20 RELEASE (COMMIT in production)

@@ -4,6 +4,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.db import close_old_connections, connection
@@ -43,6 +44,16 @@ def run_together(jobs: list[Callable[[], object]]) -> list[object]:
     return results
 
 
+def swipes_of_one_card(campus, reader, times: list) -> list[Callable[[], object]]:
+    """A swipe of card 0012345678 at each of `times`, each with its own swipe_id."""
+    return [
+        partial(
+            swipe_record, swipe_id=str(uuid.uuid4()), card="0012345678", campus=campus, reader=reader, swiped_at=when
+        )
+        for when in times
+    ]
+
+
 def test_fifty_cards_swiped_at_once_all_check_in(campus, make_staff):
     desk = make_staff(Role.FRONT_DESK)
     reader, _client = a_reader(campus)
@@ -73,20 +84,7 @@ def test_twenty_swipes_of_one_card_use_exactly_the_ten_lessons(campus, make_staf
     package = a_package(student, desk, lessons=10)
     base = timezone.now() - timedelta(hours=2)
 
-    results = run_together(
-        [
-            (
-                lambda n=i: swipe_record(
-                    swipe_id=str(uuid.uuid4()),
-                    card="0012345678",
-                    campus=campus,
-                    reader=reader,
-                    swiped_at=base + timedelta(seconds=61 * n),
-                )
-            )
-            for i in range(20)
-        ]
-    )
+    results = run_together(swipes_of_one_card(campus, reader, [base + timedelta(seconds=61 * n) for n in range(20)]))
 
     statuses = sorted(getattr(r, "status", r) for r in results)
     assert statuses == [201] * 10 + [409] * 10
@@ -121,20 +119,7 @@ def test_two_swipes_of_one_card_within_a_minute_at_once_deduct_once(campus, make
     package = a_package(student, desk)
     at = timezone.now() - timedelta(minutes=1)
 
-    results = run_together(
-        [
-            (
-                lambda n=i: swipe_record(
-                    swipe_id=str(uuid.uuid4()),
-                    card="0012345678",
-                    campus=campus,
-                    reader=reader,
-                    swiped_at=at + timedelta(seconds=n),
-                )
-            )
-            for i in range(6)
-        ]
-    )
+    results = run_together(swipes_of_one_card(campus, reader, [at + timedelta(seconds=n) for n in range(6)]))
 
     assert sorted(r.status for r in results) == [201] + [409] * 5
     assert LedgerEntry.objects.filter(package=package, kind="used").count() == 1

@@ -9,7 +9,7 @@ from django.utils import timezone
 from billing.models import LedgerEntry
 from billing.services import package_deduct
 from cardreader.models import Swipe
-from cardreader.services import card_issue_teacher, card_report_lost, card_return
+from cardreader.services import card_issue_teacher, card_report_lost, card_return, is_repeat_swipe
 from core.models import Subject
 from core.roles import Role
 from scheduling.models import Attendance, TeacherClock
@@ -18,16 +18,6 @@ from scheduling.services import lesson_book
 from .helpers import a_package, a_reader, a_student_with_card, swipe
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(make_staff):
-    return make_staff(Role.FRONT_DESK)
-
-
-@pytest.fixture
-def reader(campus):
-    return a_reader(campus)
 
 
 def used(package) -> int:
@@ -211,6 +201,16 @@ def test_a_second_swipe_within_60_seconds_inclusive_is_a_duplicate(campus, desk,
     assert response.json()["error"]["code"] == "duplicate_swipe"
     assert used(package) == 1
     assert Swipe.objects.filter(code="duplicate_swipe").count() == 1
+
+
+def test_the_repeat_guard_is_one_rule_the_swipe_asks(campus, desk, reader):
+    student, card = a_student_with_card(campus, desk)
+    a_package(student, desk)
+    first_at = timezone.now() - timedelta(minutes=10)
+    assert not is_repeat_swipe(card=card, at=first_at)
+    assert swipe(reader[1], "0012345678", at=first_at).status_code == 201
+    for seconds, repeat in ((-60, True), (0, True), (60, True), (61, False), (-61, False)):
+        assert is_repeat_swipe(card=card, at=first_at + timedelta(seconds=seconds)) is repeat, seconds
 
 
 def test_a_swipe_61_seconds_later_deducts_again(campus, desk, reader):

@@ -3,7 +3,7 @@ role and campus boundaries, list pagination, and no 500 on any input."""
 
 import pytest
 
-from core.api import paginate
+from core.apikit import paginate
 from core.models import ApiToken, Staff
 from tests.conftest import ApiClient
 from tests.factories import GuardianFactory, StudentFactory

@@ -20,11 +20,6 @@ def _lesson(student, teacher, start: str, end: str, day: str = "2026-12-07", **k
 
 
 @pytest.fixture
-def student(campus):
-    return StudentFactory(campus=campus, name="王小明")
-
-
-@pytest.fixture
 def teacher(campus):
     return make_teacher(campus, "钢琴")
 

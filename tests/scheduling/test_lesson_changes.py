@@ -22,23 +22,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
-@pytest.fixture
-def piano():
-    return subject_get_or_create(name="钢琴")
-
-
-@pytest.fixture
 def teacher(campus):
     return make_teacher(campus, "钢琴")
-
-
-@pytest.fixture
-def student(campus):
-    return StudentFactory(campus=campus, name="王小明")
 
 
 @pytest.fixture

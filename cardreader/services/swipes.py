@@ -1,0 +1,303 @@
+"""Readers and swipes: one function per business action.
+
+Locks: a swipe claims its `swipe_id` first (the unique column makes a concurrent twin wait, then
+fail, then read the first answer), locks the card row (so two swipes of one card are
+judged one after the other: the repeat guard holds), and leaves the package lock to
+billing's `package_deduct`. The deduction runs in a savepoint: a refusal rolls it back and
+keeps the swipe row for audit."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from billing.models import LessonPackage
+from billing.services import package_for_checkin
+from core.errors import Conflict, DomainError, InvalidInput
+from core.models import Campus, Staff
+from core.services import api_token_issue
+from scheduling.models import Attendance, Lesson
+from scheduling.selectors import lesson_at
+from scheduling.services import lesson_checkin, teacher_clock
+from students.models import Student
+
+from ..cardids import parse_card_text
+from ..errors import CardError
+from ..models import Card, Reader, Swipe
+from .cards import cards_matching
+
+SWIPE_BACK = timedelta(days=7)
+SWIPE_AHEAD = timedelta(minutes=5)
+REPEAT_GUARD = timedelta(seconds=60)
+MAX_SWIPE_ID = 64
+LOW_LESSONS = 3
+
+
+@transaction.atomic
+def reader_register(*, name: str, campus: Campus) -> tuple[Reader, str]:
+    """A reader of `campus` with its own token; the raw token is returned once."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput("读卡器名称须为 1–100 个字符", {"name": "格式不正确"})
+    if Reader.objects.filter(campus=campus, name=name).exists():
+        raise InvalidInput(f"本校区已有名为 {name} 的读卡器", {"name": "已存在"})
+    token, raw = api_token_issue(campus=campus, name=f"reader {name}")
+    return Reader.objects.create(name=name, campus=campus, token=token), raw
+
+
+# --- swipes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SwipeAnswer:
+    """What the API answers: the status and the body (stored with the swipe)."""
+
+    status: int
+    body: dict[str, Any]
+    swipe: Swipe | None
+    replayed: bool = False
+
+
+class _Refused(Exception):
+    def __init__(self, error: DomainError, card: Card | None = None, extra: dict[str, Any] | None = None):
+        super().__init__(error.message)
+        self.error = error
+        self.card = card
+        self.extra = extra or {}
+
+
+def swipe_validate(*, swipe_id: str, card: str, swiped_at: datetime | None, lesson_kind: str | None) -> None:
+    """422 for a malformed swipe (not stored: it has no trustworthy id to store it under)."""
+    fields: dict[str, str] = {}
+    if not swipe_id or not swipe_id.strip() or len(swipe_id) > MAX_SWIPE_ID or "\x00" in swipe_id:
+        fields["swipe_id"] = "须为 1–64 个字符"
+    if not card or not card.strip() or len(card) > 64 or "\x00" in card:
+        fields["card"] = "须为 1–64 个字符"
+    if lesson_kind is not None and lesson_kind not in Lesson.Kind.values:
+        fields["lesson_kind"] = "只能是 main 或 practice"
+    if swiped_at is not None and timezone.is_naive(swiped_at):
+        fields["swiped_at"] = "须带时区，例如 +08:00"
+    if fields:
+        raise InvalidInput("刷卡数据不完整或格式不正确", fields)
+
+
+def _card_for(*, campus: Campus, text: str) -> Card:
+    """The card `text` names at `campus`, locked. Prefers an active card when a returned
+    card had the same number before."""
+    parsed = parse_card_text(text)
+    if parsed is None:
+        raise _Refused(Conflict(CardError.UNKNOWN_CARD, "无法识别的卡，请到前台登记"))
+    candidates = list(
+        Card.objects.select_for_update(of=("self",))
+        .select_related("student", "teacher__user")
+        .filter(cards_matching(campus=campus, parsed=parsed))
+        .order_by("pk")
+    )
+    if not candidates:
+        raise _Refused(Conflict(CardError.UNKNOWN_CARD, "无法识别的卡，请到前台登记"))
+    order = {Card.Status.ACTIVE: 0, Card.Status.LOST: 1, Card.Status.RETURNED: 2}
+    return min(candidates, key=lambda c: (order[c.status], -c.pk))
+
+
+def _student_out(student: Student) -> dict[str, Any]:
+    return {"id": student.pk, "name": student.name}
+
+
+def _warnings(package: LessonPackage) -> list[dict[str, str]]:
+    warnings = []
+    if package.lessons_left <= LOW_LESSONS:
+        warnings.append({"code": "renewal", "message": f"仅剩 {package.lessons_left} 课时，请提醒家长续费"})
+    if package.balance_due > 0:
+        warnings.append({"code": "payment_due", "message": f"尚欠学费 ¥{package.balance_due:.2f}"})
+    return warnings
+
+
+def is_repeat_swipe(*, card: Card, at: datetime) -> bool:
+    """The repeat guard: a swipe of `card` within 60 seconds (inclusive, before or after,
+    judged at `at`, the swipe's own time) of one of its swipes that deducted a lesson is
+    the same visit and deducts nothing. A card's swipes are judged one after the other
+    (the caller holds the card's row lock), so two quick swipes cannot both pass."""
+    return Swipe.objects.filter(
+        card=card, result=Swipe.Result.CHECKED_IN, swiped_at__range=(at - REPEAT_GUARD, at + REPEAT_GUARD)
+    ).exists()
+
+
+def _checkin(
+    *, card: Card, at: datetime, lesson_kind: str | None, by: Staff | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Deduct one lesson for a student card's swipe. Returns the body and the links."""
+    student = card.student
+    assert student is not None
+    lesson = lesson_at(student=student, at=at, lesson_kind=lesson_kind)
+    kind = lesson_kind or (lesson.lesson_kind if lesson else Lesson.Kind.MAIN)
+    try:
+        package = package_for_checkin(student=student, at=at, preferred=lesson.package if lesson else None)
+        attendance = lesson_checkin(
+            student=student, package=package, at=at, by=by, source=Attendance.Source.SWIPE, lesson=lesson,
+            lesson_kind=kind,
+        )
+    except DomainError as exc:
+        raise _Refused(exc, card, {"student": _student_out(student)})
+    body = {
+        "result": Swipe.Result.CHECKED_IN.value,
+        "student": _student_out(student),
+        "package_id": package.pk,
+        "lessons_left": package.lessons_left,
+        "attendance_id": attendance.pk,
+        "package": {
+            "id": package.pk,
+            "course": package.course,
+            "lessons_used": package.lessons_used,
+            "lessons_left": package.lessons_left,
+            "valid_until": package.valid_until.isoformat(),
+            "balance_due": f"{package.balance_due:.2f}",
+        },
+        "lesson": (
+            {
+                "id": lesson.pk,
+                "starts_at": timezone.localtime(lesson.starts_at).isoformat(),
+                "lesson_kind": kind,
+            }
+            if lesson
+            else None
+        ),
+        "warnings": _warnings(package),
+    }
+    return body, {"ledger_entry": attendance.ledger_entry, "attendance": attendance}
+
+
+def _judge(
+    *,
+    campus: Campus,
+    card_text: str,
+    at: datetime,
+    now: datetime,
+    lesson_kind: str | None,
+    reader: Reader | None,
+    by: Staff | None,
+) -> tuple[Card, dict[str, Any], dict[str, Any]]:
+    if at < now - SWIPE_BACK or at > now + SWIPE_AHEAD:
+        raise _Refused(
+            InvalidInput(
+                "刷卡时间超出范围：最多 7 天前，最晚 5 分钟后",
+                {"swiped_at": "超出范围"},
+                code=CardError.SWIPED_AT_OUT_OF_RANGE,
+            )
+        )
+    card = _card_for(campus=campus, text=card_text)
+    holder = {"student": _student_out(card.student)} if card.student_id else {}
+    if card.status == Card.Status.LOST:
+        raise _Refused(Conflict(CardError.CARD_LOST, "此卡已挂失，不能使用"), card, holder)
+    if card.status == Card.Status.RETURNED:
+        raise _Refused(Conflict(CardError.CARD_RETURNED, "此卡已退，不能使用"), card, holder)
+    if card.student_id and is_repeat_swipe(card=card, at=at):
+        raise _Refused(
+            Conflict(CardError.DUPLICATE_SWIPE, f"{card.student.name} 一分钟内已刷卡签到，未重复扣课"), card, holder
+        )
+    if card.teacher_id:
+        assert card.teacher is not None
+        clock = teacher_clock(teacher=card.teacher, at=at, source=reader.name if reader else "前台")
+        result = Swipe.Result.CLOCK_IN if clock.kind == "in" else Swipe.Result.CLOCK_OUT
+        body = {
+            "result": result.value,
+            "teacher": {"id": card.teacher.pk, "name": card.teacher.display_name},
+            "at": timezone.localtime(at).isoformat(),
+        }
+        return card, body, {"clock": clock}
+    body, links = _checkin(card=card, at=at, lesson_kind=lesson_kind, by=by)
+    return card, body, links
+
+
+def _replay(swipe_id: str, campus: Campus) -> SwipeAnswer:
+    first = Swipe.objects.get(swipe_id=swipe_id)
+    if first.campus_id != campus.pk:
+        # never hand one campus's answer (a student's name) to another
+        raise Conflict(CardError.SWIPE_ID_IN_USE, "该 swipe_id 已被其他校区使用", {"swipe_id": "已被使用"})
+    status = 200 if first.http_status < 300 else first.http_status
+    return SwipeAnswer(status=status, body=first.response, swipe=first, replayed=True)
+
+
+def swipe_record(
+    *,
+    swipe_id: str,
+    card: str,
+    campus: Campus,
+    swiped_at: datetime | None = None,
+    lesson_kind: str | None = None,
+    reader: Reader | None = None,
+    by: Staff | None = None,
+) -> SwipeAnswer:
+    """One swipe of a card at `campus`, judged at `swiped_at` (default now), in one short
+    transaction: the time window, the card (`cards_matching`) and its status, the repeat
+    guard (`is_repeat_swipe`), then a teacher's clock or a student's check-in. Idempotent by `swipe_id`: the same id again gets the first answer back
+    (status 200 for an accepted swipe, the first status for a refusal), and nothing is
+    deducted again. Every swipe with a well-formed body is stored, accepted or refused.
+    A malformed one raises InvalidInput (422) and is not stored."""
+    swipe_validate(swipe_id=swipe_id, card=card, swiped_at=swiped_at, lesson_kind=lesson_kind)
+    swipe_id = swipe_id.strip()
+    card_text = card.strip()
+    now = timezone.now()
+    at = swiped_at or now
+    previous = Swipe.objects.filter(swipe_id=swipe_id).first()
+    if previous is not None:
+        return _replay(swipe_id, campus)
+    try:
+        with transaction.atomic():
+            # Claim the id first: a concurrent swipe with the same id waits on the unique
+            # index until this commits, then fails and reads this answer.
+            swipe = Swipe.objects.create(
+                swipe_id=swipe_id,
+                campus=campus,
+                reader=reader,
+                staff=by,
+                card_text=card_text[:64],
+                lesson_kind=lesson_kind or "",
+                swiped_at=at,
+                result=Swipe.Result.REFUSED,
+                http_status=500,
+                response={},
+            )
+            try:
+                with transaction.atomic():  # savepoint: a refusal undoes the deduction only
+                    found, body, links = _judge(
+                        campus=campus,
+                        card_text=card_text,
+                        at=at,
+                        now=now,
+                        lesson_kind=lesson_kind,
+                        reader=reader,
+                        by=by,
+                    )
+                swipe.card = found
+                swipe.result = body["result"]
+                swipe.http_status = 201
+                swipe.response = body
+                for name, value in links.items():
+                    setattr(swipe, name, value)
+            except (_Refused, DomainError) as exc:
+                # a DomainError not turned into a refusal above (say, a teacher's clock
+                # refused) is a refusal all the same: stored, answered, nothing changed
+                refused = exc if isinstance(exc, _Refused) else _Refused(exc)
+                swipe.card = refused.card
+                swipe.code = refused.error.code
+                swipe.http_status = refused.error.status
+                swipe.response = {**refused.error.as_envelope(), **refused.extra}
+            swipe.save(
+                update_fields=[
+                    "card",
+                    "result",
+                    "code",
+                    "http_status",
+                    "response",
+                    "ledger_entry",
+                    "attendance",
+                    "clock",
+                ]
+            )
+    except IntegrityError:
+        if Swipe.objects.filter(swipe_id=swipe_id).exists():
+            return _replay(swipe_id, campus)
+        raise
+    return SwipeAnswer(status=swipe.http_status, body=swipe.response, swipe=swipe)
