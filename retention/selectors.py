@@ -33,6 +33,8 @@ from .models import (
 
 # 每周每名客户至少沟通一次（除排课通知外）: the last 7 calendar days, today included
 WEEK_DAYS = 7
+# 第一次沟通工作应在接收档案的翌日完成 (students/ dates AdvisorAssignment.first_call_due so)
+FIRST_CALL_AFTER = timedelta(days=1)
 # 第一次上课前24小时，客服要打确认电话
 CONFIRM_AHEAD = timedelta(hours=24)
 # 续费要提前铺垫: at 30% of the lessons (bonus included) left, or when the lessons already
@@ -145,7 +147,7 @@ def _since_handover() -> Coalesce:
     return Coalesce("advisor_since", "created_at")
 
 
-def _follow_ups(kind: str, at: datetime, since: OuterRef | datetime) -> QuerySet[FollowUp]:
+def _follow_ups(kind: str, at: datetime, since: OuterRef) -> QuerySet[FollowUp]:
     return FollowUp.objects.filter(student=OuterRef("pk"), kind=kind, contacted_at__gte=since, contacted_at__lte=at)
 
 
@@ -196,8 +198,9 @@ def pre_first_lesson_due(students: QuerySet[Student], at: datetime) -> dict[int,
     and no pre_first_lesson follow-up was logged since the hand-over."""
     rows = (
         _with_first_lesson(students)
+        .annotate(since=_since_handover())
         .filter(first_starts__gt=at, first_starts__lte=at + CONFIRM_AHEAD)
-        .exclude(Exists(_follow_ups(FollowUp.Kind.PRE_FIRST_LESSON, at, _since_handover())))
+        .exclude(Exists(_follow_ups(FollowUp.Kind.PRE_FIRST_LESSON, at, OuterRef("since"))))
         .values_list("pk", "first_starts")
     )
     day = timezone.localdate(at)
@@ -259,11 +262,12 @@ def students_without_contact(students: QuerySet[Student], at: datetime) -> Query
 
 def weekly_contact_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
     """每周每名客户至少沟通一次（除排课通知外）: due 7 days after the last real contact; a
-    student never contacted is due from the hand-over."""
+    student never contacted is due at once, and late from the day after the hand-over."""
     result = {}
     for pk, last, since in students_without_contact(students, at).values_list("pk", "last_contact_at", "since"):
         if last is None:
-            due, note = timezone.localdate(since), "接档后尚未联系过家长"
+            # the family is first called the day after the hand-over (the first call's day)
+            due, note = timezone.localdate(since) + FIRST_CALL_AFTER, "接档后尚未联系过家长"
         else:
             due = timezone.localdate(last) + timedelta(days=WEEK_DAYS)
             note = f"上次联系 {timezone.localtime(last):%m-%d}，每周至少联系一次"
