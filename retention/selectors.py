@@ -14,6 +14,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from billing.models import LedgerEntry, LessonPackage
 from core.models import Campus, Staff, Subject
@@ -109,15 +111,28 @@ def students_followed_by(staff: Staff) -> QuerySet[Student]:
 # --- the calls due ----------------------------------------------------------------------
 
 
+RULE_LABELS = {
+    "first_call": gettext_lazy("接档首次回访"),
+    "pre_first_lesson": gettext_lazy("首课前 24 小时确认"),
+    "after_first_lesson": gettext_lazy("首课后当天回访"),
+    "weekly_contact": gettext_lazy("每周回访"),
+    "renewal": gettext_lazy("续费沟通"),
+}
+
+
 @dataclass(frozen=True)
 class Due:
     """One call a rule says is owed: which rule, the follow-up kind that settles it, the
-    day it fell due, and why (in Chinese, for the list)."""
+    day it fell due, and why (for the list)."""
 
     rule: str
     kind: str
     due_on: date
     note: str
+
+    @property
+    def label(self) -> str:
+        return str(RULE_LABELS[self.rule])
 
 
 @dataclass
@@ -178,7 +193,8 @@ def first_call_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
             "first_call",
             FollowUp.Kind.FIRST_CALL,
             due,
-            f"{timezone.localtime(assigned):%m-%d} 接档，首次回访须在 {due:%m-%d} 完成",
+            _("%(assigned)s 接档，首次回访须在 %(due)s 完成")
+            % {"assigned": f"{timezone.localtime(assigned):%m-%d}", "due": f"{due:%m-%d}"},
         )
         for student_id, due, assigned in assignments
     }
@@ -209,7 +225,7 @@ def pre_first_lesson_due(students: QuerySet[Student], at: datetime) -> dict[int,
             "pre_first_lesson",
             FollowUp.Kind.PRE_FIRST_LESSON,
             day,
-            f"首次上课 {timezone.localtime(starts):%m-%d %H:%M}，请提前确认",
+            _("首次上课 %(starts)s，请提前确认") % {"starts": f"{timezone.localtime(starts):%m-%d %H:%M}"},
         )
         for pk, starts in rows
     }
@@ -229,7 +245,7 @@ def after_first_lesson_due(students: QuerySet[Student], at: datetime) -> dict[in
             "after_first_lesson",
             FollowUp.Kind.AFTER_FIRST_LESSON,
             timezone.localdate(starts),
-            f"{timezone.localtime(starts):%m-%d %H:%M} 首次上课，课后当天回访",
+            _("%(starts)s 首次上课，课后当天回访") % {"starts": f"{timezone.localtime(starts):%m-%d %H:%M}"},
         )
         for pk, starts in rows
     }
@@ -267,10 +283,10 @@ def weekly_contact_due(students: QuerySet[Student], at: datetime) -> dict[int, D
     for pk, last, since in students_without_contact(students, at).values_list("pk", "last_contact_at", "since"):
         if last is None:
             # the family is first called the day after the hand-over (the first call's day)
-            due, note = timezone.localdate(since) + FIRST_CALL_AFTER, "接档后尚未联系过家长"
+            due, note = timezone.localdate(since) + FIRST_CALL_AFTER, _("接档后尚未联系过家长")
         else:
             due = timezone.localdate(last) + timedelta(days=WEEK_DAYS)
-            note = f"上次联系 {timezone.localtime(last):%m-%d}，每周至少联系一次"
+            note = _("上次联系 %(last)s，每周至少联系一次") % {"last": f"{timezone.localtime(last):%m-%d}"}
         result[pk] = Due("weekly_contact", FollowUp.Kind.REGULAR, due, note)
     return result
 
@@ -368,9 +384,11 @@ def renewal_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
         due = timezone.localdate(p.crossed_at) if by_share and p.crossed_at else day
         if p.last_talk_at is not None:
             due = max(due, timezone.localdate(p.last_talk_at + RENEWAL_QUIET))
-        note = f"{p.course} 剩 {p.lessons_left}/{p.total_lessons} 课时"
+        note = _("%(course)s 剩 %(left)s/%(total)s 课时") % {
+            "course": p.course, "left": p.lessons_left, "total": p.total_lessons
+        }
         if by_rate:
-            note += f"，未来 4 周已排 {booked[p.pk]} 节"
+            note += _("，未来 4 周已排 %(booked)s 节") % {"booked": booked[p.pk]}
         earlier = result.get(p.student_id)
         if earlier is not None:
             note = f"{earlier.note}；{note}"
@@ -398,7 +416,11 @@ def due_students(students: QuerySet[Student], at: datetime) -> list[DueStudent]:
             found.setdefault(pk, []).append(due)
     if not found:
         return []
-    rows = with_last_contact(Student.objects.filter(pk__in=found), at).select_related("advisor__user")
+    rows = (
+        with_last_contact(Student.objects.filter(pk__in=found), at)
+        .select_related("advisor__user")
+        .prefetch_related("guardians")
+    )
     day = timezone.localdate(at)
     result = [DueStudent(student=s, day=day, items=found[s.pk], last_contact_at=s.last_contact_at) for s in rows]
     return sorted(result, key=lambda r: (-r.days_late, r.student.name, r.student.pk))
