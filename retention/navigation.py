@@ -15,5 +15,17 @@ ITEMS += [
         frozenset({Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.PRINCIPAL}),
         50,
     ),
+    NavItem(
+        _("月度记录"),
+        "retention:records",
+        frozenset({Role.TEACHER, Role.ADVISOR, Role.DEAN, Role.CS_SUPERVISOR, Role.PRINCIPAL}),
+        51,
+    ),
+    NavItem(
+        _("月度缺漏"),
+        "retention:record_missing",
+        frozenset({Role.ADVISOR, Role.DEAN, Role.CS_SUPERVISOR, Role.PRINCIPAL}),
+        52,
+    ),
 ]
 # --- end of follow-ups, the advisor's day and monthly records ----------------------------

@@ -7,9 +7,11 @@ A rule takes the students to judge and the moment `at` it judges them at, and an
 {student id: Due}. Nothing here reads the clock except `moment_of` (the pages' "now"), so
 a worked week can be replayed with fixed dates."""
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -27,8 +29,11 @@ from .models import (
     REAL_CONTACT,
     FollowUp,
     GrowthRecord,
+    Homework,
     LearningPlan,
     MonthlyAssessment,
+    SatisfactionSurvey,
+    TeacherSummary,
 )
 
 # --- the rules' numbers (seed 000 § 辅导中期, seed 003 §三.5–三.7 and §四) ---------------
@@ -494,14 +499,22 @@ def record_students_for(staff: Staff) -> QuerySet[Student]:
 
 
 @dataclass
-class MissingRecords:
-    """What one student's month lacks."""
+class MonthRow:
+    """One student's month of records: the subjects of their lessons, what is there and
+    what is missing."""
 
     student: Student
     subjects: list[Subject]
     assessments_missing: list[Subject]
-    plan_missing: bool
+    plan_done: bool
+    plan_due: bool
     growth_records: int
+    survey_done: bool = False
+    homework_open: int = 0
+
+    @property
+    def plan_missing(self) -> bool:
+        return self.plan_due and not self.plan_done
 
     @property
     def growth_missing(self) -> int:
@@ -530,10 +543,10 @@ def plan_due(lessons_so_far: int) -> bool:
     return lessons_so_far >= PLAN_AFTER_LESSONS
 
 
-def records_missing(students: QuerySet[Student], month: date) -> list[MissingRecords]:
-    """The students of `students` having lessons in `month` whose month lacks an assessment
-    of a subject they had lessons in, the learning plan (once two lessons were had), or
-    its two growth records."""
+def month_overview(students: QuerySet[Student], month: date) -> list[MonthRow]:
+    """The month of each student of `students` who has lessons in it, by name: an assessment
+    per subject of those lessons, the learning plan (due once two lessons were had), the
+    growth records, the survey and the homework still to check."""
     month = month.replace(day=1)
     _start, end = month_bounds(month)
     subjects = subjects_in_month(students, month)
@@ -545,27 +558,74 @@ def records_missing(students: QuerySet[Student], month: date) -> list[MissingRec
     ).values_list("student_id", "subject_id"):
         assessed.setdefault(student_id, set()).add(subject_id)
     planned = set(LearningPlan.objects.filter(student_id__in=subjects, month=month).values_list("student_id", flat=True))
-    growth: dict[int, int] = {}
-    for student_id in GrowthRecord.objects.filter(student_id__in=subjects, month=month).values_list(
-        "student_id", flat=True
-    ):
-        growth[student_id] = growth.get(student_id, 0) + 1
-    lessons_had: dict[int, int] = {}
-    for student_id in Lesson.objects.filter(
-        student_id__in=subjects, status=Lesson.Status.SCHEDULED, starts_at__lt=end
-    ).values_list("student_id", flat=True):
-        lessons_had[student_id] = lessons_had.get(student_id, 0) + 1
+    surveyed = set(
+        SatisfactionSurvey.objects.filter(student_id__in=subjects, month=month).values_list("student_id", flat=True)
+    )
+    growth = Counter(GrowthRecord.objects.filter(student_id__in=subjects, month=month).values_list("student_id", flat=True))
+    open_homework = Counter(
+        Homework.objects.filter(student_id__in=subjects, checked_at__isnull=True).values_list("student_id", flat=True)
+    )
+    lessons_had = Counter(
+        Lesson.objects.filter(
+            student_id__in=subjects, status=Lesson.Status.SCHEDULED, starts_at__lt=end
+        ).values_list("student_id", flat=True)
+    )
     names = {s.pk: s for s in Subject.objects.filter(pk__in={i for ids in subjects.values() for i in ids})}
     rows = []
     for student in Student.objects.filter(pk__in=subjects).select_related("advisor__user").order_by("name", "pk"):
         taught = sorted((names[i] for i in subjects[student.pk]), key=lambda s: s.name)
-        row = MissingRecords(
-            student=student,
-            subjects=taught,
-            assessments_missing=[s for s in taught if s.pk not in assessed.get(student.pk, set())],
-            plan_missing=student.pk not in planned and plan_due(lessons_had.get(student.pk, 0)),
-            growth_records=growth.get(student.pk, 0),
+        rows.append(
+            MonthRow(
+                student=student,
+                subjects=taught,
+                assessments_missing=[s for s in taught if s.pk not in assessed.get(student.pk, set())],
+                plan_done=student.pk in planned,
+                plan_due=plan_due(lessons_had[student.pk]),
+                growth_records=growth[student.pk],
+                survey_done=student.pk in surveyed,
+                homework_open=open_homework[student.pk],
+            )
         )
-        if row.anything_missing:
-            rows.append(row)
     return rows
+
+
+def records_missing(students: QuerySet[Student], month: date) -> list[MonthRow]:
+    """月度缺漏: the students of `students` having lessons in `month` whose month lacks an
+    assessment of a subject they had lessons in, the learning plan (once two lessons were
+    had), or one of its two growth records."""
+    return [row for row in month_overview(students, month) if row.anything_missing]
+
+
+def student_month(student: Student, month: date) -> dict[str, Any]:
+    """Everything of one student's month: the page of their monthly records."""
+    month = month.replace(day=1)
+    start, end = month_bounds(month)
+    subject_ids = subjects_in_month(Student.objects.filter(pk=student.pk), month).get(student.pk, set())
+    assessments = list(
+        MonthlyAssessment.objects.filter(student=student, month=month).select_related(
+            "subject", "by__user", "shared_by__user"
+        )
+    )
+    assessed = {a.subject_id for a in assessments}
+    return {
+        "subjects": list(Subject.objects.filter(pk__in=subject_ids).order_by("name")),
+        "assessments": assessments,
+        "unassessed": list(Subject.objects.filter(pk__in=subject_ids - assessed).order_by("name")),
+        "plan": LearningPlan.objects.filter(student=student, month=month).select_related("by__user").first(),
+        "growth": list(GrowthRecord.objects.filter(student=student, month=month).select_related("by__user").order_by("half")),
+        # the month's homework, and any set earlier still waiting to be checked
+        "homework": list(
+            Homework.objects.filter(student=student, set_at__lt=end)
+            .filter(Q(set_at__gte=start) | Q(checked_at__isnull=True))
+            .select_related("subject", "set_by__user", "checked_by__user", "shown_by__user")
+        ),
+        "summaries": list(
+            TeacherSummary.objects.filter(
+                student=student, period_start__lt=timezone.localdate(end), period_end__gte=month
+            ).select_related("subject", "by__user")
+        ),
+        "survey": SatisfactionSurvey.objects.filter(student=student, month=month)
+        .select_related("by__user")
+        .prefetch_related("answers__question")
+        .first(),
+    }
