@@ -8,7 +8,7 @@ ITEMS: list[NavItem] = []
 # --- follow-ups, the advisor's day and monthly records ---------------------------------
 ITEMS += [
     # first in the bar: the advisor's landing target (工作台), the supervisors' overview of it
-    NavItem(_("工作台"), "retention:day", frozenset({Role.ADVISOR, Role.CS_SUPERVISOR, Role.PRINCIPAL}), 1),
+    NavItem(_("回访工作台"), "retention:day", frozenset({Role.ADVISOR, Role.CS_SUPERVISOR, Role.PRINCIPAL}), 1),
     NavItem(
         _("回访记录"),
         "retention:follow_ups",

@@ -173,7 +173,7 @@ class SurveyQuestion(models.Model):
     """A question of the monthly satisfaction survey (问卷调查), scored 1–5. Questions are
     data: headquarters edits them in the admin; a retired one keeps its old answers."""
 
-    text = models.CharField(_("问题"), max_length=200, unique=True)
+    text = models.CharField(_("调查问题"), max_length=200, unique=True)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
     active = models.BooleanField(_("启用"), default=True)
 

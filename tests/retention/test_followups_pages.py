@@ -214,3 +214,13 @@ def test_the_student_file_tab_fragment_lists_the_log(advisor, student, make_staf
     assert "孩子练琴认真" in html and "满意度 5" in html and "登记回访" in html
     request.user, request.staff = (teacher := make_staff(Role.TEACHER)).user, teacher
     assert "登记回访" not in follow_up_tab_html(request, student)
+
+
+def test_the_day_speaks_english_after_the_switch(advisor, student):
+    client = signed_in(advisor)
+    assert "<h1 class=\"day-title\">今日回访" in client.get(DAY).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(DAY).content.decode()
+    assert '<h1 class="day-title">Calls today' in html
+    assert "First call after hand-over" in html and "Log a call" in html and "19 days late" in html
+    assert "今日回访" not in html
