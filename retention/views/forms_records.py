@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Subject
@@ -51,10 +50,6 @@ class PlanForm(ServiceForm):
 class GrowthForm(ServiceForm):
     on = forms.DateField(label=_("日期"), widget=DATE, help_text=_("1–15 日为上半月，16 日起为下半月"))
     content = forms.CharField(label=_("成长记录"), widget=TEXT, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["on"].initial = timezone.localdate()
 
 
 class HomeworkForm(SubjectForm):

@@ -178,15 +178,18 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def _new_form(name: str, request: HttpRequest, data: Any = None) -> forms.Form | None:
+def _new_form(name: str, request: HttpRequest, month: date, data: Any = None) -> forms.Form | None:
     action = ACTIONS[name]
     if action.form is None:
         return None
-    if action.form in (AssessmentForm, HomeworkForm, SummaryForm):
-        return action.form(data, subjects=_subjects(request.staff))
     if action.form is SurveyForm:
         return SurveyForm(data, questions=services.survey_questions_ensure())
-    return action.form(data)
+    today = timezone.localdate()
+    # a record of the month on the page, dated today when the page is this month's
+    initial = {"month": f"{month:%Y-%m}", "on": today if month == today.replace(day=1) else month}
+    if action.form in (AssessmentForm, HomeworkForm, SummaryForm):
+        return action.form(data, subjects=_subjects(request.staff), initial=initial)
+    return action.form(data, initial=initial)
 
 
 def _allowed(request: HttpRequest, student: Student) -> set[str]:
@@ -213,7 +216,7 @@ def record_student(request: HttpRequest, student_id: int) -> HttpResponse:
             return render(
                 request, "retention/followup_refused.html", {"message": _("您的角色不能登记此项记录")}, status=403
             )
-        form = _new_form(name, request, request.POST)
+        form = _new_form(name, request, month, request.POST)
         if form is None or form.is_valid():
             data = dict(form.cleaned_data) if form is not None else {}
             if isinstance(form, SurveyForm):
@@ -231,7 +234,7 @@ def record_student(request: HttpRequest, student_id: int) -> HttpResponse:
                 messages.success(request, ACTIONS[name].done)
                 return redirect(_student_url(student, month))
         bound = (name, form)
-    page_forms = {name: _new_form(name, request) for name in allowed}
+    page_forms = {name: _new_form(name, request, month) for name in allowed}
     if bound is not None:
         page_forms[bound[0]] = bound[1]
     records = selectors.student_month(student, month)
