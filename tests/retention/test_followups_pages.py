@@ -224,3 +224,13 @@ def test_the_day_speaks_english_after_the_switch(advisor, student):
     assert '<h1 class="day-title">Calls today' in html
     assert "First call after hand-over" in html and "Log a call" in html and "19 days late" in html
     assert "今日回访" not in html
+
+
+def test_hq_reads_the_log_and_words_the_survey_in_the_admin(make_staff, advisor, student):
+    log(student, advisor, "regular", SINCE + timedelta(days=1), summary="管理后台可见")
+    hq = signed_in(make_staff(Role.HQ_ADMIN))
+    assert "张子涵" in hq.get("/admin/retention/followup/").content.decode()
+    for name in ("monthlyassessment", "learningplan", "growthrecord", "homework", "teachersummary",
+                 "satisfactionsurvey", "surveyquestion"):
+        assert hq.get(f"/admin/retention/{name}/").status_code == 200, name
+    assert hq.get("/admin/retention/followup/add/").status_code == 403
