@@ -234,3 +234,21 @@ def test_hq_reads_the_log_and_words_the_survey_in_the_admin(make_staff, advisor,
                  "satisfactionsurvey", "surveyquestion"):
         assert hq.get(f"/admin/retention/{name}/").status_code == 200, name
     assert hq.get("/admin/retention/followup/add/").status_code == 403
+
+
+def test_the_day_costs_as_many_queries_for_many_students_as_for_one(campus, advisor, student):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(advisor)
+    client.get(DAY)  # warm the session and the survey of installed apps
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(DAY).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for i in range(4):
+        make_student(campus, advisor, name=f"学员{i}", since=SINCE)
+    assert queries() == one
