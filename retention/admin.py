@@ -1,7 +1,10 @@
-"""Admin of retention for hq_admin, one block a topic."""
+"""Admin of retention for hq_admin, one block a topic. The log and the monthly records
+are written through the services (who may, which month, once); the admin reads them."""
 
 from django.contrib import admin
 from django.http import HttpRequest
+
+from billing.admin import ReadOnlyMixin
 
 # --- follow-ups and monthly records ----------------------------------------------------
 from .models import (
@@ -17,22 +20,8 @@ from .models import (
 )
 
 
-class RecordsReadOnly:
-    """The log and the records are written through the services (who may, which month,
-    once); the admin reads them."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(FollowUp)
-class FollowUpAdmin(RecordsReadOnly, admin.ModelAdmin):
+class FollowUpAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["contacted_at", "student", "kind", "contact", "channel", "satisfaction", "by", "campus"]
     list_filter = ["campus", "kind", "channel"]
     search_fields = ["student__name", "summary"]
@@ -40,40 +29,40 @@ class FollowUpAdmin(RecordsReadOnly, admin.ModelAdmin):
 
 
 @admin.register(MonthlyAssessment)
-class MonthlyAssessmentAdmin(RecordsReadOnly, admin.ModelAdmin):
+class MonthlyAssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["month", "student", "subject", "score", "shared_with_parent_at", "by"]
     list_filter = ["campus", "subject"]
     search_fields = ["student__name"]
 
 
 @admin.register(LearningPlan, GrowthRecord)
-class MonthlyRecordAdmin(RecordsReadOnly, admin.ModelAdmin):
+class MonthlyRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["month", "student", "by", "created_at"]
     list_filter = ["campus"]
     search_fields = ["student__name", "content"]
 
 
 @admin.register(Homework)
-class HomeworkAdmin(RecordsReadOnly, admin.ModelAdmin):
+class HomeworkAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["set_at", "student", "subject", "due_on", "result", "shown_to_parent_at", "set_by"]
     list_filter = ["campus", "result"]
     search_fields = ["student__name", "content"]
 
 
 @admin.register(TeacherSummary)
-class TeacherSummaryAdmin(RecordsReadOnly, admin.ModelAdmin):
+class TeacherSummaryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["period_start", "period_end", "student", "subject", "kind", "by"]
     list_filter = ["campus", "kind"]
     search_fields = ["student__name", "content"]
 
 
-class SurveyAnswerInline(RecordsReadOnly, admin.TabularInline):
+class SurveyAnswerInline(ReadOnlyMixin, admin.TabularInline):
     model = SurveyAnswer
     extra = 0
 
 
 @admin.register(SatisfactionSurvey)
-class SatisfactionSurveyAdmin(RecordsReadOnly, admin.ModelAdmin):
+class SatisfactionSurveyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["month", "student", "respondent", "by"]
     list_filter = ["campus", "respondent"]
     search_fields = ["student__name", "comment"]

@@ -100,8 +100,11 @@ def _check_subject(subject: Any, by: Staff, errors: dict[str, str]) -> Subject |
     return subject
 
 
-def _locked(student: Student) -> Student:
-    return Student.objects.select_for_update().get(pk=student.pk)
+def _locked_for(student: Student, by: Staff, roles: tuple[str, ...]) -> Student:
+    """The student row, locked, once `by` may keep its records (see check_keeps_records)."""
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    check_keeps_records(student=student, by=by, roles=roles)
+    return student
 
 
 def _refuse(errors: dict[str, str], what: str) -> None:
@@ -141,8 +144,7 @@ def monthly_assessment_record(
     now: datetime | None = None,
 ) -> MonthlyAssessment:
     """月测评: one assessment per student, subject and month, with its quality analysis."""
-    student = _locked(student)
-    check_keeps_records(student=student, by=by, roles=ASSESSORS)
+    student = _locked_for(student, by, ASSESSORS)
     errors: dict[str, str] = {}
     subject = _check_subject(subject, by, errors)
     month = clean_month(month, "month", errors, latest=_today(now))
@@ -179,8 +181,7 @@ def learning_plan_record(
     *, student: Student, month: date | str, content: str, by: Staff, now: datetime | None = None
 ) -> LearningPlan:
     """The month's learning plan (学习计划与方案), one per student and month."""
-    student = _locked(student)
-    check_keeps_records(student=student, by=by, roles=PLANNERS)
+    student = _locked_for(student, by, PLANNERS)
     errors: dict[str, str] = {}
     month = clean_month(month, "month", errors, latest=_today(now))
     content = clean_text(content, "content", errors, max_length=LONG_TEXT, required=True)
@@ -206,8 +207,7 @@ def growth_record_add(
     *, student: Student, on: date | None, content: str, by: Staff, now: datetime | None = None
 ) -> GrowthRecord:
     """成长记录 of the half month that `on` falls in (two a month)."""
-    student = _locked(student)
-    check_keeps_records(student=student, by=by, roles=GROWTH_WRITERS)
+    student = _locked_for(student, by, GROWTH_WRITERS)
     errors: dict[str, str] = {}
     today = _today(now)
     if isinstance(on, datetime) or not isinstance(on, date):
@@ -238,8 +238,7 @@ def homework_set(
     now: datetime | None = None,
 ) -> Homework:
     """布置作业: the teacher sets homework of their subject, due by the next lesson."""
-    student = _locked(student)
-    check_keeps_records(student=student, by=by, roles=HOMEWORK_SETTERS)
+    student = _locked_for(student, by, HOMEWORK_SETTERS)
     errors: dict[str, str] = {}
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -310,8 +309,7 @@ def teacher_summary_write(
 ) -> TeacherSummary:
     """阶段性总结 (a stage: `period_start`–`period_end`, ended) or 月总结 (`month`; one per
     teacher, student, subject and month)."""
-    student = _locked(student)
-    check_keeps_records(student=student, by=by, roles=SUMMARY_WRITERS)
+    student = _locked_for(student, by, SUMMARY_WRITERS)
     errors: dict[str, str] = {}
     today = _today(now)
     subject = _check_subject(subject, by, errors)
@@ -374,8 +372,7 @@ def survey_record(
 ) -> SatisfactionSurvey:
     """The month's satisfaction survey: a 1–5 score for every active question (by id) and
     the family's comment. One per student and month."""
-    student = _locked(student)
-    check_keeps_records(student=student, by=by, roles=SURVEYORS)
+    student = _locked_for(student, by, SURVEYORS)
     errors: dict[str, str] = {}
     month = clean_month(month, "month", errors, latest=_today(now))
     respondent = clean_choice(

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError
+from billing.forms import ServiceForm
 from core.models import Staff
 from core.roles import Role
 
@@ -14,19 +14,6 @@ from ..models import FollowUp
 
 SATISFACTION_CHOICES = [("", _("未询问")), *[(str(i), str(i)) for i in range(1, 6)]]
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
-
-
-class ServiceForm(forms.Form):
-    """A form whose submit calls a service; a refusal lands beside the fields it names."""
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        placed = False
-        for name, message in exc.fields.items():
-            if name in self.fields:
-                self.add_error(name, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
 
 
 class FollowUpForm(ServiceForm):

@@ -8,10 +8,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from billing.forms import ServiceForm
 from core.models import Subject
 
 from ..models import Homework, SatisfactionSurvey, SurveyQuestion, TeacherSummary
-from .forms_followups import ServiceForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.TextInput(attrs={"type": "month", "pattern": r"\d{4}-\d{2}"})

@@ -4,7 +4,7 @@ supervisor's overview, the follow-up log and its form; roles and campuses."""
 from datetime import timedelta
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +12,7 @@ from core.roles import Role
 from retention.models import FollowUp
 from retention.views.followups import follow_up_tab_html
 
-from .followup_makers import log, make_student
+from .followup_makers import log, make_student, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,6 @@ DAY = reverse("retention:day")
 LOG = reverse("retention:day_log")
 LIST = reverse("retention:follow_ups")
 SINCE = timezone.now() - timedelta(days=20)
-
-
-def signed_in(staff) -> Client:
-    client = Client()
-    client.force_login(staff.user)
-    return client
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ its forms, refusals beside the field, and the missing list per advisor or campus
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,19 +12,13 @@ from core.services import subject_get_or_create
 from retention import services
 from retention.models import GrowthRecord, Homework, MonthlyAssessment, SatisfactionSurvey
 
-from .followup_makers import book, make_student, make_teacher
+from .followup_makers import book, make_student, make_teacher, signed_in
 
 pytestmark = pytest.mark.django_db
 
 RECORDS = reverse("retention:records")
 MISSING = reverse("retention:record_missing")
 THIS_MONTH = timezone.localdate().replace(day=1)
-
-
-def signed_in(staff) -> Client:
-    client = Client()
-    client.force_login(staff.user)
-    return client
 
 
 @pytest.fixture
