@@ -40,6 +40,11 @@ def scoped_student(request: HttpRequest, pk: Any) -> Student:
     return found
 
 
+def refused(request: HttpRequest, message: str) -> HttpResponse:
+    """The 403 page saying why."""
+    return render(request, "retention/followup_refused.html", {"message": message}, status=403)
+
+
 def _posted_id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 12 else None
 
@@ -72,7 +77,7 @@ def follow_up_new(request: HttpRequest, student_id: int) -> HttpResponse:
     try:
         services.check_may_follow_up(student=student, by=request.staff)
     except Forbidden as exc:
-        return render(request, "retention/followup_refused.html", {"message": exc.message}, status=403)
+        return refused(request, exc.message)
     kind = request.GET.get("kind")
     form = FollowUpForm(request.POST or None, initial={"kind": kind} if kind in FollowUp.Kind.values else {})
     if request.method == "POST" and form.is_valid():
@@ -167,7 +172,7 @@ def day_log(request: HttpRequest) -> HttpResponse:
             services.follow_up_log(student=student, by=request.staff, **form.service_kwargs())
             logged = True
         except Forbidden as exc:
-            return render(request, "retention/followup_refused.html", {"message": exc.message}, status=403)
+            return refused(request, exc.message)
         except DomainError as exc:
             form.add_domain_error(exc)
     day_url = reverse("retention:day") + (f"?advisor={whose.pk}" if whose and whose != request.staff else "")

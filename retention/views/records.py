@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.api import scope
 from core.decorators import staff_required
@@ -25,7 +26,7 @@ from students.models import Student
 
 from .. import selectors, services
 from ..models import Homework, MonthlyAssessment
-from .followups import scoped_student
+from .followups import refused, scoped_student
 from .forms_records import (
     AssessmentForm,
     GrowthForm,
@@ -101,7 +102,7 @@ class Action:
     roles: tuple[str, ...]
     form: Callable[..., forms.Form] | None
     act: Callable[[HttpRequest, Student, date, Any], Any]
-    done: str
+    done: Any  # a lazy message, translated when shown
 
 
 def _subjects(staff: Staff) -> Any:
@@ -166,15 +167,15 @@ def _survey(request: HttpRequest, student: Student, month: date, data: dict) -> 
 
 
 ACTIONS: dict[str, Action] = {
-    "assessment": Action(services.ASSESSORS, AssessmentForm, _assessment, _("已登记月测评")),
-    "share_assessment": Action(services.SHARERS, None, _share, _("已记录告知家长")),
-    "plan": Action(services.PLANNERS, PlanForm, _plan, _("已保存学习计划")),
-    "growth": Action(services.GROWTH_WRITERS, GrowthForm, _growth, _("已保存成长记录")),
-    "homework": Action(services.HOMEWORK_SETTERS, HomeworkForm, _homework, _("已布置作业")),
-    "check_homework": Action(services.HOMEWORK_CHECKERS, HomeworkCheckForm, _check, _("已登记作业检查")),
-    "show_homework": Action(services.HOMEWORK_REPORTERS, None, _show, _("已记录告知家长")),
-    "summary": Action(services.SUMMARY_WRITERS, SummaryForm, _summary, _("已保存教员总结")),
-    "survey": Action(services.SURVEYORS, SurveyForm, _survey, _("已登记满意度调查")),
+    "assessment": Action(services.ASSESSORS, AssessmentForm, _assessment, gettext_lazy("已登记月测评")),
+    "share_assessment": Action(services.SHARERS, None, _share, gettext_lazy("已记录告知家长")),
+    "plan": Action(services.PLANNERS, PlanForm, _plan, gettext_lazy("已保存学习计划")),
+    "growth": Action(services.GROWTH_WRITERS, GrowthForm, _growth, gettext_lazy("已保存成长记录")),
+    "homework": Action(services.HOMEWORK_SETTERS, HomeworkForm, _homework, gettext_lazy("已布置作业")),
+    "check_homework": Action(services.HOMEWORK_CHECKERS, HomeworkCheckForm, _check, gettext_lazy("已登记作业检查")),
+    "show_homework": Action(services.HOMEWORK_REPORTERS, None, _show, gettext_lazy("已记录告知家长")),
+    "summary": Action(services.SUMMARY_WRITERS, SummaryForm, _summary, gettext_lazy("已保存教员总结")),
+    "survey": Action(services.SURVEYORS, SurveyForm, _survey, gettext_lazy("已登记满意度调查")),
 }
 
 
@@ -205,17 +206,14 @@ def record_student(request: HttpRequest, student_id: int) -> HttpResponse:
     summaries and the survey, each with its form for who may write it."""
     student = scoped_student(request, student_id)
     if not _mine(request).filter(pk=student.pk).exists():
-        message = _("%(name)s 不是您的学员") % {"name": student.name}
-        return render(request, "retention/followup_refused.html", {"message": message}, status=403)
+        return refused(request, _("%(name)s 不是您的学员") % {"name": student.name})
     month = _month(request)
     allowed = _allowed(request, student)
     bound: tuple[str, forms.Form | None] | None = None
     if request.method == "POST":
         name = request.POST.get("action", "")
         if name not in allowed:
-            return render(
-                request, "retention/followup_refused.html", {"message": _("您的角色不能登记此项记录")}, status=403
-            )
+            return refused(request, _("您的角色不能登记此项记录"))
         form = _new_form(name, request, month, request.POST)
         if form is None or form.is_valid():
             data = dict(form.cleaned_data) if form is not None else {}
@@ -224,7 +222,7 @@ def record_student(request: HttpRequest, student_id: int) -> HttpResponse:
             try:
                 ACTIONS[name].act(request, student, month, data)
             except Forbidden as exc:
-                return render(request, "retention/followup_refused.html", {"message": exc.message}, status=403)
+                return refused(request, exc.message)
             except DomainError as exc:
                 if form is None:
                     messages.error(request, exc.message)
