@@ -249,3 +249,12 @@ def test_the_list_of_a_past_day_is_judged_at_its_end(student):
     assert rows[0].day == date(2026, 3, 3)
     assert selectors.moment_of(date(2026, 3, 3)) == at("2026-03-03", "23:59") + timedelta(seconds=59.999999)
     assert abs(selectors.moment_of(None) - timezone.now()) < timedelta(seconds=5)
+
+
+def test_the_hand_over_page_and_the_day_agree_on_a_first_call_done(student, advisor):
+    from students.selectors import pending_first_calls
+
+    assert list(pending_first_calls(advisor).values_list("student", flat=True)) == [student.pk]
+    log(student, advisor, "first_call", at("2026-03-03", "10:00"))
+    assert not pending_first_calls(advisor).exists()
+    assert judged(selectors.first_call_due, student, at("2026-03-04", "10:00")) is None
