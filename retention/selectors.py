@@ -81,13 +81,17 @@ def follow_ups_of(student: Student) -> QuerySet[FollowUp]:
 def follow_up_list(
     queryset: QuerySet[FollowUp],
     *,
+    advisor: Staff | None = None,
     by: Staff | None = None,
     kind: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
     q: str = "",
 ) -> QuerySet[FollowUp]:
-    """The log filtered: who called (`by`), kind, local dates (inclusive) and the student's name."""
+    """The log filtered: the student's advisor, who called (`by`), kind, local dates
+    (inclusive) and the student's name."""
+    if advisor is not None:
+        queryset = queryset.filter(student__advisor=advisor)
     if by is not None:
         queryset = queryset.filter(by=by)
     if kind:

@@ -60,6 +60,9 @@ class QuickFollowUpForm(FollowUpForm):
 class FollowUpFilterForm(forms.Form):
     """The filters of the follow-up log page."""
 
+    advisor = forms.ModelChoiceField(
+        label=_("班主任"), queryset=Staff.objects.none(), required=False, empty_label=_("全部")
+    )
     by = forms.ModelChoiceField(label=_("回访人"), queryset=Staff.objects.none(), required=False, empty_label=_("全部"))
     kind = forms.ChoiceField(label=_("类别"), choices=[("", _("全部")), *FollowUp.Kind.choices], required=False)
     q = forms.CharField(label=_("学员"), max_length=50, required=False)
@@ -74,6 +77,7 @@ class FollowUpFilterForm(forms.Form):
         if campus_id is not None:
             callers = callers.filter(campus_id=campus_id)
         self.fields["by"].queryset = callers.order_by("role", "user__username")
+        self.fields["advisor"].queryset = callers.filter(role=Role.ADVISOR).order_by("user__username")
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():

@@ -155,6 +155,8 @@ def test_the_log_filters_by_caller_kind_dates_and_student(campus, other_campus, 
 
     assert shown() == ["首次电话", "挽单面谈"]
     assert shown(by=consultant.pk) == ["挽单面谈"]
+    assert shown(advisor=advisor.pk) == ["首次电话", "挽单面谈"]
+    assert shown(advisor=make_staff(Role.ADVISOR).pk) == []
     assert shown(kind="first_call") == ["首次电话"]
     assert shown(q="浩然") == ["挽单面谈"]
     day = timezone.localdate(SINCE)
