@@ -40,7 +40,7 @@ from .models import (
 
 # 每周每名客户至少沟通一次（除排课通知外）: the last 7 calendar days, today included
 WEEK_DAYS = 7
-# 第一次沟通工作应在接收档案的翌日完成 (students/ dates AdvisorAssignment.first_call_due so)
+# 第一次沟通工作应在接收档案的翌日完成 (the day students/ sets as AdvisorAssignment.first_call_due)
 FIRST_CALL_AFTER = timedelta(days=1)
 # 第一次上课前24小时，客服要打确认电话
 CONFIRM_AHEAD = timedelta(hours=24)
