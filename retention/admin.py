@@ -1,0 +1,83 @@
+"""Admin of retention for hq_admin, one block a topic. The log and the monthly records
+are written through the services (who may, which month, once); the admin reads them."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from billing.admin import ReadOnlyMixin
+
+# --- follow-ups and monthly records ----------------------------------------------------
+from .models import (
+    FollowUp,
+    GrowthRecord,
+    Homework,
+    LearningPlan,
+    MonthlyAssessment,
+    SatisfactionSurvey,
+    SurveyAnswer,
+    SurveyQuestion,
+    TeacherSummary,
+)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["contacted_at", "student", "kind", "contact", "channel", "satisfaction", "by", "campus"]
+    list_filter = ["campus", "kind", "channel"]
+    search_fields = ["student__name", "summary"]
+    date_hierarchy = "contacted_at"
+
+
+@admin.register(MonthlyAssessment)
+class MonthlyAssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["month", "student", "subject", "score", "shared_with_parent_at", "by"]
+    list_filter = ["campus", "subject"]
+    search_fields = ["student__name"]
+
+
+@admin.register(LearningPlan, GrowthRecord)
+class MonthlyRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["month", "student", "by", "created_at"]
+    list_filter = ["campus"]
+    search_fields = ["student__name", "content"]
+
+
+@admin.register(Homework)
+class HomeworkAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["set_at", "student", "subject", "due_on", "result", "shown_to_parent_at", "set_by"]
+    list_filter = ["campus", "result"]
+    search_fields = ["student__name", "content"]
+
+
+@admin.register(TeacherSummary)
+class TeacherSummaryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["period_start", "period_end", "student", "subject", "kind", "by"]
+    list_filter = ["campus", "kind"]
+    search_fields = ["student__name", "content"]
+
+
+class SurveyAnswerInline(ReadOnlyMixin, admin.TabularInline):
+    model = SurveyAnswer
+    extra = 0
+
+
+@admin.register(SatisfactionSurvey)
+class SatisfactionSurveyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["month", "student", "respondent", "by"]
+    list_filter = ["campus", "respondent"]
+    search_fields = ["student__name", "comment"]
+    inlines = [SurveyAnswerInline]
+
+
+@admin.register(SurveyQuestion)
+class SurveyQuestionAdmin(admin.ModelAdmin):
+    """Headquarters words the survey: add, reorder, retire (a retired question keeps its answers)."""
+
+    list_display = ["text", "order", "active"]
+    list_editable = ["order", "active"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+# --- end of follow-ups and monthly records ---------------------------------------------

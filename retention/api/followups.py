@@ -1,0 +1,143 @@
+"""/api/v1 endpoints of the follow-up log (API.md § Follow-ups). Thin: parse, check the
+role and the campus, call a service or a selector.
+
+Roles: logging a contact — advisor (their own students only), consultant, cs_supervisor,
+principal, hq_admin; reading a student's log — any staff member of the campus; the list of
+families due a contact — an advisor (their own students), cs_supervisor and principal (the
+campus), hq_admin (every campus)."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from core.roles import Role
+from students.models import Student
+
+from .. import selectors, services
+from ..models import FollowUp
+
+router = Router(tags=["follow-ups"])
+
+TEXT = str | None
+DUE_ROLES = (Role.ADVISOR, Role.CS_SUPERVISOR, Role.PRINCIPAL, Role.HQ_ADMIN)
+
+
+class FollowUpIn(Schema):
+    contact: TEXT = None
+    channel: TEXT = None
+    kind: TEXT = None
+    summary: TEXT = None
+    satisfaction: int | None = None
+    contacted_at: datetime | None = None
+
+
+class FollowUpOut(Schema):
+    id: int
+    campus: str
+    student_id: int
+    student: str
+    by: str
+    by_name: str
+    contact: str
+    channel: str
+    kind: str
+    summary: str
+    satisfaction: int | None
+    contacted_at: datetime
+    created_at: datetime
+
+
+class FollowUpList(Schema):
+    items: list[FollowUpOut]
+    count: int
+
+
+class DueOut(Schema):
+    id: int
+    name: str
+    advisor: str | None
+    last_contact_at: datetime | None
+
+
+class DueList(Schema):
+    items: list[DueOut]
+    count: int
+
+
+class Error(Schema):
+    error: dict[str, Any]
+
+
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    # API.md: datetimes carry the campus offset (+08:00)
+    return timezone.localtime(moment) if moment is not None else None
+
+
+def follow_up_out(f: FollowUp) -> dict[str, Any]:
+    return {
+        "id": f.pk,
+        "campus": f.campus.code,
+        "student_id": f.student_id,
+        "student": f.student.name,
+        "by": f.by.user.username,
+        "by_name": f.by.display_name,
+        "contact": f.contact,
+        "channel": f.channel,
+        "kind": f.kind,
+        "summary": f.summary,
+        "satisfaction": f.satisfaction,
+        "contacted_at": _local(f.contacted_at),
+        "created_at": _local(f.created_at),
+    }
+
+
+def _follow_ups():
+    return FollowUp.objects.select_related("campus", "student", "by__user")
+
+
+@router.post("/students/{student_id}/follow-ups", response={201: FollowUpOut, **ERRORS})
+def log_follow_up(request: HttpRequest, student_id: int, payload: FollowUpIn):
+    by = require_role(request, *services.LOG_ROLES)
+    student = get_scoped(request, Student.objects.all(), student_id)
+    follow_up = services.follow_up_log(student=student, by=by, **payload.model_dump())
+    return Status(201, follow_up_out(_follow_ups().get(pk=follow_up.pk)))
+
+
+@router.get("/students/{student_id}/follow-ups", response={200: FollowUpList, **ERRORS})
+def list_follow_ups(request: HttpRequest, student_id: int, limit: int | None = None, offset: int | None = None):
+    caller_staff(request)
+    student = get_scoped(request, Student.objects.all(), student_id)
+    page = paginate(selectors.follow_ups_of(student).select_related("campus", "student"), limit, offset)
+    return {"items": [follow_up_out(f) for f in page["items"]], "count": page["count"]}
+
+
+@router.get("/follow-ups/due", response={200: DueList, **ERRORS})
+def follow_ups_due(request: HttpRequest, limit: int | None = None, offset: int | None = None):
+    """Students with no contact other than a schedule notice in the last 7 days (today and
+    the six days before), a student never contacted included; oldest contact first."""
+    staff = require_role(request, *DUE_ROLES)
+    students = scope(request, selectors.students_followed_by(staff))
+    due = (
+        selectors.students_without_contact(students, timezone.now())
+        .select_related("advisor__user")
+        .order_by(F("last_contact_at").asc(nulls_first=True), "name", "pk")
+    )
+    page = paginate(due, limit, offset)
+    items = [
+        {
+            "id": s.pk,
+            "name": s.name,
+            "advisor": s.advisor.user.username if s.advisor_id else None,
+            "last_contact_at": _local(s.last_contact_at),
+        }
+        for s in page["items"]
+    ]
+    return {"items": items, "count": page["count"]}
