@@ -4,7 +4,7 @@ are written through the services (who may, which month, once); the admin reads t
 from django.contrib import admin
 from django.http import HttpRequest
 
-from billing.admin import ReadOnlyMixin
+from core.admin import ReadOnlyAdminMixin
 
 # --- follow-ups and monthly records ----------------------------------------------------
 from .models import (
@@ -21,7 +21,7 @@ from .models import (
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["contacted_at", "student", "kind", "contact", "channel", "satisfaction", "by", "campus"]
     list_filter = ["campus", "kind", "channel"]
     search_fields = ["student__name", "summary"]
@@ -29,40 +29,40 @@ class FollowUpAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(MonthlyAssessment)
-class MonthlyAssessmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class MonthlyAssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["month", "student", "subject", "score", "shared_with_parent_at", "by"]
     list_filter = ["campus", "subject"]
     search_fields = ["student__name"]
 
 
 @admin.register(LearningPlan, GrowthRecord)
-class MonthlyRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class MonthlyRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["month", "student", "by", "created_at"]
     list_filter = ["campus"]
     search_fields = ["student__name", "content"]
 
 
 @admin.register(Homework)
-class HomeworkAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class HomeworkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["set_at", "student", "subject", "due_on", "result", "shown_to_parent_at", "set_by"]
     list_filter = ["campus", "result"]
     search_fields = ["student__name", "content"]
 
 
 @admin.register(TeacherSummary)
-class TeacherSummaryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TeacherSummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["period_start", "period_end", "student", "subject", "kind", "by"]
     list_filter = ["campus", "kind"]
     search_fields = ["student__name", "content"]
 
 
-class SurveyAnswerInline(ReadOnlyMixin, admin.TabularInline):
+class SurveyAnswerInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SurveyAnswer
     extra = 0
 
 
 @admin.register(SatisfactionSurvey)
-class SatisfactionSurveyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SatisfactionSurveyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["month", "student", "respondent", "by"]
     list_filter = ["campus", "respondent"]
     search_fields = ["student__name", "comment"]

@@ -14,7 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from core.apikit import caller_staff, paginate, require_role, scope
+from core.apikit import get_scoped_or_404 as get_scoped
 from core.roles import Role
 from students.models import Student
 

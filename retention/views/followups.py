@@ -15,11 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.api import scope
 from core.decorators import staff_required
 from core.errors import DomainError, Forbidden
 from core.models import Staff
 from core.roles import Role
+from core.scoping import scope
 from students.models import Student
 
 from .. import selectors, services

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from billing.forms import ServiceForm
+from core.forms import DomainErrorForm
 from core.models import Staff
 from core.roles import Role
 
@@ -16,7 +16,7 @@ SATISFACTION_CHOICES = [("", _("未询问")), *[(str(i), str(i)) for i in range(
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 
 
-class FollowUpForm(ServiceForm):
+class FollowUpForm(DomainErrorForm):
     """回访登记: with whom, how, of which kind, what was said, satisfaction, when."""
 
     kind = forms.ChoiceField(label=_("类别"), choices=FollowUp.Kind.choices, initial=FollowUp.Kind.REGULAR)

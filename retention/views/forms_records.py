@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from billing.forms import ServiceForm
+from core.forms import DomainErrorForm
 from core.models import Subject
 
 from ..models import Homework, SatisfactionSurvey, SurveyQuestion, TeacherSummary
@@ -27,7 +27,7 @@ def month_param(value: str | None, default: date) -> date:
         return default.replace(day=1)
 
 
-class SubjectForm(ServiceForm):
+class SubjectForm(DomainErrorForm):
     subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.none())
 
     def __init__(self, *args: Any, subjects: QuerySet[Subject] | None = None, **kwargs: Any) -> None:
@@ -40,14 +40,14 @@ class AssessmentForm(SubjectForm):
     analysis = forms.CharField(label=_("质量分析"), widget=TEXT, required=False)
 
 
-class PlanForm(ServiceForm):
+class PlanForm(DomainErrorForm):
     content = forms.CharField(
         label=_("学习计划"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
         help_text=_("本月目标、重点难点、每周安排、家长配合事项"),
     )
 
 
-class GrowthForm(ServiceForm):
+class GrowthForm(DomainErrorForm):
     on = forms.DateField(label=_("日期"), widget=DATE, help_text=_("1–15 日为上半月，16 日起为下半月"))
     content = forms.CharField(label=_("成长记录"), widget=TEXT, required=False)
 
@@ -57,7 +57,7 @@ class HomeworkForm(SubjectForm):
     due_on = forms.DateField(label=_("完成期限"), widget=DATE)
 
 
-class HomeworkCheckForm(ServiceForm):
+class HomeworkCheckForm(DomainErrorForm):
     homework = forms.IntegerField(widget=forms.HiddenInput)
     result = forms.ChoiceField(label=_("完成情况"), choices=[("", "—"), *Homework.Result.choices], required=False)
     check_note = forms.CharField(label=_("检查说明"), max_length=500, required=False)
@@ -71,7 +71,7 @@ class SummaryForm(SubjectForm):
     content = forms.CharField(label=_("总结"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
-class SurveyForm(ServiceForm):
+class SurveyForm(DomainErrorForm):
     """The month's satisfaction survey: one 1–5 score for each active question."""
 
     respondent = forms.ChoiceField(

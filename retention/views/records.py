@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.api import scope
 from core.decorators import staff_required
 from core.errors import DomainError, Forbidden
 from core.models import Staff, Subject
 from core.roles import Role
+from core.scoping import scope
 from students.models import Student
 
 from .. import selectors, services
