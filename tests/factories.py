@@ -75,3 +75,60 @@ class GuardianFactory(factory.django.DjangoModelFactory):
 
 def token_for(staff: Staff) -> str:
     return api_token_issue(campus=staff.campus, staff=staff)[1]
+
+
+# --- order saving (挽单) and refunds (退费) ---------------------------------------------------
+# Packages are sold and used through billing's services, cases and refunds through
+# retention's, so the tests exercise the rules they rely on.
+
+
+def sold_package(
+    campus: Campus,
+    by: Staff,
+    *,
+    lessons: int = 10,
+    bonus: int = 0,
+    price: str = "3000.00",
+    paid: str | None = None,
+    used: int = 0,
+    student: Student | None = None,
+    course: str = "钢琴一对一",
+):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from billing.models import LessonPackage
+    from billing.services import package_create, package_deduct
+
+    if student is None:
+        student = StudentFactory(campus=campus)
+        GuardianFactory(student=student, is_primary=True, relation="mother")
+        GuardianFactory(student=student, name="张伟", relation="father")
+    today = timezone.localdate()
+    package = package_create(
+        student=student,
+        course=course,
+        kind=LessonPackage.Kind.ONE_ON_ONE,
+        lessons=lessons,
+        bonus_lessons=bonus,
+        price=Decimal(price),
+        paid=Decimal(paid if paid is not None else price),
+        valid_from=today - timedelta(days=30),
+        valid_until=today + timedelta(days=365),
+        by=by,
+    )
+    for _ in range(used):
+        package_deduct(package=package, at=timezone.now(), by=by, reason="上课")
+    package.refresh_from_db()
+    return package
+
+
+def drafted_refund(package, *, principal: Staff):
+    """A refund in draft: a non-regular request goes to the principal, who fails the case."""
+    from retention.services import save_case_fail, save_case_open
+
+    case = save_case_open(package=package, by=principal, reason="家长要求退费", regular=False)
+    return save_case_fail(case=case, by=principal)
+# --- end of order saving and refunds -----------------------------------------------------------
