@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from billing.pricing import yuan_in_words
+from students.models import Guardian
 
 from .models import Refund, RefundStep
 from .services import refund_current_quote, refund_handler_role
@@ -37,12 +38,16 @@ def refund_application_context(refund: Refund) -> dict:
                 "date": timezone.localtime(signature.signed_at).date() if signature else None,
             }
         )
+    guardian = refund.student.primary_guardian
+    relation = guardian.relation if guardian else ""
     return {
         "center_name": settings.CENTER_NAME,
         "refund": refund,
         "package": refund.package,
         "student": refund.student,
-        "guardian": refund.student.primary_guardian,
+        "guardian": guardian,
+        # a relation outside the list is kept as the desk typed it
+        "relation": Guardian.Relation(relation).label if relation in Guardian.Relation.values else relation,
         "quote": quote,
         "amount_words": yuan_in_words(quote.refund_amount),
         "handler": handler,

@@ -5,6 +5,7 @@ services check the roles.
 Reading: a save case — the advisors, consultants and the save group; a refund — those and
 finance; a package's refund quote — any staff member of the campus."""
 
+import json
 from datetime import date, datetime
 from typing import Any
 
@@ -12,9 +13,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 
 from billing.models import LessonPackage
 from core.api import caller_staff, get_scoped, paginate, require_role, scope
+from core.errors import InvalidInput
 from core.money import Money
 from core.roles import Role
 
@@ -36,10 +39,6 @@ class ErrorOut(Schema):
 class SaveCaseIn(Schema):
     reason: str = Field(max_length=500)
     regular: bool = True
-
-
-class NoteIn(Schema):
-    note: str = Field("", max_length=2000)
 
 
 class MeetingNoteIn(Schema):
@@ -269,6 +268,39 @@ def _refunds() -> QuerySet[Refund]:
     )
 
 
+def _note(request: HttpRequest) -> str:
+    """The optional `{"note"}` of escalate / saved / fail. Read by hand so that a POST with no
+    body at all (or a form post) is accepted: ninja would refuse an empty body as bad JSON."""
+    content_type = request.content_type or ""
+    if content_type != "application/json":
+        value = request.POST.get("note", "") if content_type.startswith(("multipart/", "application/x-www")) else ""
+    elif not request.body.strip():
+        value = ""
+    else:
+        try:
+            body = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            raise HttpError(400, "invalid JSON")
+        value = body.get("note", "") if isinstance(body, dict) else None
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput("输入有误：note 应为文字", {"note": "应为文字"})
+    return value
+
+
+NOTE_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "properties": {"note": {"type": "string", "maxLength": 2000}}}
+            }
+        },
+    }
+}
+
+
 def _case(request: HttpRequest, case_id: int) -> SaveCase:
     return get_scoped(request, _cases(), case_id)
 
@@ -319,26 +351,33 @@ def get_save_case(request: HttpRequest, case_id: int):
     return case_out(_case(request, case_id))
 
 
-@router.post("/save-cases/{case_id}/escalate", response=CASE_RESPONSES, summary="Escalate a save case one stage")
-def escalate_save_case(request: HttpRequest, case_id: int, payload: NoteIn | None = None):
+@router.post(
+    "/save-cases/{case_id}/escalate", response=CASE_RESPONSES, summary="Escalate a save case one stage",
+    openapi_extra=NOTE_BODY,
+)
+def escalate_save_case(request: HttpRequest, case_id: int):
     staff = caller_staff(request)
-    case = services.save_case_escalate(case=_case(request, case_id), by=staff, note=payload.note if payload else "")
-    return case_out(_cases().get(pk=case.pk))
-
-
-@router.post("/save-cases/{case_id}/saved", response=CASE_RESPONSES, summary="Close a save case: the family stays")
-def save_case_saved(request: HttpRequest, case_id: int, payload: NoteIn | None = None):
-    staff = caller_staff(request)
-    case = services.save_case_mark_saved(case=_case(request, case_id), by=staff, note=payload.note if payload else "")
+    case = services.save_case_escalate(case=_case(request, case_id), by=staff, note=_note(request))
     return case_out(_cases().get(pk=case.pk))
 
 
 @router.post(
-    "/save-cases/{case_id}/fail", response=CASE_RESPONSES, summary="The principal fails a save case: a refund is drafted"
+    "/save-cases/{case_id}/saved", response=CASE_RESPONSES, summary="Close a save case: the family stays",
+    openapi_extra=NOTE_BODY,
 )
-def fail_save_case(request: HttpRequest, case_id: int, payload: NoteIn | None = None):
+def save_case_saved(request: HttpRequest, case_id: int):
     staff = caller_staff(request)
-    refund = services.save_case_fail(case=_case(request, case_id), by=staff, note=payload.note if payload else "")
+    case = services.save_case_mark_saved(case=_case(request, case_id), by=staff, note=_note(request))
+    return case_out(_cases().get(pk=case.pk))
+
+
+@router.post(
+    "/save-cases/{case_id}/fail", response=CASE_RESPONSES, summary="The principal fails a save case: a refund is drafted",
+    openapi_extra=NOTE_BODY,
+)
+def fail_save_case(request: HttpRequest, case_id: int):
+    staff = caller_staff(request)
+    refund = services.save_case_fail(case=_case(request, case_id), by=staff, note=_note(request))
     return case_out(_cases().get(pk=refund.save_case_id))
 
 

@@ -48,6 +48,8 @@ STEP_ROLES: dict[str, str] = {
     RefundStep.PAY: Role.FINANCE,
 }
 HANDLER_STEPS = (RefundStep.PARENT_SIGN, RefundStep.DOCUMENTS)
+# What the dean's confirmation copies from the quote onto the application.
+QUOTE_FIELDS = ("price", "paid", "lessons", "bonus_lessons", "lessons_used", "unit_price", "used_amount", "management_fee")
 
 
 # --- the quote -----------------------------------------------------------------------------
@@ -223,11 +225,15 @@ def _refusal_for_role(refund: Refund, step: str) -> str:
     return f"此步骤由{Role(STEP_ROLES[step]).label}办理"
 
 
-def _finish(refund: Refund, step: str, by: Staff, at: datetime, fields: list[str]) -> Refund:
-    refund.status = STEP_FLOW[step][1]
-    refund.save(update_fields=["status", *fields])
-    RefundSignature.objects.create(refund=refund, step=step, signed_by=by, signer_name=by.display_name, signed_at=at)
-    return refund
+def _finish(caller: Refund, locked: Refund, step: str, by: Staff, at: datetime, fields: list[str]) -> Refund:
+    """Write the step's fields and the next status on the locked row, sign the step, and
+    give the caller's instance the values written."""
+    locked.status = STEP_FLOW[step][1]
+    locked.save(update_fields=["status", *fields])
+    RefundSignature.objects.create(refund=locked, step=step, signed_by=by, signer_name=by.display_name, signed_at=at)
+    for field in ("status", *fields):
+        setattr(caller, field, getattr(locked, field))
+    return locked
 
 
 def _lock_package(refund: Refund) -> LessonPackage:
@@ -243,15 +249,15 @@ def refund_confirm_lessons(*, refund: Refund, by: Staff, at: datetime | None = N
     if package.refunded_at is not None:
         raise Conflict(RetentionError.PACKAGE_REFUNDED, "该课时包已退费")
     quote = refund_quote(package)
-    for field in ("price", "paid", "lessons", "bonus_lessons", "lessons_used", "unit_price", "used_amount", "management_fee"):
+    for field in QUOTE_FIELDS:
         setattr(locked, field, getattr(quote, field))
     locked.other_deductions = ZERO
     locked.amount = quote.refund_amount
-    fields = ["price", "paid", "lessons", "bonus_lessons", "lessons_used", "unit_price", "used_amount"]
-    return _finish(locked, RefundStep.CONFIRM_LESSONS, by, at, [*fields, "management_fee", "other_deductions", "amount"])
+    return _finish(refund, locked, RefundStep.CONFIRM_LESSONS, by, at, [*QUOTE_FIELDS, "other_deductions", "amount"])
 
 
-def _text(value: Any, field: str, errors: dict[str, str], *, max_length: int, required: bool) -> str:
+def clean_text(value: Any, field: str, errors: dict[str, str], *, max_length: int, required: bool) -> str:
+    """`value` stripped; a problem (not text, a NUL, missing, too long) goes to `errors`."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -267,7 +273,8 @@ def _text(value: Any, field: str, errors: dict[str, str], *, max_length: int, re
     return value
 
 
-def _refuse(errors: dict[str, str]) -> None:
+def refuse(errors: dict[str, str]) -> None:
+    """Raise the 422 naming every bad field, if there is any: nothing has been written."""
     if errors:
         raise InvalidInput("输入有误：" + "；".join(errors.values()), errors, code=RetentionError.INVALID)
 
@@ -313,16 +320,16 @@ def refund_parent_sign(
     at = _now(at)
     locked = _begin(refund, RefundStep.PARENT_SIGN, by)
     errors: dict[str, str] = {}
-    reason = _text(reason, "reason", errors, max_length=REASON_MAX, required=True)
-    parent = _text(signed_by, "signed_by", errors, max_length=PARENT_NAME_MAX, required=True)
+    reason = clean_text(reason, "reason", errors, max_length=REASON_MAX, required=True)
+    parent = clean_text(signed_by, "signed_by", errors, max_length=PARENT_NAME_MAX, required=True)
     try:
         found = refund_reason_find(locked.campus, category)
     except InvalidInput as exc:
         errors.update(exc.fields)
         found = None
-    _refuse(errors)
+    refuse(errors)
     locked.reason, locked.parent_name, locked.category = reason, parent, found
-    return _finish(locked, RefundStep.PARENT_SIGN, by, at, ["reason", "parent_name", "category"])
+    return _finish(refund, locked, RefundStep.PARENT_SIGN, by, at, ["reason", "parent_name", "category"])
 
 
 def _amount(value: Any, field: str, errors: dict[str, str]) -> Decimal:
@@ -369,13 +376,13 @@ def refund_documents(
     tax = _amount(tax_deduction, "tax_deduction", errors)
     if "tax_deduction" not in errors and tax > 0 and invoice != Refund.Invoice.LOST_DECLARED:
         errors["tax_deduction"] = "只有遗失发票才扣税"
-    _refuse(errors)
+    refuse(errors)
     locked.contract, locked.receipt, locked.invoice = contract, receipt, invoice
     locked.tax_deduction = tax
     locked.other_deductions = tax
     locked.amount = _rest(locked.paid, locked.used_amount, locked.management_fee, tax)
     fields = ["contract", "receipt", "invoice", "tax_deduction", "other_deductions", "amount"]
-    return _finish(locked, RefundStep.DOCUMENTS, by, at, fields)
+    return _finish(refund, locked, RefundStep.DOCUMENTS, by, at, fields)
 
 
 @transaction.atomic
@@ -383,7 +390,7 @@ def refund_approve(*, refund: Refund, by: Staff, at: datetime | None = None) -> 
     """校长审批."""
     at = _now(at)
     locked = _begin(refund, RefundStep.APPROVE, by)
-    return _finish(locked, RefundStep.APPROVE, by, at, [])
+    return _finish(refund, locked, RefundStep.APPROVE, by, at, [])
 
 
 def package_main_teacher(package: LessonPackage) -> Staff | None:
@@ -430,7 +437,7 @@ def refund_pay(*, refund: Refund, by: Staff, at: datetime | None = None) -> Refu
         Payment.objects.filter(package=package, purpose=Payment.Purpose.PACKAGE_REFUND).order_by("-pk").first()
     )
     locked.paid_at = at
-    return _finish(locked, RefundStep.PAY, by, at, ["teacher", "payment", "paid_at"])
+    return _finish(refund, locked, RefundStep.PAY, by, at, ["teacher", "payment", "paid_at"])
 
 
 # --- reasons and the fee -------------------------------------------------------------------
@@ -448,8 +455,8 @@ def _check_reason_keeper(by: Staff, campus: Campus | None) -> None:
 
 def _reason_name(name: Any, campus: Campus | None, exclude_pk: int | None = None) -> str:
     errors: dict[str, str] = {}
-    name = _text(name, "name", errors, max_length=50, required=True)
-    _refuse(errors)
+    name = clean_text(name, "name", errors, max_length=50, required=True)
+    refuse(errors)
     clash = RefundReason.objects.filter(name=name).filter(
         Q(campus__isnull=True) | Q(campus=campus) if campus is not None else Q()
     )
@@ -500,7 +507,7 @@ def campus_refund_fee_set(*, campus: Campus, fee: Decimal | str, by: Staff) -> C
     amount = _amount(fee, "management_fee", errors)
     if "management_fee" not in errors and amount > MAX_FEE:
         errors["management_fee"] = "不能超过 100000.00"
-    _refuse(errors)
+    refuse(errors)
     row, _created = CampusRefundFee.objects.select_for_update().get_or_create(campus=campus)
     row.management_fee = amount
     row.updated_by = by

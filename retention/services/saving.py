@@ -16,7 +16,7 @@ from core.roles import Role
 from ..errors import RetentionError
 from ..models import Refund, SaveCase, SaveCaseEntry
 from ..models.saving import FIRST_STAGE, LAST_STAGE
-from .refunds import owns_family, refund_draft
+from .refunds import clean_text, owns_family, refund_draft, refuse
 
 NOTE_MAX = 2000
 REASON_MAX = 500
@@ -42,20 +42,10 @@ def save_case_can_fail(case: SaveCase, staff: Staff) -> bool:
 
 
 def _text(value: Any, field: str, *, max_length: int, required: bool) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput("输入有误：应为文字", {field: "应为文字"}, code=RetentionError.INVALID)
-    value = value.strip()
-    if "\x00" in value:
-        problem = "含有非法字符"
-    elif required and not value:
-        problem = "必填"
-    elif len(value) > max_length:
-        problem = f"最多 {max_length} 个字"
-    else:
-        return value
-    raise InvalidInput(f"输入有误：{problem}", {field: problem}, code=RetentionError.INVALID)
+    errors: dict[str, str] = {}
+    value = clean_text(value, field, errors, max_length=max_length, required=required)
+    refuse(errors)
+    return value
 
 
 def _entry(case: SaveCase, kind: str, by: Staff, at: datetime, text: str = "") -> SaveCaseEntry:
@@ -101,6 +91,12 @@ def save_case_open(
     return case
 
 
+def _close(case: SaveCase, locked: SaveCase, status: str, by: Staff, at: datetime) -> None:
+    locked.status, locked.closed_at, locked.closed_by = status, at, by
+    locked.save(update_fields=["status", "closed_at", "closed_by"])
+    case.status, case.closed_at, case.closed_by = status, at, by
+
+
 def _lock_open(case: SaveCase, by: Staff, *, allowed: bool, who: str) -> SaveCase:
     locked = SaveCase.objects.select_related("student", "campus", "package").select_for_update(of=("self",)).get(
         pk=case.pk
@@ -124,6 +120,7 @@ def save_case_escalate(*, case: SaveCase, by: Staff, note: str = "", at: datetim
         raise Conflict(RetentionError.SAVE_STAGE_MAX, "已上报校长（第 3 阶段），不能再升级")
     locked.stage += 1
     locked.save(update_fields=["stage"])
+    case.stage = locked.stage
     _entry(locked, SaveCaseEntry.Kind.ESCALATED, by, at or timezone.now(), note)
     return locked
 
@@ -142,8 +139,7 @@ def save_case_mark_saved(*, case: SaveCase, by: Staff, note: str = "", at: datet
     note = _text(note, "note", max_length=NOTE_MAX, required=False)
     at = at or timezone.now()
     locked = _lock_open(case, by, allowed=save_case_can_act(case, by), who=f"只有{_ACTORS}可以结案")
-    locked.status, locked.closed_at, locked.closed_by = SaveCase.Status.SAVED, at, by
-    locked.save(update_fields=["status", "closed_at", "closed_by"])
+    _close(case, locked, SaveCase.Status.SAVED, by, at)
     _entry(locked, SaveCaseEntry.Kind.SAVED, by, at, note)
     return locked
 
@@ -159,7 +155,6 @@ def save_case_fail(*, case: SaveCase, by: Staff, note: str = "", at: datetime | 
     package = LessonPackage.objects.select_for_update(of=("self",)).select_related("campus", "student__advisor").get(
         pk=locked.package_id
     )
-    locked.status, locked.closed_at, locked.closed_by = SaveCase.Status.FAILED, at, by
-    locked.save(update_fields=["status", "closed_at", "closed_by"])
+    _close(case, locked, SaveCase.Status.FAILED, by, at)
     _entry(locked, SaveCaseEntry.Kind.FAILED, by, at, note)
     return refund_draft(package=package, by=by, save_case=locked, at=at)
