@@ -161,12 +161,6 @@ def _local(moment: datetime | None) -> datetime | None:
     return timezone.localtime(moment) if moment is not None else None
 
 
-def _step_role(refund: Refund, step: str) -> str:
-    if step in services.refunds.HANDLER_STEPS:
-        return services.refund_handler_role(refund)
-    return services.refunds.STEP_ROLES[step]
-
-
 def refund_out(refund: Refund) -> dict[str, Any]:
     quote = services.refund_current_quote(refund)
     signed: dict[str, RefundSignature] = {s.step: s for s in refund.signatures.select_related("signed_by__user")}
@@ -177,7 +171,7 @@ def refund_out(refund: Refund) -> dict[str, Any]:
             {
                 "step": step.value,
                 "label": str(step.label),
-                "role": _step_role(refund, step),
+                "role": services.refund_step_role(refund, step),
                 "done": signature is not None,
                 "by": signature.signed_by.username if signature else None,
                 "by_name": signature.signer_name if signature else None,

@@ -22,6 +22,7 @@ from .refunds import (  # noqa: F401 — re-exported: callers import from retent
     refund_reason_update,
     refund_reasons_for,
     refund_step_allowed,
+    refund_step_role,
 )
 from .saving import (  # noqa: F401
     save_case_can_act,

@@ -163,6 +163,11 @@ def refund_handler_role(refund: Refund) -> str:
     return Role.ADVISOR if used > 0 else Role.CONSULTANT
 
 
+def refund_step_role(refund: Refund, step: str) -> str:
+    """The role that signs `step` of this refund."""
+    return refund_handler_role(refund) if step in HANDLER_STEPS else STEP_ROLES[step]
+
+
 def refund_step_allowed(refund: Refund, step: str, staff: Staff) -> bool:
     if step in HANDLER_STEPS:
         return staff.role == refund_handler_role(refund) and owns_family(refund.student, staff)
