@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.navigation import NavItem
 from core.roles import Role
@@ -13,7 +14,7 @@ _ANALYSTS = frozenset({Role.PRINCIPAL, Role.CS_SUPERVISOR, Role.FINANCE})
 
 ITEMS += [
     NavItem(_("挽单"), "retention:save_cases", _SAVE_VIEWERS, 60),
-    NavItem(_("退费"), "retention:refunds", _REFUND_VIEWERS, 61),
+    NavItem(pgettext_lazy("refund applications", "退费"), "retention:refunds", _REFUND_VIEWERS, 61),
     NavItem(_("退费分析"), "retention:refund_analysis", _ANALYSTS, 62),
 ]
 # --- end of order saving and refunds ---

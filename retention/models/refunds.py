@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from billing.models import LessonPackage, Payment
@@ -168,8 +169,8 @@ class Refund(models.Model):
     created_at = models.DateTimeField(_("创建时间"))
 
     class Meta:
-        verbose_name = _("退费")
-        verbose_name_plural = _("退费")
+        verbose_name = pgettext_lazy("refund applications", "退费")
+        verbose_name_plural = pgettext_lazy("refund applications", "退费")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["campus", "status"]), models.Index(fields=["campus", "paid_at"])]
         constraints = [
