@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StrictInt, StrictStr
 
 from billing.models import LessonPackage
 from core.api import caller_staff, get_scoped, paginate, require_role, scope
@@ -48,7 +49,7 @@ class MeetingNoteIn(Schema):
 class ParentSignIn(Schema):
     reason: str = Field(max_length=1000)
     signed_by: str = Field(max_length=50)
-    category: int | str | None = None
+    category: StrictInt | StrictStr | None = None  # a category's id, code or name
 
 
 class DocumentsIn(Schema):

@@ -297,7 +297,7 @@ def refund_reason_find(campus: Campus, value: int | str | None) -> RefundReason 
     reasons = refund_reasons_for(campus)
     found = None
     if isinstance(value, int) and not isinstance(value, bool):
-        found = reasons.filter(pk=value).first()
+        found = reasons.filter(pk=value).first() if 0 < value < 2**31 else None
     elif isinstance(value, str):
         text = value.strip()
         if not text:

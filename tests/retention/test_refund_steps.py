@@ -169,6 +169,8 @@ def test_only_the_lead_consultant_signs_for_a_family_not_started(campus, desk, m
         ({"reason": "不学了", "signed_by": " "}, "signed_by"),
         ({"reason": "不学了", "signed_by": "李梅", "category": "no_such_reason"}, "category"),
         ({"reason": "x" * 1001, "signed_by": "李梅"}, "reason"),
+        ({"reason": "不学了", "signed_by": "李梅", "category": True}, "category"),
+        ({"reason": "不学了", "signed_by": "李梅", "category": 2**40}, "category"),
     ],
 )
 def test_the_parent_step_needs_the_reason_in_words_and_the_parent_name(refund, people, body, field):
