@@ -7,14 +7,14 @@ finance; a package's refund quote — any staff member of the campus."""
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import StrictInt, StrictStr
+from pydantic import BeforeValidator
 
 from billing.models import LessonPackage
 from core.api import caller_staff, get_scoped, paginate, require_role, scope
@@ -46,10 +46,20 @@ class MeetingNoteIn(Schema):
     text: str = Field(max_length=2000)
 
 
+def _category(value: object) -> object:
+    if value is None or (isinstance(value, int | str) and not isinstance(value, bool)):
+        return value
+    raise ValueError("原因分类应为分类的编号、代码或名称")
+
+
+# a category's id, code or name (GET /refund-reasons)
+Category = Annotated[int | str | None, BeforeValidator(_category)]
+
+
 class ParentSignIn(Schema):
     reason: str = Field(max_length=1000)
     signed_by: str = Field(max_length=50)
-    category: StrictInt | StrictStr | None = None  # a category's id, code or name
+    category: Category = None
 
 
 class DocumentsIn(Schema):
