@@ -94,30 +94,23 @@ def sold_package(
     student: Student | None = None,
     course: str = "钢琴一对一",
 ):
+    """A package valid since a month ago, with `used` lessons used now."""
     from datetime import timedelta
-    from decimal import Decimal
 
     from django.utils import timezone
 
-    from billing.models import LessonPackage
-    from billing.services import package_create, package_deduct
+    from billing.services import package_deduct
+    from tests.billing.helpers import make_student, sell
 
-    if student is None:
-        student = StudentFactory(campus=campus)
-        GuardianFactory(student=student, is_primary=True, relation="mother")
-        GuardianFactory(student=student, name="张伟", relation="father")
-    today = timezone.localdate()
-    package = package_create(
-        student=student,
-        course=course,
-        kind=LessonPackage.Kind.ONE_ON_ONE,
+    package = sell(
+        student or make_student(campus),
+        by,
         lessons=lessons,
-        bonus_lessons=bonus,
-        price=Decimal(price),
-        paid=Decimal(paid if paid is not None else price),
-        valid_from=today - timedelta(days=30),
-        valid_until=today + timedelta(days=365),
-        by=by,
+        bonus=bonus,
+        price=price,
+        paid=paid,
+        valid_from=timezone.localdate() - timedelta(days=30),
+        course=course,
     )
     for _ in range(used):
         package_deduct(package=package, at=timezone.now(), by=by, reason="上课")
@@ -131,4 +124,30 @@ def drafted_refund(package, *, principal: Staff):
 
     case = save_case_open(package=package, by=principal, reason="家长要求退费", regular=False)
     return save_case_fail(case=case, by=principal)
+
+
+def signed_refund(refund, team: dict[str, Staff], *, until: str | None = None, tax: str = "0.00", category: str = "family",
+                  reason: str = "搬家", paid_at=None):
+    """`refund` taken through its steps by `team` (a member per role: dean, advisor or
+    consultant, principal, finance), up to the step `until` (not signed) or paid."""
+    from decimal import Decimal
+
+    from retention import services
+
+    handler = team["advisor"] if services.refund_handler_role(refund) == "advisor" else team["consultant"]
+    steps = [
+        ("confirm-lessons", lambda: services.refund_confirm_lessons(refund=refund, by=team["dean"])),
+        ("parent-sign", lambda: services.refund_parent_sign(
+            refund=refund, by=handler, reason=reason, signed_by="李梅", category=category)),
+        ("documents", lambda: services.refund_documents(
+            refund=refund, by=handler, contract="returned", receipt="returned",
+            invoice="lost_declared" if Decimal(tax) else "none", tax_deduction=tax)),
+        ("approve", lambda: services.refund_approve(refund=refund, by=team["principal"])),
+        ("pay", lambda: services.refund_pay(refund=refund, by=team["finance"], at=paid_at)),
+    ]
+    for step, sign in steps:
+        if step == until:
+            break
+        sign()
+    return refund
 # --- end of order saving and refunds -----------------------------------------------------------

@@ -6,6 +6,7 @@ Reading: a save case — the advisors, consultants and the save group; a refund 
 finance; a package's refund quote — any staff member of the campus."""
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -356,14 +357,18 @@ def get_save_case(request: HttpRequest, case_id: int):
     return case_out(_case(request, case_id))
 
 
+def _act_on_case(request: HttpRequest, case_id: int, action: Callable[..., SaveCase | Refund]) -> dict[str, Any]:
+    """escalate / saved / fail: the action on the case with the optional note; the case after it."""
+    done = action(case=_case(request, case_id), by=caller_staff(request), note=_note(request))
+    return case_out(_cases().get(pk=done.save_case_id if isinstance(done, Refund) else done.pk))
+
+
 @router.post(
     "/save-cases/{case_id}/escalate", response=CASE_RESPONSES, summary="Escalate a save case one stage",
     openapi_extra=NOTE_BODY,
 )
 def escalate_save_case(request: HttpRequest, case_id: int):
-    staff = caller_staff(request)
-    case = services.save_case_escalate(case=_case(request, case_id), by=staff, note=_note(request))
-    return case_out(_cases().get(pk=case.pk))
+    return _act_on_case(request, case_id, services.save_case_escalate)
 
 
 @router.post(
@@ -371,9 +376,7 @@ def escalate_save_case(request: HttpRequest, case_id: int):
     openapi_extra=NOTE_BODY,
 )
 def save_case_saved(request: HttpRequest, case_id: int):
-    staff = caller_staff(request)
-    case = services.save_case_mark_saved(case=_case(request, case_id), by=staff, note=_note(request))
-    return case_out(_cases().get(pk=case.pk))
+    return _act_on_case(request, case_id, services.save_case_mark_saved)
 
 
 @router.post(
@@ -381,9 +384,7 @@ def save_case_saved(request: HttpRequest, case_id: int):
     openapi_extra=NOTE_BODY,
 )
 def fail_save_case(request: HttpRequest, case_id: int):
-    staff = caller_staff(request)
-    refund = services.save_case_fail(case=_case(request, case_id), by=staff, note=_note(request))
-    return case_out(_cases().get(pk=refund.save_case_id))
+    return _act_on_case(request, case_id, services.save_case_fail)
 
 
 @router.post(
@@ -433,47 +434,35 @@ def get_refund(request: HttpRequest, refund_id: int):
 STEP_RESPONSES = {200: RefundOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
+def _sign(request: HttpRequest, refund_id: int, step: Callable[..., Refund], **fields: Any) -> dict[str, Any]:
+    """One step: the service checks the role (403) and the order (409); the refund after it."""
+    refund = step(refund=_refund(request, refund_id), by=caller_staff(request), **fields)
+    return refund_out(_refunds().get(pk=refund.pk))
+
+
 @router.post("/refunds/{refund_id}/confirm-lessons", response=STEP_RESPONSES, summary="The dean confirms the lessons used")
 def confirm_lessons(request: HttpRequest, refund_id: int):
-    refund = services.refund_confirm_lessons(refund=_refund(request, refund_id), by=caller_staff(request))
-    return refund_out(_refunds().get(pk=refund.pk))
+    return _sign(request, refund_id, services.refund_confirm_lessons)
 
 
 @router.post("/refunds/{refund_id}/parent-sign", response=STEP_RESPONSES, summary="The parent writes the reason and signs")
 def parent_sign(request: HttpRequest, refund_id: int, payload: ParentSignIn):
-    refund = services.refund_parent_sign(
-        refund=_refund(request, refund_id),
-        by=caller_staff(request),
-        reason=payload.reason,
-        signed_by=payload.signed_by,
-        category=payload.category,
-    )
-    return refund_out(_refunds().get(pk=refund.pk))
+    return _sign(request, refund_id, services.refund_parent_sign, **payload.model_dump())
 
 
 @router.post("/refunds/{refund_id}/documents", response=STEP_RESPONSES, summary="Contract, receipt and invoice collected")
 def documents(request: HttpRequest, refund_id: int, payload: DocumentsIn):
-    refund = services.refund_documents(
-        refund=_refund(request, refund_id),
-        by=caller_staff(request),
-        contract=payload.contract,
-        receipt=payload.receipt,
-        invoice=payload.invoice,
-        tax_deduction=payload.tax_deduction,
-    )
-    return refund_out(_refunds().get(pk=refund.pk))
+    return _sign(request, refund_id, services.refund_documents, **payload.model_dump())
 
 
 @router.post("/refunds/{refund_id}/approve", response=STEP_RESPONSES, summary="The principal approves")
 def approve(request: HttpRequest, refund_id: int):
-    refund = services.refund_approve(refund=_refund(request, refund_id), by=caller_staff(request))
-    return refund_out(_refunds().get(pk=refund.pk))
+    return _sign(request, refund_id, services.refund_approve)
 
 
 @router.post("/refunds/{refund_id}/pay", response=STEP_RESPONSES, summary="Finance pays the refund")
 def pay(request: HttpRequest, refund_id: int):
-    refund = services.refund_pay(refund=_refund(request, refund_id), by=caller_staff(request))
-    return refund_out(_refunds().get(pk=refund.pk))
+    return _sign(request, refund_id, services.refund_pay)
 
 
 @router.get(

@@ -26,6 +26,7 @@ from core.money import MAX_AMOUNT, ZERO, money
 from core.roles import Role
 from scheduling.models import Attendance, Lesson
 from students.models import Lead, Student
+from students.services._checks import clean_text
 
 from ..errors import RetentionError
 from ..models import CampusRefundFee, Refund, RefundReason, RefundSignature, RefundStep, SaveCase
@@ -261,23 +262,6 @@ def refund_confirm_lessons(*, refund: Refund, by: Staff, at: datetime | None = N
     return _finish(refund, locked, RefundStep.CONFIRM_LESSONS, by, at, [*QUOTE_FIELDS, "other_deductions", "amount"])
 
 
-def clean_text(value: Any, field: str, errors: dict[str, str], *, max_length: int, required: bool) -> str:
-    """`value` stripped; a problem (not text, a NUL, missing, too long) goes to `errors`."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[field] = "应为文字"
-        return ""
-    value = value.strip()
-    if "\x00" in value:
-        errors[field] = "含有非法字符"
-    elif required and not value:
-        errors[field] = "必填"
-    elif len(value) > max_length:
-        errors[field] = f"最多 {max_length} 个字"
-    return value
-
-
 def refuse(errors: dict[str, str]) -> None:
     """Raise the 422 naming every bad field, if there is any: nothing has been written."""
     if errors:
@@ -488,7 +472,7 @@ def refund_reason_update(
     *, reason: RefundReason, by: Staff, name: str | None = None, is_active: bool | None = None
 ) -> RefundReason:
     """Rename a category or switch it on or off. Refunds keep the category they were given."""
-    locked = RefundReason.objects.select_for_update().select_related("campus").get(pk=reason.pk)
+    locked = RefundReason.objects.select_for_update(of=("self",)).select_related("campus").get(pk=reason.pk)
     _check_reason_keeper(by, locked.campus)
     if name is not None:
         locked.name = _reason_name(name, locked.campus, exclude_pk=locked.pk)

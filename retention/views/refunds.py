@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from billing.forms import ServiceForm
 from core.api import scope
 from core.decorators import staff_required
 from core.errors import DomainError
@@ -33,19 +34,6 @@ from ..pdf import pdf_response, refund_application_pdf
 REFUND_VIEWERS = (Role.ADVISOR, Role.CONSULTANT, Role.DEAN, Role.CS_SUPERVISOR, Role.PRINCIPAL, Role.FINANCE)
 ANALYSTS = (Role.PRINCIPAL, Role.CS_SUPERVISOR, Role.FINANCE)
 KEEPERS = (Role.PRINCIPAL,)
-
-
-class ServiceForm(forms.Form):
-    """A form whose submit calls a service; a refusal lands beside its field."""
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        placed = False
-        for name, message in exc.fields.items():
-            if name in self.fields:
-                self.add_error(name, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
 
 
 class ParentSignForm(ServiceForm):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from billing.forms import ServiceForm
 from billing.models import LessonPackage
 from core.api import scope
 from core.decorators import staff_required
@@ -24,7 +25,6 @@ from .. import services
 from ..models import Refund, SaveCase
 from ..models.saving import LAST_STAGE
 from ..services.saving import OPENERS
-from .refunds import ServiceForm
 
 CASE_VIEWERS = (Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.DEAN, Role.PRINCIPAL)
 PAGE_OPENERS = tuple(r for r in OPENERS if r != Role.HQ_ADMIN)

@@ -14,15 +14,8 @@ from billing.services import package_deduct
 from core.models import Subject
 from retention.analysis import refund_analysis
 from retention.models import Refund
-from retention.services import (
-    refund_approve,
-    refund_confirm_lessons,
-    refund_documents,
-    refund_parent_sign,
-    refund_pay,
-)
 from scheduling.services import attendance_record, lesson_book
-from tests.factories import StudentFactory, drafted_refund, sold_package
+from tests.factories import StudentFactory, drafted_refund, signed_refund, sold_package
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +36,8 @@ def teach(package, teacher, subject, count: int, desk, first_hour: int) -> None:
 
 
 def refund_paid(package, team, *, category: str, reason: str, at) -> Refund:
-    handler = team["advisor"] if package.lessons_used else team["consultant"]
     refund = drafted_refund(package, principal=team["principal"])
-    refund_confirm_lessons(refund=refund, by=team["dean"])
-    refund_parent_sign(refund=refund, by=handler, reason=reason, signed_by="家长", category=category)
-    refund_documents(refund=refund, by=handler, contract="returned", receipt="returned", invoice="none")
-    refund_approve(refund=refund, by=team["principal"])
-    return refund_pay(refund=refund, by=team["finance"], at=at)
+    return signed_refund(refund, team, category=category, reason=reason, paid_at=at)
 
 
 @pytest.fixture

@@ -2,64 +2,22 @@
 makes two payments of one refund pay once, and two principals failing one case draft one
 refund (SQLite serialises writers, so these run on PostgreSQL only)."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 
 from billing.models import LedgerEntry, Payment
 from core.errors import Conflict
 from retention.models import Refund, SaveCase
-from retention.services import (
-    refund_approve,
-    refund_confirm_lessons,
-    refund_documents,
-    refund_parent_sign,
-    refund_pay,
-    save_case_fail,
-    save_case_open,
-)
-from tests.factories import drafted_refund, sold_package
+from retention.services import refund_pay, save_case_fail, save_case_open
+from tests.billing.test_concurrency import race
+from tests.factories import drafted_refund, signed_refund, sold_package
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(count: int, work: Callable[[int], object]) -> tuple[list[object], list[BaseException]]:
-    """Run `work(i)` in `count` threads released together; each uses its own connection."""
-    barrier = threading.Barrier(count)
-    results: list[object] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            outcome = work(i)
-            with lock:
-                results.append(outcome)
-        except BaseException as exc:  # noqa: BLE001 — the test inspects what each thread met
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results, errors
 
 
 def test_two_payments_of_one_refund_at_once_pay_once(campus, make_staff):
     team = {role: make_staff(role) for role in ("front_desk", "dean", "advisor", "principal", "finance")}
     package = sold_package(campus, team["front_desk"], lessons=10, price="3000.00", used=2)
-    refund = drafted_refund(package, principal=team["principal"])
-    refund_confirm_lessons(refund=refund, by=team["dean"])
-    refund_parent_sign(refund=refund, by=team["advisor"], reason="搬家", signed_by="李梅")
-    refund_documents(refund=refund, by=team["advisor"], contract="returned", receipt="returned", invoice="none")
-    refund_approve(refund=refund, by=team["principal"])
+    refund = signed_refund(drafted_refund(package, principal=team["principal"]), team, until="pay")
     cashiers = [team["finance"], make_staff("finance")]
 
     results, errors = race(2, lambda i: refund_pay(refund=Refund.objects.get(pk=refund.pk), by=cashiers[i]))

@@ -12,14 +12,7 @@ from billing.models import LedgerEntry, Payment
 from billing.selectors import ledger_mismatches
 from cardreader.services import card_issue
 from retention.models import Refund
-from retention.services import (
-    refund_approve,
-    refund_confirm_lessons,
-    refund_documents,
-    refund_parent_sign,
-    refund_pay,
-)
-from tests.factories import drafted_refund, sold_package
+from tests.factories import drafted_refund, signed_refund, sold_package
 
 pytestmark = pytest.mark.django_db
 
@@ -34,20 +27,10 @@ def team(make_staff) -> dict:
     return {role: make_staff(role) for role in ("dean", "advisor", "consultant", "principal", "finance")}
 
 
-def pay_through(refund: Refund, team: dict, *, tax: str = "0.00") -> Refund:
-    handler = team["advisor"] if refund.package.lessons_used else team["consultant"]
-    refund_confirm_lessons(refund=refund, by=team["dean"])
-    refund_parent_sign(refund=refund, by=handler, reason="搬家", signed_by="李梅", category="family")
-    invoice = "lost_declared" if Decimal(tax) else "none"
-    refund_documents(refund=refund, by=handler, contract="returned", receipt="returned", invoice=invoice, tax_deduction=tax)
-    refund_approve(refund=refund, by=team["principal"])
-    return refund_pay(refund=refund, by=team["finance"])
-
-
 def test_paying_closes_the_package_through_billing(campus, desk, team):
     package = sold_package(campus, desk, lessons=10, bonus=2, price="3000.00", used=3)
     card = card_issue(student=package.student, card_number="0012345678", by=desk)
-    refund = pay_through(drafted_refund(package, principal=team["principal"]), team)
+    refund = signed_refund(drafted_refund(package, principal=team["principal"]), team)
 
     package.refresh_from_db()
     assert (package.status, package.lessons_left, package.lessons_used) == ("refunded", 0, 3)
@@ -70,7 +53,7 @@ def test_paying_closes_the_package_through_billing(campus, desk, team):
 
 def test_paying_does_not_change_the_amount(campus, desk, team):
     refund = drafted_refund(sold_package(campus, desk, lessons=3, price="7000.00", used=2), principal=team["principal"])
-    paid = pay_through(refund, team, tax="33.33")
+    paid = signed_refund(refund, team, tax="33.33")
     assert (paid.amount, paid.other_deductions) == (Decimal("1500.00"), Decimal("33.33"))
     refund = Refund.objects.get()
     assert refund.amount == Decimal("1500.00")
@@ -79,7 +62,7 @@ def test_paying_does_not_change_the_amount(campus, desk, team):
 
 def test_a_refund_of_nothing_closes_the_package_without_a_payment(campus, desk, team):
     package = sold_package(campus, desk, lessons=10, price="1000.00", used=5)
-    refund = pay_through(drafted_refund(package, principal=team["principal"]), team)
+    refund = signed_refund(drafted_refund(package, principal=team["principal"]), team)
     package.refresh_from_db()
     assert (refund.amount, refund.payment, package.status) == (Decimal("0.00"), None, "refunded")
     assert not Payment.objects.filter(purpose="package_refund").exists()
@@ -88,7 +71,7 @@ def test_a_refund_of_nothing_closes_the_package_without_a_payment(campus, desk, 
 
 def test_a_refunded_package_cannot_be_used_or_saved_again(campus, desk, team, api_as):
     package = sold_package(campus, desk, used=1)
-    pay_through(drafted_refund(package, principal=team["principal"]), team)
+    signed_refund(drafted_refund(package, principal=team["principal"]), team)
     response = api_as("advisor").post(f"/api/v1/packages/{package.pk}/save-cases", {"reason": "再退一次"})
     assert (response.status_code, response.json()["error"]["code"]) == (409, "package_refunded")
     swipe = api_as("front_desk").post(f"/api/v1/packages/{package.pk}/deductions", {"reason": "上课"})
@@ -96,7 +79,7 @@ def test_a_refunded_package_cannot_be_used_or_saved_again(campus, desk, team, ap
 
 
 def test_the_paid_refund_names_its_receipt(campus, desk, team, api_as):
-    refund = pay_through(drafted_refund(sold_package(campus, desk, used=1), principal=team["principal"]), team)
+    refund = signed_refund(drafted_refund(sold_package(campus, desk, used=1), principal=team["principal"]), team)
     body = api_as("finance").get(f"/api/v1/refunds/{refund.pk}").json()
     assert body["receipt_number"] == refund.payment.receipt_number
     assert body["receipt_number"].startswith("BJ01-")
