@@ -16,4 +16,5 @@ class RetentionError(StrEnum):
     REFUND_STEP_ORDER = "refund_step_order"  # a step out of order, or signed already
     REFUND_LESSONS_CHANGED = "refund_lessons_changed"  # lessons used since the dean confirmed them
     PACKAGE_REFUNDED = "package_refunded"  # billing's code: the package was refunded
+    PACKAGE_EXPIRED = "package_expired"  # billing's code: past its validity, the lessons left are void
     # --- end of order saving and refunds ---

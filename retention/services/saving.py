@@ -68,6 +68,9 @@ def save_case_open(
     locked = LessonPackage.objects.select_for_update(of=("self",)).select_related("campus", "student").get(pk=package.pk)
     if locked.refunded_at is not None:
         raise Conflict(RetentionError.PACKAGE_REFUNDED, "该课时包已退费")
+    if locked.is_expired_on(timezone.localdate(at)):
+        # the agreement: lessons left after the validity are void and not refunded
+        raise Conflict(RetentionError.PACKAGE_EXPIRED, "该课时包已过有效期，剩余课时作废，不予退费")
     if Refund.objects.filter(package=locked).exists():
         raise Conflict(RetentionError.REFUND_EXISTS, "该课时包已进入退费流程")
     if SaveCase.objects.filter(package=locked, status=SaveCase.Status.OPEN).exists():

@@ -1,7 +1,7 @@
 """Order saving (挽单): opening a case with its ten-day window, the three stages, the
 meeting notes, closing it saved or failed (a refund drafted), and who may do each."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,7 +107,7 @@ def test_the_window_is_ten_local_days_and_a_case_is_overdue_after_its_last_day(p
 def test_the_case_list_flags_overdue_cases(campus, desk, make_staff, api_as):
     advisor = make_staff("advisor")
     late = save_case_open(
-        package=sold_package(campus, desk), by=advisor, reason="a", at=timezone.now() - timezone.timedelta(days=11)
+        package=sold_package(campus, desk), by=advisor, reason="a", at=timezone.now() - timedelta(days=11)
     )
     fresh = save_case_open(package=sold_package(campus, desk), by=advisor, reason="b")
     api = api_as("cs_supervisor")
@@ -216,6 +216,16 @@ def test_a_package_in_the_refund_flow_cannot_open_another_case(package, make_sta
     drafted_refund(package, principal=make_staff("principal"))
     response = open_case(api_as("advisor"), package)
     assert (response.status_code, response.json()["error"]["code"]) == (409, "refund_exists")
+
+
+def test_an_expired_package_is_not_refunded(package, make_staff):
+    expired_day = datetime.combine(package.valid_until + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
+    with pytest.raises(Conflict) as refused:
+        save_case_open(package=package, by=make_staff("advisor"), reason="要求退费", at=expired_day)
+    assert refused.value.code == "package_expired"
+    assert not SaveCase.objects.exists()
+    on_the_last_day = expired_day - timedelta(hours=1)
+    assert save_case_open(package=package, by=make_staff("advisor"), reason="要求退费", at=on_the_last_day).is_open
 
 
 def test_meeting_notes_are_kept_in_order_with_who_and_the_stage(package, api_as):
