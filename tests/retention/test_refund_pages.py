@@ -141,3 +141,14 @@ def test_the_seed_reasons_are_there(db):
     assert list(RefundReason.objects.filter(campus=None).values_list("name", flat=True)) == [
         "成绩不提高", "班主任无应对/改进", "服务不满意", "教务人员更替频繁", "排课原因", "更换教师未满足", "家庭原因", "其他",
     ]
+
+
+def test_the_pages_speak_english_after_the_switch(refund, team):
+    client = signed_in(team["dean"])
+    assert "<h1>退费</h1>" in client.get("/retention/refunds/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    listing = client.get("/retention/refunds/").content.decode()
+    assert "<h1>Refunds</h1>" in listing and "Waiting for me" in listing
+    page = client.get(f"/retention/refunds/{refund.pk}/").content.decode()
+    assert "Your step: Dean confirms the lessons used" in page and "Less: management fee" in page
+    assert "<h1>Order saving</h1>" in client.get("/retention/save-cases/").content.decode()
