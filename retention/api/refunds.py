@@ -8,6 +8,7 @@ finance; a package's refund quote — any staff member of the campus."""
 import json
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
@@ -67,7 +68,7 @@ class DocumentsIn(Schema):
     contract: str
     receipt: str
     invoice: str
-    tax_deduction: Money = Field(default="0.00")
+    tax_deduction: Money = Field(default=Decimal("0.00"))
 
 
 class StudentRef(Schema):
