@@ -4,9 +4,21 @@ from enum import StrEnum
 
 
 class RetentionError(StrEnum):
-    # --- follow-ups and monthly records ------------------------------------------------
+    INVALID = "invalid"
+
+    # follow-ups and monthly records
     NOT_OWN_STUDENT = "not_own_student"  # 403: an advisor or teacher acting for someone else's student
     RECORD_EXISTS = "record_exists"  # 409: this month's record is already there
     HOMEWORK_CHECKED = "homework_checked"  # 409
     ALREADY_SHARED = "already_shared"  # 409: already shown to the parent
-    # --- end of follow-ups and monthly records -----------------------------------------
+
+    # order saving (挽单) and refunds (退费)
+    SAVE_CASE_OPEN = "save_case_open"  # the package already has an open save case
+    SAVE_CASE_CLOSED = "save_case_closed"  # the case was saved or failed already
+    SAVE_STAGE_MAX = "save_stage_max"  # escalating past stage 3
+    SAVE_STAGE_NOT_FINAL = "save_stage_not_final"  # failing a case before the principal's stage
+    REFUND_EXISTS = "refund_exists"  # the package has a refund already
+    REFUND_STEP_ORDER = "refund_step_order"  # a step out of order, or signed already
+    REFUND_LESSONS_CHANGED = "refund_lessons_changed"  # lessons used since the dean confirmed them
+    PACKAGE_REFUNDED = "package_refunded"  # billing's code: the package was refunded
+    PACKAGE_EXPIRED = "package_expired"  # billing's code: past its validity, the lessons left are void

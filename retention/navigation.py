@@ -1,12 +1,15 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.navigation import NavItem
 from core.roles import Role
 
-ITEMS: list[NavItem] = []
+# the same role sets as the pages (retention/views/saving.py, refunds.py)
+_SAVE_VIEWERS = frozenset({Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.DEAN, Role.PRINCIPAL})
+_REFUND_VIEWERS = _SAVE_VIEWERS | {Role.FINANCE}
+_ANALYSTS = frozenset({Role.PRINCIPAL, Role.CS_SUPERVISOR, Role.FINANCE})
 
-# --- follow-ups, the advisor's day and monthly records ---------------------------------
-ITEMS += [
+ITEMS = [
     # first in the bar: the advisor's landing target (工作台), the supervisors' overview of it
     NavItem(_("回访工作台"), "retention:day", frozenset({Role.ADVISOR, Role.CS_SUPERVISOR, Role.PRINCIPAL}), 1),
     NavItem(
@@ -27,5 +30,7 @@ ITEMS += [
         frozenset({Role.ADVISOR, Role.DEAN, Role.CS_SUPERVISOR, Role.PRINCIPAL}),
         52,
     ),
+    NavItem(_("挽单"), "retention:save_cases", _SAVE_VIEWERS, 60),
+    NavItem(pgettext_lazy("refund applications", "退费"), "retention:refunds", _REFUND_VIEWERS, 61),
+    NavItem(_("退费分析"), "retention:refund_analysis", _ANALYSTS, 62),
 ]
-# --- end of follow-ups, the advisor's day and monthly records ----------------------------

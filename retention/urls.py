@@ -1,19 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import followups, records, refunds, saving
 
 app_name = "retention"
-urlpatterns: list = []
-
-# --- follow-ups, the advisor's day and monthly records ---------------------------------
-from .views import followups as followup_views  # noqa: E402
-from .views import records as record_views  # noqa: E402
-
-urlpatterns += [
-    path("retention/day/", followup_views.day, name="day"),
-    path("retention/day/log/", followup_views.day_log, name="day_log"),
-    path("retention/follow-ups/", followup_views.follow_up_list, name="follow_ups"),
-    path("retention/students/<int:student_id>/follow-ups/new/", followup_views.follow_up_new, name="follow_up_new"),
-    path("retention/records/", record_views.record_list, name="records"),
-    path("retention/records/missing/", record_views.record_missing, name="record_missing"),
-    path("retention/records/students/<int:student_id>/", record_views.record_student, name="record_student"),
+urlpatterns = [
+    # follow-ups and the advisor's day
+    path("retention/day/", followups.day, name="day"),
+    path("retention/day/log/", followups.day_log, name="day_log"),
+    path("retention/follow-ups/", followups.follow_up_list, name="follow_ups"),
+    path("retention/students/<int:student_id>/follow-ups/new/", followups.follow_up_new, name="follow_up_new"),
+    # monthly records
+    path("retention/records/", records.record_list, name="records"),
+    path("retention/records/missing/", records.record_missing, name="record_missing"),
+    path("retention/records/students/<int:student_id>/", records.record_student, name="record_student"),
+    # order saving (挽单)
+    path("retention/save-cases/", saving.save_case_list, name="save_cases"),
+    path("retention/save-cases/<int:case_id>/", saving.save_case_detail, name="save_case"),
+    path("retention/packages/<int:package_id>/save-case/", saving.save_case_new, name="save_case_new"),
+    # refunds (退费)
+    path("retention/refunds/", refunds.refund_list, name="refunds"),
+    path("retention/refunds/analysis/", refunds.refund_analysis_page, name="refund_analysis"),
+    path("retention/refunds/settings/", refunds.refund_settings, name="refund_settings"),
+    path("retention/refunds/<int:refund_id>/", refunds.refund_detail, name="refund"),
+    path("retention/refunds/<int:refund_id>/step/", refunds.refund_step, name="refund_step"),
+    path("retention/refunds/<int:refund_id>/application.pdf", refunds.refund_pdf, name="refund_pdf"),
 ]
-# --- end of follow-ups, the advisor's day and monthly records ----------------------------

@@ -75,3 +75,79 @@ class GuardianFactory(factory.django.DjangoModelFactory):
 
 def token_for(staff: Staff) -> str:
     return api_token_issue(campus=staff.campus, staff=staff)[1]
+
+
+# --- order saving (挽单) and refunds (退费) ---------------------------------------------------
+# Packages are sold and used through billing's services, cases and refunds through
+# retention's, so the tests exercise the rules they rely on.
+
+
+def sold_package(
+    campus: Campus,
+    by: Staff,
+    *,
+    lessons: int = 10,
+    bonus: int = 0,
+    price: str = "3000.00",
+    paid: str | None = None,
+    used: int = 0,
+    student: Student | None = None,
+    course: str = "钢琴一对一",
+):
+    """A package valid since a month ago, with `used` lessons used now."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from billing.services import package_deduct
+    from tests.billing.helpers import make_student, sell
+
+    package = sell(
+        student or make_student(campus),
+        by,
+        lessons=lessons,
+        bonus=bonus,
+        price=price,
+        paid=paid,
+        valid_from=timezone.localdate() - timedelta(days=30),
+        course=course,
+    )
+    for _ in range(used):
+        package_deduct(package=package, at=timezone.now(), by=by, reason="上课")
+    package.refresh_from_db()
+    return package
+
+
+def drafted_refund(package, *, principal: Staff):
+    """A refund in draft: a non-regular request goes to the principal, who fails the case."""
+    from retention.services import save_case_fail, save_case_open
+
+    case = save_case_open(package=package, by=principal, reason="家长要求退费", regular=False)
+    return save_case_fail(case=case, by=principal)
+
+
+def signed_refund(refund, team: dict[str, Staff], *, until: str | None = None, tax: str = "0.00", category: str = "family",
+                  reason: str = "搬家", paid_at=None):
+    """`refund` taken through its steps by `team` (a member per role: dean, advisor or
+    consultant, principal, finance), up to the step `until` (not signed) or paid."""
+    from decimal import Decimal
+
+    from retention import services
+
+    handler = team["advisor"] if services.refund_handler_role(refund) == "advisor" else team["consultant"]
+    steps = [
+        ("confirm-lessons", lambda: services.refund_confirm_lessons(refund=refund, by=team["dean"])),
+        ("parent-sign", lambda: services.refund_parent_sign(
+            refund=refund, by=handler, reason=reason, signed_by="李梅", category=category)),
+        ("documents", lambda: services.refund_documents(
+            refund=refund, by=handler, contract="returned", receipt="returned",
+            invoice="lost_declared" if Decimal(tax) else "none", tax_deduction=tax)),
+        ("approve", lambda: services.refund_approve(refund=refund, by=team["principal"])),
+        ("pay", lambda: services.refund_pay(refund=refund, by=team["finance"], at=paid_at)),
+    ]
+    for step, sign in steps:
+        if step == until:
+            break
+        sign()
+    return refund
+# --- end of order saving and refunds -----------------------------------------------------------

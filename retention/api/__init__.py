@@ -3,10 +3,9 @@ router a topic. Thin: parse, check the role, call a service."""
 
 from ninja import Router
 
+from .followups import router as followups_router
+from .refunds import router as refunds_router
+
 router = Router(tags=["retention"])
-
-# --- follow-ups ------------------------------------------------------------------------
-from .followups import router as followups_router  # noqa: E402
-
 router.add_router("", followups_router)
-# --- end of follow-ups -----------------------------------------------------------------
+router.add_router("", refunds_router)

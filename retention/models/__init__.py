@@ -1,9 +1,8 @@
 """The models of retention, one module a topic: follow-ups and monthly records; order saving
 and refunds."""
 
-# --- follow-ups and monthly records ----------------------------------------------------
-from .followups import NOT_REAL_CONTACT, REAL_CONTACT, FollowUp  # noqa: E402, F401
-from .records import (  # noqa: E402, F401
+from .followups import NOT_REAL_CONTACT, REAL_CONTACT, FollowUp
+from .records import (
     GrowthRecord,
     Homework,
     LearningPlan,
@@ -13,4 +12,26 @@ from .records import (  # noqa: E402, F401
     SurveyQuestion,
     TeacherSummary,
 )
-# --- end of follow-ups and monthly records ---------------------------------------------
+from .refunds import CampusRefundFee, Refund, RefundReason, RefundSignature, RefundStep
+from .saving import SaveCase, SaveCaseEntry
+
+__all__ = [
+    "NOT_REAL_CONTACT",
+    "REAL_CONTACT",
+    "CampusRefundFee",
+    "FollowUp",
+    "GrowthRecord",
+    "Homework",
+    "LearningPlan",
+    "MonthlyAssessment",
+    "Refund",
+    "RefundReason",
+    "RefundSignature",
+    "RefundStep",
+    "SatisfactionSurvey",
+    "SaveCase",
+    "SaveCaseEntry",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "TeacherSummary",
+]

@@ -1,8 +1,9 @@
 """The business actions of retention, one module a topic."""
 
-# --- follow-ups and monthly records ----------------------------------------------------
-from .followups import LOG_ROLES, check_may_follow_up, follow_up_log  # noqa: E402, F401
-from .records import (  # noqa: E402, F401
+# callers import every action from retention.services
+# ruff: noqa: F401
+from .followups import LOG_ROLES, check_may_follow_up, follow_up_log
+from .records import (
     ASSESSORS,
     GROWTH_WRITERS,
     HOMEWORK_CHECKERS,
@@ -26,4 +27,35 @@ from .records import (  # noqa: E402, F401
     survey_record,
     teacher_summary_write,
 )
-# --- end of follow-ups and monthly records ---------------------------------------------
+from .refunds import (
+    RefundQuote,
+    campus_management_fee,
+    campus_refund_fee_set,
+    package_main_teacher,
+    package_quote,
+    refund_approve,
+    refund_confirm_lessons,
+    refund_current_quote,
+    refund_documents,
+    refund_draft,
+    refund_handler_role,
+    refund_next_step,
+    refund_parent_sign,
+    refund_pay,
+    refund_quote,
+    refund_reason_create,
+    refund_reason_find,
+    refund_reason_update,
+    refund_reasons_for,
+    refund_step_allowed,
+    refund_step_role,
+)
+from .saving import (
+    save_case_can_act,
+    save_case_can_fail,
+    save_case_escalate,
+    save_case_fail,
+    save_case_mark_saved,
+    save_case_note,
+    save_case_open,
+)
