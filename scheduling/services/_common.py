@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.errors import Conflict, InvalidInput
 from core.models import Campus, Staff, Subject
 from core.roles import Role
+from core.validation import require_dates
 from students.models import Student
 
 from ..errors import SchedulingError
@@ -39,6 +40,7 @@ def aware(value: datetime) -> datetime:
 
 def check_times(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
     starts_at, ends_at = aware(starts_at), aware(ends_at)
+    require_dates({"starts_at": ("lesson", starts_at), "ends_at": ("lesson", ends_at)}, code=SchedulingError.BAD_TIME)
     if ends_at <= starts_at:
         raise InvalidInput("结束时间须晚于开始时间", {"ends_at": "须晚于开始时间"}, code=SchedulingError.BAD_TIME)
     if ends_at - starts_at > LONGEST_LESSON:
