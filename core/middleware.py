@@ -132,7 +132,7 @@ class BadInputMiddleware:
                 return False
         except ValueError:
             return True
-        if request.content_type in FORM_TYPES:  # a form with no field is no body
+        if request.method == "POST" and request.content_type in FORM_TYPES:  # a form with no field is no body
             return bool(request.POST) or bool(request.FILES)
         return True
 

@@ -62,7 +62,30 @@ RANGES: dict[str, Span] = {
     "package_start": Span(years(10), years(1), "10 年前至 1 年后"),
     "package_end": Span(years(10), years(6), "10 年前至 6 年后"),
     "swipe": Span(timedelta(days=7), timedelta(minutes=5), "最多 7 天前，最晚 5 分钟后"),
+    # any other date of a record, set by hand where no service checks it (the admin)
+    "record": Span(years(50), years(10), "50 年前至 10 年后"),
 }
+
+# The range of a model's date field when it is edited outside its service (the admin),
+# by "app_label.Model.field"; every other date field is a "record".
+FIELD_RANGES: dict[str, str] = {
+    "students.Student.birthday": "birthday",
+    "students.TrialLesson.starts_at": "trial",
+    "students.Assessment.taken_at": "assessment",
+    "students.ReceptionEntry.occurred_at": "reception",
+    "billing.LessonPackage.valid_from": "package_start",
+    "billing.LessonPackage.valid_until": "package_end",
+    "scheduling.Lesson.starts_at": "lesson",
+    "scheduling.Lesson.ends_at": "lesson",
+    "scheduling.GroupSession.starts_at": "lesson",
+    "scheduling.GroupSession.ends_at": "lesson",
+    "cardreader.Swipe.swiped_at": "swipe",
+}
+
+
+def field_range(label: str, field: str) -> str:
+    """The name in RANGES for the field `field` of the model `label` ("students.Student")."""
+    return FIELD_RANGES.get(f"{label}.{field}", "record")
 
 # The longest a span of two dates may last, by name.
 LONGEST: dict[str, tuple[timedelta, str]] = {
