@@ -1,11 +1,11 @@
 """Excel export of payment records (openpyxl)."""
 
-from io import BytesIO
-
 from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from core import xlsx
 
 from .models import Payment
 
@@ -16,12 +16,13 @@ def payments_xlsx(payments: QuerySet[Payment]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "收费记录"
-    sheet.append(HEADERS)
+    xlsx.append(sheet, HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     total = 0
     for p in payments:
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 p.receipt_number,
                 timezone.localtime(p.paid_at).strftime("%Y-%m-%d %H:%M"),
@@ -32,15 +33,13 @@ def payments_xlsx(payments: QuerySet[Payment]) -> bytes:
                 p.get_method_display(),
                 p.created_by.display_name if p.created_by else "",
                 p.note,
-            ]
+            ],
         )
         sheet.cell(row=sheet.max_row, column=6).number_format = "#,##0.00"
         total += p.amount
-    sheet.append(["合计", "", "", "", "", total])
+    xlsx.append(sheet, ["合计", "", "", "", "", total])
     sheet.cell(row=sheet.max_row, column=6).number_format = "#,##0.00"
     sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
     for column, width in zip("ABCDEFGHI", (14, 18, 12, 14, 18, 14, 10, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx.to_bytes(book)

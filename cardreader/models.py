@@ -149,6 +149,9 @@ class Swipe(models.Model):
     card = models.ForeignKey(Card, on_delete=models.PROTECT, null=True, blank=True, related_name="swipes")
     lesson_kind = models.CharField(max_length=10, blank=True)
     swiped_at = models.DateTimeField(_("刷卡时间"))
+    # a swiped_at refused as out of range is kept as sent, and the row dated when it
+    # arrived: a date no page could read back must never be stored
+    swiped_at_text = models.CharField(_("刷卡时间（原文）"), max_length=64, blank=True)
     received_at = models.DateTimeField(_("收到时间"), auto_now_add=True)
     result = models.CharField(_("结果"), max_length=12, choices=Result.choices)
     code = models.CharField(_("拒绝代码"), max_length=40, blank=True)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import DatesInRangeForm
 from .models import ApiToken, Campus, Staff, Subject
 
 
@@ -41,6 +42,7 @@ class StaffAdmin(SimpleHistoryAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
+    form = DatesInRangeForm
     list_display = ["prefix", "kind", "staff", "campus", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["kind", "campus"]
     readonly_fields = ["key_hash", "prefix", "created_at", "last_used_at"]

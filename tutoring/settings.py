@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.CenterLocaleMiddleware",
@@ -148,8 +149,12 @@ STORAGES = {
 
 # --- Security ---------------------------------------------------------------------------
 SECURE_SSL = env.bool("SECURE_SSL", default=False)
-if SECURE_SSL:
+# Only a proxy in front of gunicorn that sets X-Forwarded-Proto itself (and drops the
+# client's) may be believed: otherwise any client claims https and skips the redirect.
+TRUST_X_FORWARDED_PROTO = env.bool("TRUST_X_FORWARDED_PROTO", default=False)
+if TRUST_X_FORWARDED_PROTO:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if SECURE_SSL:
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -157,6 +162,16 @@ if SECURE_SSL:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 X_FRAME_OPTIONS = "DENY"
+# Every script and style comes from static/ (no inline code, no CDN), so a name or a note
+# that smuggles in <script> or an event handler cannot run (core.middleware).
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default=(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+)
 SESSION_COOKIE_AGE = 60 * 60 * 12  # one working day at the desk
 
 # --- Celery -----------------------------------------------------------------------------

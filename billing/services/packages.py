@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.errors import InvalidInput
 from core.models import Staff, Subject
 from core.money import money
+from core.validation import date_errors, length_problem, require_dates
 from students.models import Student
 
 from ..errors import BillingError
@@ -66,6 +67,9 @@ def package_validate(terms: PackageTerms) -> PackageTerms:
         fields["valid_until"] = "请填写有效期至"
     elif valid_from is not None and valid_until < valid_from:
         fields["valid_until"] = "有效期至不能早于有效期起"
+    elif valid_from is not None and (problem := length_problem("package", valid_from, valid_until)):
+        fields["valid_until"] = problem
+    fields.update(date_errors({"valid_from": ("package_start", valid_from), "valid_until": ("package_end", valid_until)}))
     if fields:
         raise InvalidInput("课时包信息有误：" + "；".join(fields.values()), fields)
     return PackageTerms(course, kind, lessons, bonus_lessons, price, paid, valid_from, valid_until)
@@ -100,8 +104,7 @@ def package_create(
     if method not in Payment.Method.values:
         raise InvalidInput("支付方式不正确", {"method": "不正确"})
     now = sold_at or timezone.now()
-    if now > timezone.now():
-        raise InvalidInput("销售时间不能晚于现在", {"sold_at": "不能晚于现在"})
+    require_dates({"sold_at": ("sale", now)})
     package = LessonPackage.objects.create(
         campus=student.campus, student=student, subject=subject, created_by=by, **asdict(terms)
     )

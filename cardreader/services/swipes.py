@@ -18,6 +18,7 @@ from billing.services import package_for_checkin
 from core.errors import Conflict, DomainError, InvalidInput
 from core.models import Campus, Staff
 from core.services import api_token_issue
+from core.validation import date_problem
 from scheduling.models import Attendance, Lesson
 from scheduling.selectors import lesson_at
 from scheduling.services import lesson_checkin, teacher_clock
@@ -28,8 +29,6 @@ from ..errors import CardError
 from ..models import Card, Reader, Swipe
 from .cards import cards_matching
 
-SWIPE_BACK = timedelta(days=7)
-SWIPE_AHEAD = timedelta(minutes=5)
 REPEAT_GUARD = timedelta(seconds=60)
 MAX_SWIPE_ID = 64
 LOW_LESSONS = 3
@@ -178,10 +177,10 @@ def _judge(
     reader: Reader | None,
     by: Staff | None,
 ) -> tuple[Card, dict[str, Any], dict[str, Any]]:
-    if at < now - SWIPE_BACK or at > now + SWIPE_AHEAD:
+    if problem := date_problem("swipe", at, now=now):
         raise _Refused(
             InvalidInput(
-                "刷卡时间超出范围：最多 7 天前，最晚 5 分钟后",
+                f"刷卡时间{problem}",
                 {"swiped_at": "超出范围"},
                 code=CardError.SWIPED_AT_OUT_OF_RANGE,
             )
@@ -240,6 +239,7 @@ def swipe_record(
     card_text = card.strip()
     now = timezone.now()
     at = swiped_at or now
+    readable = date_problem("swipe", at, now=now) is None
     previous = Swipe.objects.filter(swipe_id=swipe_id).first()
     if previous is not None:
         return _replay(swipe_id, campus)
@@ -254,7 +254,8 @@ def swipe_record(
                 staff=by,
                 card_text=card_text[:64],
                 lesson_kind=lesson_kind or "",
-                swiped_at=at,
+                swiped_at=at if readable else now,
+                swiped_at_text="" if readable else at.isoformat()[:64],
                 result=Swipe.Result.REFUSED,
                 http_status=500,
                 response={},

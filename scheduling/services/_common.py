@@ -9,6 +9,7 @@ from core.dates import aware
 from core.errors import Conflict, InvalidInput, violated_constraints
 from core.models import Campus, Staff, Subject
 from core.roles import Role
+from core.validation import require_dates
 from students.models import Student
 
 from ..errors import SchedulingError
@@ -30,6 +31,7 @@ FIELD_LABELS = {"teacher": "教员", "student": "学员", "room": "教室"}
 
 def check_times(starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
     starts_at, ends_at = aware(starts_at), aware(ends_at)
+    require_dates({"starts_at": ("lesson", starts_at), "ends_at": ("lesson", ends_at)}, code=SchedulingError.BAD_TIME)
     if ends_at <= starts_at:
         raise InvalidInput("结束时间须晚于开始时间", {"ends_at": "须晚于开始时间"}, code=SchedulingError.BAD_TIME)
     if ends_at - starts_at > LONGEST_LESSON:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.errors import Conflict
 from core.models import Campus, Staff
 from core.roles import Role
+from core.validation import date_problem
 
 from ..errors import StudentError
 from ..models import (
@@ -145,8 +146,8 @@ def trial_book(
         errors["teacher"] = "请选择本校区的教员"
     if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
         errors["starts_at"] = "请填写试听时间"
-    elif starts_at < timezone.now() - timedelta(days=1):
-        errors["starts_at"] = "试听时间不能早于昨天"
+    elif problem := date_problem("trial", starts_at):
+        errors["starts_at"] = problem
     first = not lead.trials.exclude(status=TrialLesson.Status.CANCELLED).exists()
     if first:
         minutes = TrialLesson.FIRST_MINUTES
@@ -196,8 +197,8 @@ def assessment_record(
     score = clean_text(score, "score", errors, max_length=20)
     if not isinstance(taken_at, datetime) or timezone.is_naive(taken_at):
         errors["taken_at"] = "请填写测评时间"
-    elif taken_at > timezone.now() + timedelta(minutes=5):
-        errors["taken_at"] = "测评时间不能晚于现在"
+    elif problem := date_problem("assessment", taken_at):
+        errors["taken_at"] = problem
     refuse(errors)
     return Assessment.objects.create(
         lead=lead,
@@ -268,8 +269,8 @@ def reception_entry_create(
     now = timezone.now()
     if occurred_at is None:
         occurred_at = now
-    elif occurred_at > now + timedelta(minutes=5):
-        errors["occurred_at"] = "时间不能晚于现在"
+    elif problem := date_problem("reception", occurred_at, now=now):
+        errors["occurred_at"] = problem
     refuse(errors)
     if lead is None and student is None and phone:
         # a caller known by their number is filed under their family or their lead

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.models import Campus, Staff
+from core.validation import date_problem, text_problem
 
 from ..models import Student
 from .lookups import advisor_by_username
@@ -19,7 +20,6 @@ MOBILE = re.compile(r"^1\d{10}$")
 LEAD_PHONE = re.compile(r"^\d{7,11}$")
 MIN_GUARDIANS = 2
 MAX_GUARDIANS = 10
-EARLIEST_BIRTHDAY = date(1900, 1, 1)
 LONG_TEXT = 2000
 
 # Text fields of the file beside the required ones, with their length limits.
@@ -46,8 +46,9 @@ def clean_text(
         errors[field] = "应为文字"
         return ""
     value = value.strip()
-    if "\x00" in value:
-        errors[field] = "含有非法字符"
+    problem = text_problem(value)
+    if problem:
+        errors[field] = problem
     elif required and not value:
         errors[field] = "必填"
     elif len(value) > max_length:
@@ -102,8 +103,8 @@ def check_student_fields(
             errors["birthday"] = "请填写出生日期（YYYY-MM-DD）"
         elif birthday >= today:
             errors["birthday"] = "出生日期须早于今天"
-        elif birthday < EARLIEST_BIRTHDAY:
-            errors["birthday"] = "出生日期不合理"
+        elif problem := date_problem("birthday", birthday):
+            errors["birthday"] = problem
         clean["birthday"] = birthday
     for name, limit in STUDENT_TEXT_FIELDS.items():
         if present(name):
