@@ -1,8 +1,7 @@
 """Excel export of the refund analysis (openpyxl): the paid refunds one per row, then a
-sheet per breakdown. Text is written as text: a parent's reason starting with "=" stays
+sheet per breakdown. Rows go through `core.xlsx`: a parent's reason starting with "=" stays
 words, never a formula."""
 
-from io import BytesIO
 from typing import Any
 
 from django.utils import timezone
@@ -10,9 +9,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core import xlsx
+
 from .analysis import Group, RefundAnalysis, advisor_label, reason_label, teacher_label
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 MONEY_FORMAT = "#,##0.00"
 
 DETAIL_HEADERS = [
@@ -22,16 +22,14 @@ DETAIL_HEADERS = [
 
 
 def _row(sheet: Worksheet, values: list[Any], money_columns: tuple[int, ...] = ()) -> None:
-    sheet.append(values)
+    xlsx.append(sheet, values)
     for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-            cell.data_type = "s"  # what was typed into a form is data, not a formula
         if cell.column in money_columns:
             cell.number_format = MONEY_FORMAT
 
 
 def _header(sheet: Worksheet, headers: list[str], widths: list[int]) -> None:
-    sheet.append(headers)
+    xlsx.append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, width in enumerate(widths):
@@ -75,6 +73,4 @@ def refund_analysis_xlsx(report: RefundAnalysis) -> bytes:
     _groups(book, "按班主任", "班主任", report.by_advisor)
     _groups(book, "按教员", "任课教员", report.by_teacher)
     _groups(book, "按月份", "月份", report.by_month)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx.to_bytes(book)
