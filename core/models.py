@@ -86,6 +86,17 @@ class Staff(models.Model):
         return self.role in roles
 
 
+class Recorded(models.Model):
+    """Who wrote a business record and when: the audit most records of the apps carry.
+    SET_NULL: a member of staff may leave, their records stay."""
+
+    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
