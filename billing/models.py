@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.models import Campus, Recorded, Staff, Subject
+from core.models import Campus, Recorded, Staff, Subject, WrittenOnce
 from core.money import money_field
 from students.models import Student
 
@@ -140,7 +140,7 @@ class LedgerQuerySet(models.QuerySet):
         raise ValueError(APPEND_ONLY)
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(WrittenOnce):
     """One movement of lessons of a package. Append-only: a correction is a new entry.
     On PostgreSQL the database enforces it (migration 0004): no UPDATE, no DELETE, and an
     INSERT whose balance_after is not the package's previous balance plus its lessons is
@@ -168,6 +168,8 @@ class LedgerEntry(models.Model):
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # the ledger is the audit of lessons: once written, an entry is never changed
+    never_changed = APPEND_ONLY
     objects = LedgerQuerySet.as_manager()
 
     class Meta:
@@ -181,15 +183,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.lessons:+d}"
-
-    def save(self, *args, **kwargs) -> None:
-        # The ledger is the audit of lessons: once written, an entry is never changed.
-        if self.pk is not None and not self._state.adding:
-            raise ValueError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(APPEND_ONLY)
 
 
 class ReceiptCounter(models.Model):
