@@ -8,10 +8,9 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from core.apikit import get_scoped_or_404, paginate, require_allowed, scope
+from core.apikit import ErrorOut, get_scoped_or_404, local_time, paginate, require_allowed, scope
 from core.money import Money
 from students.models import Student
 
@@ -100,15 +99,6 @@ class DeductionOut(LedgerEntryOut):
     package: PackageOut
 
 
-class ErrorOut(Schema):
-    error: dict[str, Any]
-
-
-def _local(moment: datetime | None) -> datetime | None:
-    # API.md: datetimes carry the campus offset (+08:00)
-    return timezone.localtime(moment) if moment is not None else None
-
-
 def package_out(package: LessonPackage) -> dict[str, Any]:
     return {
         "id": package.pk,
@@ -128,8 +118,8 @@ def package_out(package: LessonPackage) -> dict[str, Any]:
         "status": package.status,
         "valid_from": package.valid_from,
         "valid_until": package.valid_until,
-        "refunded_at": _local(package.refunded_at),
-        "created_at": _local(package.created_at),
+        "refunded_at": local_time(package.refunded_at),
+        "created_at": local_time(package.created_at),
     }
 
 
@@ -144,7 +134,7 @@ def payment_out(payment: Payment, with_package: bool = False) -> dict[str, Any]:
         "amount": payment.amount,
         "method": payment.method,
         "note": payment.note,
-        "paid_at": _local(payment.paid_at),
+        "paid_at": local_time(payment.paid_at),
         "created_by": payment.created_by.username if payment.created_by_id else None,
         "package": package_out(payment.package) if with_package and payment.package_id else None,
     }
@@ -157,7 +147,7 @@ def entry_out(entry: LedgerEntry) -> dict[str, Any]:
         "kind": entry.kind,
         "lessons": entry.lessons,
         "balance_after": entry.balance_after,
-        "occurred_at": _local(entry.occurred_at),
+        "occurred_at": local_time(entry.occurred_at),
         "reason": entry.reason,
         "reverses_id": entry.reverses_id,
         "created_by": entry.created_by.username if entry.created_by_id else None,
@@ -184,8 +174,7 @@ def create_package(request: HttpRequest, student_id: int, payload: PackageIn):
 def list_student_packages(request: HttpRequest, student_id: int, limit: int | None = None, offset: int | None = None):
     require_allowed(request, ROLES["read"])
     student = get_scoped_or_404(request, Student.objects.all(), student_id)
-    page = paginate(_packages(request).filter(student=student), limit, offset)
-    return {"items": [package_out(p) for p in page["items"]], "count": page["count"]}
+    return paginate(_packages(request).filter(student=student), limit, offset, out=package_out)
 
 
 @router.get("/packages/{package_id}", response={200: PackageOut, 404: ErrorOut}, summary="One package")
@@ -198,8 +187,7 @@ def get_package(request: HttpRequest, package_id: int):
 def package_ledger(request: HttpRequest, package_id: int, limit: int | None = None, offset: int | None = None):
     require_allowed(request, ROLES["read"])
     package = get_scoped_or_404(request, _packages(request), package_id)
-    page = paginate(package.ledger.select_related("created_by__user").order_by("pk"), limit, offset)
-    return {"items": [entry_out(e) for e in page["items"]], "count": page["count"]}
+    return paginate(package.ledger.select_related("created_by__user").order_by("pk"), limit, offset, out=entry_out)
 
 
 @router.post(
@@ -237,5 +225,4 @@ def list_payments(
         date_from=filters.date_from,
         date_to=filters.date_to,
     )
-    page = paginate(payments, limit, offset)
-    return {"items": [payment_out(p) for p in page["items"]], "count": page["count"]}
+    return paginate(payments, limit, offset, out=payment_out)

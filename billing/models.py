@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.models import Campus, Staff, Subject
+from core.models import Campus, Recorded, Staff, Subject, WrittenOnce
 from core.money import money_field
 from students.models import Student
 
 
-class LessonPackage(models.Model):
+class LessonPackage(Recorded):
     """A lesson package (课时包 / 充次). Its balance comes from the ledger below;
     `lessons_left` and `lessons_used` are caches changed in the same transaction as the
     ledger entry that moves them (`python manage.py check_ledger` proves it)."""
@@ -38,8 +38,6 @@ class LessonPackage(models.Model):
     lessons_used = models.PositiveIntegerField(_("已用课时"), default=0)
     lessons_left = models.PositiveIntegerField(_("剩余课时"), default=0)
     refunded_at = models.DateTimeField(_("退费时间"), null=True, blank=True)
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["lessons_used", "lessons_left"])
 
     class Meta:
@@ -142,7 +140,7 @@ class LedgerQuerySet(models.QuerySet):
         raise ValueError(APPEND_ONLY)
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(WrittenOnce):
     """One movement of lessons of a package. Append-only: a correction is a new entry.
     On PostgreSQL the database enforces it (migration 0004): no UPDATE, no DELETE, and an
     INSERT whose balance_after is not the package's previous balance plus its lessons is
@@ -170,6 +168,8 @@ class LedgerEntry(models.Model):
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # the ledger is the audit of lessons: once written, an entry is never changed
+    never_changed = APPEND_ONLY
     objects = LedgerQuerySet.as_manager()
 
     class Meta:
@@ -183,15 +183,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.lessons:+d}"
-
-    def save(self, *args, **kwargs) -> None:
-        # The ledger is the audit of lessons: once written, an entry is never changed.
-        if self.pk is not None and not self._state.adding:
-            raise ValueError(APPEND_ONLY)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(APPEND_ONLY)
 
 
 class ReceiptCounter(models.Model):
@@ -209,7 +200,7 @@ class ReceiptCounter(models.Model):
         return f"{self.campus}: {self.last_number}"
 
 
-class Payment(models.Model):
+class Payment(Recorded):
     """Money taken or paid back, each with its receipt (收据) numbered per campus.
     `amount` is signed: money paid out to a family (a card deposit returned, a refund) is
     negative, everything taken in is positive."""
@@ -248,8 +239,6 @@ class Payment(models.Model):
     receipt_no = models.PositiveIntegerField(_("收据号"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
     paid_at = models.DateTimeField(_("收费时间"))
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("收费记录")
@@ -280,7 +269,7 @@ class Payment(models.Model):
         return self.amount < 0
 
 
-class GoodsItem(models.Model):
+class GoodsItem(Recorded):
     """An article on the lobby shelf (商品). `stock` is changed only by the goods services,
     each with a StockMovement, under a row lock."""
 
@@ -293,8 +282,6 @@ class GoodsItem(models.Model):
     price = money_field(verbose_name=_("售价"))
     stock = models.PositiveIntegerField(_("库存"), default=0)
     is_active = models.BooleanField(_("在售"), default=True)
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["stock"])
 
     class Meta:
@@ -316,7 +303,7 @@ class GoodsItem(models.Model):
         return self.stock <= self.warning_line
 
 
-class StockMovement(models.Model):
+class StockMovement(Recorded):
     """One change of a shelf article's stock: stock in (+) or a sale (−)."""
 
     class Kind(models.TextChoices):
@@ -334,8 +321,6 @@ class StockMovement(models.Model):
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="stock_movement"
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("出入库")

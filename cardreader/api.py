@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from core.apikit import get_scoped_or_404, paginate, require_allowed
+from core.apikit import ErrorOut, get_scoped_or_404, paginate, require_allowed
 from core.dates import aware
 from core.errors import Forbidden
 from core.models import Staff
@@ -27,10 +27,6 @@ from .models import Card
 from .roles import ROLES
 
 router = Router(tags=["cardreader"])
-
-
-class ErrorOut(Schema):
-    error: dict[str, Any]
 
 
 class CardIn(Schema):

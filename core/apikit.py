@@ -4,14 +4,15 @@ error envelope of API.md, role checks and list pagination. Campus scoping is
 (core's own in core/api.py); tutoring/api.py mounts them."""
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
@@ -21,7 +22,18 @@ from .models import ApiToken, Staff, hash_token
 from .roles import allows
 from .scoping import get_scoped_or_404, scope
 
-__all__ = ["build_api", "caller_staff", "get_scoped_or_404", "paginate", "require_allowed", "require_role", "scope"]
+__all__ = [
+    "ERRORS",
+    "ErrorOut",
+    "build_api",
+    "caller_staff",
+    "get_scoped_or_404",
+    "local_time",
+    "paginate",
+    "require_allowed",
+    "require_role",
+    "scope",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +41,16 @@ MAX_LIMIT = 1000
 DEFAULT_LIMIT = 50
 MAX_OFFSET = 10**12  # past any real list; a larger one overflows the database's integers
 MAX_TOKEN_LENGTH = 200
+
+
+class ErrorOut(Schema):
+    """The error envelope of API.md: {"error": {"code", "message", "fields"}}."""
+
+    error: dict[str, Any]
+
+
+# every error an endpoint may answer, for the `response=` of one that can meet them all
+ERRORS = {status: ErrorOut for status in (400, 401, 403, 404, 409, 422)}
 
 
 class BearerToken(HttpBearer):
@@ -177,9 +199,21 @@ def caller_staff(request: HttpRequest) -> Staff:
     return staff
 
 
-def paginate(queryset: QuerySet | Sequence, limit: int | None, offset: int | None) -> dict[str, Any]:
-    """The list envelope of API.md: {"items": [...], "count": total}."""
+def paginate(
+    queryset: QuerySet | Sequence,
+    limit: int | None,
+    offset: int | None,
+    out: Callable[[Any], Any] | None = None,
+) -> dict[str, Any]:
+    """The list envelope of API.md: {"items": [...], "count": total}; each item passed
+    through `out` (the endpoint's serialiser) when one is given."""
     limit = DEFAULT_LIMIT if limit is None else max(0, min(limit, MAX_LIMIT))
     offset = min(max(0, offset or 0), MAX_OFFSET)
     count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
-    return {"items": list(queryset[offset : offset + limit]), "count": count}
+    items = list(queryset[offset : offset + limit])
+    return {"items": [out(item) for item in items] if out else items, "count": count}
+
+
+def local_time(moment: datetime | None) -> datetime | None:
+    """A moment as the API gives it: with the campus offset (+08:00), API.md."""
+    return timezone.localtime(moment) if moment is not None else None

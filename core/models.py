@@ -86,6 +86,35 @@ class Staff(models.Model):
         return self.role in roles
 
 
+class Recorded(models.Model):
+    """Who wrote a business record and when: the audit most records of the apps carry.
+    SET_NULL: a member of staff may leave, their records stay."""
+
+    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class WrittenOnce(models.Model):
+    """A record of what happened, never rewritten: a correction is a new record. The
+    instance refuses a second save and a delete, saying `never_changed`."""
+
+    never_changed = "this record is append-only"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError(self.never_changed)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(self.never_changed)
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -11,10 +11,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
-from billing.api import DeductionIn, DeductionOut, ErrorOut, entry_out, package_out
+from billing.api import DeductionIn, DeductionOut, entry_out, package_out
 from billing.models import LessonPackage
 from billing.roles import ROLES as BILLING_ROLES
-from core.apikit import get_scoped_or_404, paginate, require_allowed, scope
+from core.apikit import ErrorOut, get_scoped_or_404, paginate, require_allowed, scope
 from core.dates import aware, day_bounds, day_start
 from core.errors import CoreError, DomainError, InvalidInput, NotFound
 from core.models import Staff, Subject
@@ -213,8 +213,7 @@ def lesson_list(
         qs = qs.filter(room__name=room)
     if status:
         qs = qs.filter(status=status)
-    page = paginate(qs.order_by("starts_at", "pk"), limit, offset)
-    return {"items": [lesson_out(lesson) for lesson in page["items"]], "count": page["count"]}
+    return paginate(qs.order_by("starts_at", "pk"), limit, offset, out=lesson_out)
 
 
 def _own_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
@@ -352,8 +351,7 @@ def teacher_change_list(
         qs = qs.filter(student_id=student)
     if subject:
         qs = qs.filter(subject__name=subject)
-    page = paginate(qs, limit, offset)
-    return {"items": [teacher_change_out(c) for c in page["items"]], "count": page["count"]}
+    return paginate(qs, limit, offset, out=teacher_change_out)
 
 
 @router.get("/lessons-reconciliation", response=dict)
@@ -432,8 +430,7 @@ def group_class_create(request: HttpRequest, payload: GroupClassIn) -> Status:
 def group_class_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> dict:
     require_allowed(request, ROLES["schedule"])
     qs = scope(request, GroupClass.objects.select_related("subject", "teacher__user", "room").order_by("name"))
-    page = paginate(qs, limit, offset)
-    return {"items": [group_out(g) for g in page["items"]], "count": page["count"]}
+    return paginate(qs, limit, offset, out=group_out)
 
 
 @router.post("/group-classes/{group_id}/members", response={201: dict})

@@ -1,6 +1,7 @@
 """Forms of the scheduling pages. They only parse; the services decide."""
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -53,6 +54,10 @@ class TimeSpanForm(SchedulingForm):
     @property
     def ends_at(self) -> datetime:
         return combine(self.cleaned_data["day"], self.cleaned_data["end"])
+
+    def new_time(self) -> dict[str, Any]:
+        """The lesson's new time and room, as the services that move a lesson take them."""
+        return {"starts_at": self.starts_at, "ends_at": self.ends_at, "room": self.cleaned_data["room"] or None}
 
 
 class LessonForm(TimeSpanForm):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from billing.models import LedgerEntry, LessonPackage
-from core.models import Campus, Staff, Subject
+from core.models import Campus, Recorded, Staff, Subject
 from students.models import Student
 
 
@@ -22,7 +22,7 @@ class Room(models.Model):
         return self.name
 
 
-class Lesson(models.Model):
+class Lesson(Recorded):
     """One scheduled 1-on-1 lesson (小课): main lesson (上课) or accompanied practice (陪练)."""
 
     class Kind(models.TextChoices):
@@ -59,8 +59,6 @@ class Lesson(models.Model):
     late_notice = models.BooleanField(_("不足24小时通知"), default=False)
     confirmed_at = models.DateTimeField(_("已确认"), null=True, blank=True)
     confirmed_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -80,7 +78,7 @@ class Lesson(models.Model):
         return f"{self.student} · {self.subject} · {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class Attendance(models.Model):
+class Attendance(Recorded):
     """A check-in (签到): a student came, and (usually) one lesson was used for it."""
 
     class Source(models.TextChoices):
@@ -96,8 +94,6 @@ class Attendance(models.Model):
     checked_in_at = models.DateTimeField(_("签到时间"))
     source = models.CharField(max_length=10, choices=Source.choices)
     reason = models.CharField(_("原因"), max_length=200, blank=True, help_text=_("手工签到（手工扣课）的原因"))
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("签到")
@@ -189,7 +185,7 @@ class FreeSlot(models.Model):
         return f"周{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
 
 
-class LessonSeries(models.Model):
+class LessonSeries(Recorded):
     """Lessons booked in one action, e.g. every Monday 17:00 for 20 weeks."""
 
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="lesson_series")
@@ -202,8 +198,6 @@ class LessonSeries(models.Model):
     interval_weeks = models.PositiveSmallIntegerField(_("间隔周数"), default=1)
     booked = models.PositiveSmallIntegerField(_("已排"), default=0)
     skipped = models.PositiveSmallIntegerField(_("冲突跳过"), default=0)
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("循环排课")
@@ -213,7 +207,7 @@ class LessonSeries(models.Model):
         return f"{self.student} · {self.subject} × {self.weeks}"
 
 
-class GroupClass(models.Model):
+class GroupClass(Recorded):
     """A group class (大课) with a roster; its sessions are GroupSession rows."""
 
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="group_classes")
@@ -223,8 +217,6 @@ class GroupClass(models.Model):
     room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, related_name="group_classes")
     capacity = models.PositiveSmallIntegerField(_("人数上限"), default=12)
     students = models.ManyToManyField(Student, through="GroupMember", related_name="group_classes")
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("大课班级")
@@ -249,7 +241,7 @@ class GroupMember(models.Model):
         return f"{self.group} · {self.student}"
 
 
-class GroupSession(models.Model):
+class GroupSession(Recorded):
     """One session of a group class. Its teacher and room can be booked once at a time
     (an exclusion constraint on PostgreSQL, like Lesson's)."""
 
@@ -262,8 +254,6 @@ class GroupSession(models.Model):
     status = models.CharField(
         _("状态"), max_length=12, choices=Lesson.Status.choices, default=Lesson.Status.SCHEDULED
     )
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("大课课次")
@@ -278,7 +268,7 @@ class GroupSession(models.Model):
         return f"{self.group} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class LessonChange(models.Model):
+class LessonChange(Recorded):
     """The record of a leave, a reschedule (调课) or a cancellation: who, when, why, and
     whether a day's notice was given."""
 
@@ -295,8 +285,6 @@ class LessonChange(models.Model):
     new_ends_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("原因"), max_length=200, blank=True)
     late_notice = models.BooleanField(_("不足24小时"), default=False)
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("课程变动")
@@ -344,7 +332,7 @@ class Notification(models.Model):
         return self.message
 
 
-class TeacherChange(models.Model):
+class TeacherChange(Recorded):
     """A student's teacher of a subject was changed (换老师): who asked and why. Three or
     more in one subject is what the staff rules look for."""
 
@@ -361,8 +349,6 @@ class TeacherChange(models.Model):
     requested_by = models.CharField(_("提出方"), max_length=10, choices=RequestedBy.choices)
     reason = models.CharField(_("原因"), max_length=200)
     lessons_moved = models.PositiveIntegerField(_("改派课次"), default=0)
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("更换教员")

@@ -267,8 +267,7 @@ def lesson_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_page(
         request, pk, RescheduleForm, "scheduling/lesson_reschedule.html",
         lambda lesson, form: services.lesson_reschedule(
-            lesson=lesson, starts_at=form.starts_at, ends_at=form.ends_at, by=request.staff,
-            reason=form.cleaned_data["reason"], room=form.cleaned_data["room"] or None,
+            lesson=lesson, by=request.staff, reason=form.cleaned_data["reason"], **form.new_time()
         ),
         lambda done: "已调课" + ("（不足 24 小时，已标记为临时调课）" if done.late_notice else ""),
     )
@@ -278,10 +277,7 @@ def lesson_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 def lesson_makeup(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_page(
         request, pk, TimeSpanForm, "scheduling/lesson_makeup.html",
-        lambda lesson, form: services.lesson_makeup(
-            lesson=lesson, starts_at=form.starts_at, ends_at=form.ends_at, by=request.staff,
-            room=form.cleaned_data["room"] or None,
-        ),
+        lambda lesson, form: services.lesson_makeup(lesson=lesson, by=request.staff, **form.new_time()),
         lambda done: "已安排补课",
     )
 

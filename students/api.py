@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import create_model
 
-from core.apikit import caller_staff, paginate, require_role, scope
+from core.apikit import ERRORS, caller_staff, paginate, require_role, scope
 from core.apikit import get_scoped_or_404 as get_scoped
 from core.contributions import student_api_fields
 from core.errors import InvalidInput, NotFound
@@ -234,13 +234,6 @@ class AssessmentOut(Schema):
     analysed_at: datetime | None
 
 
-class Error(Schema):
-    error: dict[str, Any]
-
-
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
-
-
 # --- payloads -------------------------------------------------------------------------
 
 
@@ -319,8 +312,7 @@ def list_students(
     """`advisor`: "mine", "none" (not handed over yet) or an advisor's username."""
     staff = caller_staff(request)
     students = selectors.student_list(scope(request, Student.objects.all()), q, advisor=advisor, viewer=staff)
-    page = paginate(students, limit, offset)
-    return {"items": [student_payload(s) for s in page["items"]], "count": page["count"]}
+    return paginate(students, limit, offset, out=student_payload)
 
 
 @router.get("/students/{student_id}", response={200: StudentDetailOut, **ERRORS})
@@ -451,8 +443,7 @@ def list_leads(request: HttpRequest, status: str = "", limit: int | None = None,
     qs = scope(request, Lead.objects.select_related("campus")).order_by("-created_at", "-pk")
     if status:
         qs = qs.filter(status=status)
-    page = paginate(qs, limit, offset)
-    return {"items": [lead_payload(lead) for lead in page["items"]], "count": page["count"]}
+    return paginate(qs, limit, offset, out=lead_payload)
 
 
 @router.get("/leads/{lead_id}", response={200: LeadOut, **ERRORS})

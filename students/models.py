@@ -2,10 +2,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Campus, Staff
+from core.models import Campus, Recorded, Staff
 
 
-class Student(models.Model):
+class Student(Recorded):
     """The student file (学员档案)."""
 
     class Gender(models.TextChoices):
@@ -46,8 +46,6 @@ class Student(models.Model):
     referred_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="referrals", verbose_name=_("介绍家庭")
     )
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -135,7 +133,7 @@ class AdvisorAssignment(models.Model):
         return f"{self.student} → {self.advisor}"
 
 
-class Lead(models.Model):
+class Lead(Recorded):
     """A prospective family (意向客户登记表)."""
 
     class Source(models.TextChoices):
@@ -172,8 +170,6 @@ class Lead(models.Model):
         Student, on_delete=models.SET_NULL, null=True, blank=True, related_name="lead", verbose_name=_("转为学员")
     )
     converted_at = models.DateTimeField(_("报名时间"), null=True, blank=True)
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -227,7 +223,7 @@ class ReceptionEntry(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_category_display()}"
 
 
-class TrialLesson(models.Model):
+class TrialLesson(Recorded):
     """A trial lesson (试听) of a lead. The first one lasts 40 minutes."""
 
     FIRST_MINUTES = 40
@@ -245,8 +241,6 @@ class TrialLesson(models.Model):
     minutes = models.PositiveSmallIntegerField(_("时长（分钟）"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.BOOKED)
     feedback = models.TextField(_("试听反馈"), blank=True)
-    created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("试听课")

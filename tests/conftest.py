@@ -75,6 +75,17 @@ def make_staff(campus: Campus) -> Callable[..., Staff]:
     return make
 
 
+@pytest.fixture
+def desk(make_staff) -> Staff:
+    """A front-desk member of the campus (a module may make `desk` a client instead)."""
+    return make_staff(Role.FRONT_DESK)
+
+
+@pytest.fixture
+def advisor(make_staff) -> Staff:
+    return make_staff(Role.ADVISOR)
+
+
 class ApiClient:
     """A test client speaking JSON with a bearer token."""
 

@@ -6,6 +6,7 @@ from datetime import date
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from core.models import Campus, Staff
 from core.roles import Role
@@ -75,6 +76,22 @@ class GuardianFactory(factory.django.DjangoModelFactory):
 
 def token_for(staff: Staff) -> str:
     return api_token_issue(campus=staff.campus, staff=staff)[1]
+
+
+def signed_in(staff: Staff) -> Client:
+    """A page client signed in as `staff`."""
+    client = Client()
+    client.force_login(staff.user)
+    return client
+
+
+def sign_in_page(page, live_server, staff: Staff) -> None:
+    """Sign `staff` in on a Chromium page through the login form, as a person does."""
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", staff.user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
 
 
 # --- order saving (挽单) and refunds (退费) ---------------------------------------------------

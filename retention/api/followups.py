@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from core.apikit import caller_staff, paginate, require_role, scope
+from core.apikit import ERRORS, caller_staff, local_time, paginate, require_role, scope
 from core.apikit import get_scoped_or_404 as get_scoped
 from core.roles import Role
 from students.models import Student
@@ -70,18 +70,6 @@ class DueList(Schema):
     count: int
 
 
-class Error(Schema):
-    error: dict[str, Any]
-
-
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
-
-
-def _local(moment: datetime | None) -> datetime | None:
-    # API.md: datetimes carry the campus offset (+08:00)
-    return timezone.localtime(moment) if moment is not None else None
-
-
 def follow_up_out(f: FollowUp) -> dict[str, Any]:
     return {
         "id": f.pk,
@@ -95,8 +83,8 @@ def follow_up_out(f: FollowUp) -> dict[str, Any]:
         "kind": f.kind,
         "summary": f.summary,
         "satisfaction": f.satisfaction,
-        "contacted_at": _local(f.contacted_at),
-        "created_at": _local(f.created_at),
+        "contacted_at": local_time(f.contacted_at),
+        "created_at": local_time(f.created_at),
     }
 
 
@@ -116,8 +104,7 @@ def log_follow_up(request: HttpRequest, student_id: int, payload: FollowUpIn):
 def list_follow_ups(request: HttpRequest, student_id: int, limit: int | None = None, offset: int | None = None):
     caller_staff(request)
     student = get_scoped(request, Student.objects.all(), student_id)
-    page = paginate(selectors.follow_ups_of(student).select_related("campus", "student"), limit, offset)
-    return {"items": [follow_up_out(f) for f in page["items"]], "count": page["count"]}
+    return paginate(selectors.follow_ups_of(student).select_related("campus", "student"), limit, offset, out=follow_up_out)
 
 
 @router.get("/follow-ups/due", response={200: DueList, **ERRORS})
@@ -137,7 +124,7 @@ def follow_ups_due(request: HttpRequest, limit: int | None = None, offset: int |
             "id": s.pk,
             "name": s.name,
             "advisor": s.advisor.user.username if s.advisor_id else None,
-            "last_contact_at": _local(s.last_contact_at),
+            "last_contact_at": local_time(s.last_contact_at),
         }
         for s in page["items"]
     ]

@@ -19,7 +19,7 @@ from ninja.errors import HttpError
 from pydantic import BeforeValidator
 
 from billing.models import LessonPackage
-from core.apikit import caller_staff, paginate, require_role, scope
+from core.apikit import ErrorOut, caller_staff, local_time, paginate, require_role, scope
 from core.apikit import get_scoped_or_404 as get_scoped
 from core.errors import InvalidInput
 from core.money import Money
@@ -34,10 +34,6 @@ router = Router(tags=["order saving and refunds"])
 CASE_READERS = (Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.DEAN, Role.PRINCIPAL, Role.HQ_ADMIN)
 REFUND_READERS = (*CASE_READERS, Role.FINANCE)
 ANALYSTS = (Role.PRINCIPAL, Role.CS_SUPERVISOR, Role.FINANCE, Role.HQ_ADMIN)
-
-
-class ErrorOut(Schema):
-    error: dict[str, Any]
 
 
 class SaveCaseIn(Schema):
@@ -171,10 +167,6 @@ class SaveCaseOut(Schema):
     refund: RefundOut | None
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    return timezone.localtime(moment) if moment is not None else None
-
-
 def refund_out(refund: Refund) -> dict[str, Any]:
     quote = services.refund_current_quote(refund)
     signed: dict[str, RefundSignature] = {s.step: s for s in refund.signatures.select_related("signed_by__user")}
@@ -189,7 +181,7 @@ def refund_out(refund: Refund) -> dict[str, Any]:
                 "done": signature is not None,
                 "by": signature.signed_by.username if signature else None,
                 "by_name": signature.signer_name if signature else None,
-                "at": _local(signature.signed_at) if signature else None,
+                "at": local_time(signature.signed_at) if signature else None,
                 "parent": refund.parent_name if step == RefundStep.PARENT_SIGN and signature else None,
             }
         )
@@ -219,8 +211,8 @@ def refund_out(refund: Refund) -> dict[str, Any]:
         "advisor": refund.advisor.username if refund.advisor_id else None,
         "teacher": refund.teacher.username if refund.teacher_id else None,
         "receipt_number": refund.payment.receipt_number if refund.payment_id else None,
-        "paid_at": _local(refund.paid_at),
-        "created_at": _local(refund.created_at),
+        "paid_at": local_time(refund.paid_at),
+        "created_at": local_time(refund.created_at),
         "created_by": refund.created_by.username,
     }
 
@@ -231,7 +223,7 @@ def entry_out(entry: SaveCaseEntry) -> dict[str, Any]:
         "kind": entry.kind,
         "stage": entry.stage,
         "text": entry.text,
-        "at": _local(entry.at),
+        "at": local_time(entry.at),
         "by": entry.by.username,
         "by_name": entry.by.display_name,
     }
@@ -251,12 +243,12 @@ def case_out(case: SaveCase) -> dict[str, Any]:
         "stage": case.stage,
         "stage_label": case.stage_label,
         "status": case.status,
-        "opened_at": _local(case.opened_at),
+        "opened_at": local_time(case.opened_at),
         "opened_by": case.opened_by.username,
         "deadline": case.deadline,
         "days_left": case.days_left(today),
         "overdue": case.is_overdue(today),
-        "closed_at": _local(case.closed_at),
+        "closed_at": local_time(case.closed_at),
         "closed_by": case.closed_by.username if case.closed_by_id else None,
         "entries": [entry_out(e) for e in case.entries.select_related("by__user")],
         "refund": refund_out(_refunds().get(pk=refund.pk)) if refund else None,
@@ -349,8 +341,7 @@ def list_save_cases(request: HttpRequest, filters: Query[CaseFilter], limit: int
         today = timezone.localdate()
         overdue = cases.filter(status=SaveCase.Status.OPEN, deadline__lt=today)
         cases = overdue if filters.overdue else cases.exclude(pk__in=overdue.values("pk"))
-    page = paginate(cases.order_by("deadline", "pk"), limit, offset)
-    return {"items": [case_out(c) for c in page["items"]], "count": page["count"]}
+    return paginate(cases.order_by("deadline", "pk"), limit, offset, out=case_out)
 
 
 @router.get("/save-cases/{case_id}", response={200: SaveCaseOut, 403: ErrorOut, 404: ErrorOut}, summary="One save case")
@@ -423,8 +414,7 @@ def list_refunds(request: HttpRequest, filters: Query[RefundFilter], limit: int 
     refunds = scope(request, _refunds())
     if filters.status:
         refunds = refunds.filter(status=filters.status)
-    page = paginate(refunds, limit, offset)
-    return {"items": [refund_out(r) for r in page["items"]], "count": page["count"]}
+    return paginate(refunds, limit, offset, out=refund_out)
 
 
 @router.get("/refunds/{refund_id}", response={200: RefundOut, 403: ErrorOut, 404: ErrorOut}, summary="One refund")

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from billing.models import LessonPackage, Payment
 from billing.pricing import MANAGEMENT_FEE
-from core.models import Campus, Staff
+from core.models import Campus, Staff, WrittenOnce
 from core.money import money_field
 from students.models import Student
 
@@ -190,7 +190,7 @@ class Refund(models.Model):
         return self.amount is not None
 
 
-class RefundSignature(models.Model):
+class RefundSignature(WrittenOnce):
     """One signed step of a refund: who, and when. Written once; the database refuses a
     second signature of the same step and the model refuses any change."""
 
@@ -201,6 +201,8 @@ class RefundSignature(models.Model):
     signer_name = models.CharField(_("签名"), max_length=150)
     signed_at = models.DateTimeField(_("签字时间"))
 
+    never_changed = "a signature is never changed or removed"
+
     class Meta:
         verbose_name = _("退费签字")
         verbose_name_plural = _("退费签字")
@@ -209,11 +211,3 @@ class RefundSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} · {self.signer_name}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("a signature is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("a signature is never removed")

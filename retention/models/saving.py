@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import LessonPackage
-from core.models import Campus, Staff
+from core.models import Campus, Staff, WrittenOnce
 from students.models import Student
 
 SAVE_WINDOW = timedelta(days=10)  # 挽单期: the seed gives the save group ten days
@@ -85,7 +85,7 @@ class SaveCase(models.Model):
         return str(self.STAGE_LABELS[self.stage])
 
 
-class SaveCaseEntry(models.Model):
+class SaveCaseEntry(WrittenOnce):
     """What happened to a case, in order: opened, each escalation, each meeting's note, the
     outcome. Append-only, like the ledger: the record of a talk is never rewritten."""
 
@@ -103,6 +103,8 @@ class SaveCaseEntry(models.Model):
     at = models.DateTimeField(_("时间"))
     by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人"))
 
+    never_changed = "save-case entries are append-only"
+
     class Meta:
         verbose_name = _("挽单记录")
         verbose_name_plural = _("挽单记录")
@@ -110,11 +112,3 @@ class SaveCaseEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("save-case entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("save-case entries are append-only")

@@ -1,14 +1,8 @@
 import pytest
 
-from core.models import Staff
 from students.models import Student
 
 from .helpers import make_student
-
-
-@pytest.fixture
-def desk(make_staff) -> Staff:
-    return make_staff("front_desk")
 
 
 @pytest.fixture

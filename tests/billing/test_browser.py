@@ -7,7 +7,7 @@ from django.urls import reverse
 from billing.models import LessonPackage
 from core.roles import Role
 
-from ..factories import PASSWORD
+from ..factories import sign_in_page
 from .helpers import make_student
 
 
@@ -16,11 +16,7 @@ from .helpers import make_student
 def test_the_front_desk_sells_a_half_paid_package_and_takes_the_rest(page, live_server, make_staff, campus):
     staff = make_staff(Role.FRONT_DESK)
     student = make_student(campus, name="周小雨")
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", staff.user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in_page(page, live_server, staff)
 
     page.goto(live_server.url + reverse("billing:package_new", args=[student.pk]))
     page.fill("#id_course", "钢琴一对一")

@@ -23,11 +23,6 @@ COLUMNS = "package_id, kind, lessons, balance_after, occurred_at, reason, create
 
 
 @pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
-@pytest.fixture
 def package(campus, desk) -> LessonPackage:
     return sell(make_student(campus), desk, lessons=5, bonus=2)  # bought +5 → 5, bonus +2 → 7
 

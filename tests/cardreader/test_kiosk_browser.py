@@ -7,19 +7,22 @@ from django.utils import timezone
 from billing.models import LedgerEntry
 from cardreader.models import Swipe
 from core.roles import Role
-from tests.factories import PASSWORD
+from tests.factories import sign_in_page
 
 from .helpers import a_package, a_student_with_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, live_server, staff) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", staff.user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+def key_in(page, text: str, *, ms_per_key: int, into: str | None = None) -> None:
+    """Key `text` and Enter at `ms_per_key` a key, into the field `into` or the page itself:
+    a reader sends a burst a few ms a key, a person types far slower."""
+    if into is None:
+        page.locator("body").click()
+    else:
+        page.focus(into)
+    page.keyboard.type(text, delay=ms_per_key)
+    page.keyboard.press("Enter")
 
 
 @pytest.fixture
@@ -27,16 +30,14 @@ def kiosk(page, live_server, make_staff, campus):
     desk = make_staff(Role.FRONT_DESK)
     student, _card = a_student_with_card(campus, desk, name="王小明")
     package = a_package(student, desk, lessons=4, price="1000.00", paid="1000.00")
-    sign_in(page, live_server, desk)
+    sign_in_page(page, live_server, desk)
     page.goto(live_server.url + "/kiosk/")
     page.wait_for_selector("#kiosk-result.idle")
     return package
 
 
 def test_a_reader_burst_checks_in_and_shows_the_name(page, kiosk):
-    page.locator("body").click()
-    page.keyboard.type("0012345678", delay=5)
-    page.keyboard.press("Enter")
+    key_in(page, "0012345678", ms_per_key=5)
 
     page.wait_for_selector("#kiosk-result.ok")
     text = page.inner_text("#kiosk-result")
@@ -52,36 +53,28 @@ def test_a_burst_typed_while_the_search_box_has_the_focus_is_still_a_swipe(page,
         "() => { const i = document.createElement('input'); i.id = 'other'; i.value = 'abc';"
         " document.querySelector('main').prepend(i); }"
     )
-    page.focus("#other")
-    page.keyboard.type("04A1B2C3", delay=5)
-    page.keyboard.press("Enter")
+    key_in(page, "04A1B2C3", ms_per_key=5, into="#other")
     page.wait_for_selector("#kiosk-result.ok")
     assert "王小明" in page.inner_text("#kiosk-result")
     page.wait_for_function("document.getElementById('other').value === 'abc'")
 
 
 def test_slow_human_typing_is_not_a_swipe(page, kiosk):
-    page.locator("body").click()
-    page.keyboard.type("0012345678", delay=150)
-    page.keyboard.press("Enter")
+    key_in(page, "0012345678", ms_per_key=150)
     page.wait_for_timeout(800)
     assert "idle" in page.get_attribute("#kiosk-result", "class")
     assert Swipe.objects.count() == 0
 
 
 def test_quick_typing_at_50_ms_per_key_is_still_a_person(page, kiosk):
-    page.locator("body").click()
-    page.keyboard.type("0012345678", delay=50)
-    page.keyboard.press("Enter")
+    key_in(page, "0012345678", ms_per_key=50)
     page.wait_for_timeout(500)
     assert "idle" in page.get_attribute("#kiosk-result", "class")
     assert Swipe.objects.count() == 0
 
 
 def test_a_refusal_is_shown_in_red(page, kiosk):
-    page.locator("body").click()
-    page.keyboard.type("0099999999", delay=5)
-    page.keyboard.press("Enter")
+    key_in(page, "0099999999", ms_per_key=5)
     page.wait_for_selector("#kiosk-result.refused")
     assert "无法识别的卡" in page.inner_text("#kiosk-result")
     assert Swipe.objects.get().code == "unknown_card"
@@ -89,9 +82,7 @@ def test_a_refusal_is_shown_in_red(page, kiosk):
 
 def test_the_banner_shows_when_the_server_cannot_be_reached_and_the_swipe_is_sent_later(page, kiosk):
     page.route("**/api/v1/swipes", lambda route: route.abort())
-    page.locator("body").click()
-    page.keyboard.type("0012345678", delay=5)
-    page.keyboard.press("Enter")
+    key_in(page, "0012345678", ms_per_key=5)
     page.wait_for_selector("#kiosk-offline:not([hidden])")
     assert Swipe.objects.count() == 0
     page.unroute("**/api/v1/swipes")
@@ -104,9 +95,7 @@ def test_the_banner_shows_when_the_server_cannot_be_reached_and_the_swipe_is_sen
 
 
 def test_the_lesson_slip_prints_the_check_in(page, kiosk, live_server):
-    page.locator("body").click()
-    page.keyboard.type("0012345678", delay=5)
-    page.keyboard.press("Enter")
+    key_in(page, "0012345678", ms_per_key=5)
     page.wait_for_selector("#kiosk-result.ok")
     href = page.get_attribute("#kiosk-result a", "href")
     page.goto(live_server.url + href)

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.test import Client
 from django.utils import timezone
 
 from billing.models import LessonPackage
@@ -49,13 +48,6 @@ def make_student(campus: Campus, advisor: Staff | None = None, *, since: datetim
         )
     student.refresh_from_db()
     return student
-
-
-def signed_in(staff: Staff) -> Client:
-    """A page client signed in as `staff`."""
-    client = Client()
-    client.force_login(staff.user)
-    return client
 
 
 def log(student: Student, by: Staff, kind: str, when: datetime, **kwargs) -> FollowUp:

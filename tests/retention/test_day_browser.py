@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.roles import Role
 from retention.models import FollowUp
 
-from ..factories import PASSWORD
+from ..factories import sign_in_page
 from .followup_makers import make_student
 
 PHONE = {"width": 390, "height": 844}
@@ -25,11 +25,7 @@ def test_an_advisor_logs_a_call_from_the_day_on_a_phone_and_it_leaves_the_list(p
     first = make_student(campus, advisor, name="张子涵", since=since)
     second = make_student(campus, advisor, name="王浩然", since=since)
     page.set_viewport_size(PHONE)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", advisor.user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in_page(page, live_server, advisor)
 
     page.goto(live_server.url + reverse("retention:day"))
     assert page.locator(".due-card").count() == 2

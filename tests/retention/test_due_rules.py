@@ -20,11 +20,6 @@ HANDOVER = at("2026-03-02", "15:00")
 
 
 @pytest.fixture
-def advisor(make_staff):
-    return make_staff(Role.ADVISOR)
-
-
-@pytest.fixture
 def student(campus, advisor):
     return make_student(campus, advisor, name="张子涵", since=HANDOVER)
 

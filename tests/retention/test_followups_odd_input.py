@@ -8,15 +8,11 @@ from django.utils import timezone
 
 from core.roles import Role
 from retention.models import FollowUp
+from tests.factories import signed_in
 
-from .followup_makers import make_student, signed_in
+from .followup_makers import make_student
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def advisor(make_staff):
-    return make_staff(Role.ADVISOR)
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from django.utils import timezone
 from core.roles import Role
 from retention.models import FollowUp
 from retention.views.followups import follow_up_tab_html
+from tests.factories import signed_in
 
-from .followup_makers import log, make_student, signed_in
+from .followup_makers import log, make_student
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +21,6 @@ DAY = reverse("retention:day")
 LOG = reverse("retention:day_log")
 LIST = reverse("retention:follow_ups")
 SINCE = timezone.now() - timedelta(days=20)
-
-
-@pytest.fixture
-def advisor(make_staff):
-    return make_staff(Role.ADVISOR)
 
 
 @pytest.fixture

@@ -12,11 +12,6 @@ from tests.factories import sold_package
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
 def test_seven_thousand_for_three_lessons_with_one_used(campus, desk):
     quote = refund_quote(sold_package(campus, desk, lessons=3, price="7000.00", used=1))
     assert quote.unit_price == Decimal("2333.33")

@@ -29,11 +29,6 @@ MARCH = date(2026, 3, 1)
 
 
 @pytest.fixture
-def advisor(make_staff):
-    return make_staff(Role.ADVISOR)
-
-
-@pytest.fixture
 def teacher(campus):
     return make_teacher(campus, "钢琴", "数学")
 

@@ -11,19 +11,15 @@ from core.roles import Role
 from core.services import subject_get_or_create
 from retention import services
 from retention.models import GrowthRecord, Homework, MonthlyAssessment, SatisfactionSurvey
+from tests.factories import signed_in
 
-from .followup_makers import book, make_student, make_teacher, signed_in
+from .followup_makers import book, make_student, make_teacher
 
 pytestmark = pytest.mark.django_db
 
 RECORDS = reverse("retention:records")
 MISSING = reverse("retention:record_missing")
 THIS_MONTH = timezone.localdate().replace(day=1)
-
-
-@pytest.fixture
-def advisor(make_staff):
-    return make_staff(Role.ADVISOR)
 
 
 @pytest.fixture

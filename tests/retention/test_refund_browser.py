@@ -6,7 +6,7 @@ import pytest
 
 from retention.models import Refund
 from retention.services import save_case_open
-from tests.factories import PASSWORD, StudentFactory, drafted_refund, signed_refund, sold_package
+from tests.factories import StudentFactory, drafted_refund, sign_in_page, signed_refund, sold_package
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +25,7 @@ def sign_in(browser, live_server, staff, width: int = 1280, contexts: list | Non
     if contexts is not None:
         contexts.append(context)
     page = context.new_page()
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", staff.user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in_page(page, live_server, staff)
     return page
 
 

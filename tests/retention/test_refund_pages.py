@@ -7,15 +7,9 @@ import pytest
 from django.test import Client
 
 from retention.models import CampusRefundFee, Refund, RefundReason
-from tests.factories import drafted_refund, sold_package
+from tests.factories import drafted_refund, signed_in, sold_package
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(staff) -> Client:
-    client = Client()
-    client.force_login(staff.user)
-    return client
 
 
 @pytest.fixture

@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
-@pytest.fixture
 def team(make_staff) -> dict:
     return {role: make_staff(role) for role in ("dean", "advisor", "consultant", "principal", "finance")}
 

@@ -29,11 +29,6 @@ ROLES = ["front_desk", "advisor", "consultant", "dean", "cs_supervisor", "princi
 
 
 @pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
-@pytest.fixture
 def people(api_as):
     return {role: api_as(role) for role in ROLES}
 

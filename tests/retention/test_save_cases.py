@@ -20,11 +20,6 @@ URL = "/api/v1"
 
 
 @pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
-@pytest.fixture
 def package(campus, desk):
     return sold_package(campus, desk, lessons=10, price="3000.00", used=2)
 

@@ -4,25 +4,13 @@ opening a case from a package, and a case's page with the actions of each role."
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from retention.models import Refund, SaveCase
 from retention.services import save_case_escalate, save_case_open
-from tests.factories import StudentFactory, sold_package
+from tests.factories import StudentFactory, signed_in, sold_package
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def desk(make_staff):
-    return make_staff("front_desk")
-
-
-def signed_in(staff) -> Client:
-    client = Client()
-    client.force_login(staff.user)
-    return client
 
 
 def test_the_list_flags_overdue_cases_and_counts_the_days_left(campus, desk, make_staff):

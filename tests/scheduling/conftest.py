@@ -1,14 +1,9 @@
 import pytest
 
-from core.models import Staff, Subject
+from core.models import Subject
 from core.services import subject_get_or_create
 from students.models import Student
 from tests.factories import StudentFactory
-
-
-@pytest.fixture
-def desk(make_staff) -> Staff:
-    return make_staff("front_desk")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from core.roles import Role
 from core.services import subject_get_or_create
 from scheduling.models import Lesson
 from scheduling.services import lesson_book
-from tests.factories import PASSWORD, StudentFactory
+from tests.factories import StudentFactory, sign_in_page
 
 from .helpers import make_teacher
 
@@ -27,11 +27,7 @@ def test_the_lesson_form_shows_a_conflict_live_and_books_a_free_slot(page, live_
     lesson_book(student=busy_student, teacher=teacher, subject=subject_get_or_create(name="钢琴"),
                 starts_at=ten, ends_at=ten + timedelta(hours=1), by=desk)
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", desk.user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in_page(page, live_server, desk)
 
     page.goto(live_server.url + "/schedule/lessons/new/")
     page.select_option("#id_student", str(student.pk))

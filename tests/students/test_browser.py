@@ -4,7 +4,7 @@ from django.urls import reverse
 from core.roles import Role
 from students.models import Student
 
-from ..factories import PASSWORD
+from ..factories import sign_in_page
 from .helpers import fill_new_student
 
 
@@ -14,11 +14,7 @@ def test_the_front_desk_creates_a_student_with_two_guardians_and_finds_them_by_p
     page, live_server, make_staff
 ):
     staff = make_staff(Role.FRONT_DESK)
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("input[name=username]", staff.user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server.url + "/")
+    sign_in_page(page, live_server, staff)
 
     page.goto(live_server.url + reverse("students:new"))
     # the same number twice is refused beside the field, and what was typed stays
