@@ -8,12 +8,13 @@ from django.utils import timezone
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.models import Staff
 from core.roles import Role
+from core.text import clean_text
 
 from ..errors import StudentError
 from ..models import AdvisorAssignment, Student
 from .audit import record
 from .policy import HANDOVER_ROLES, require_role
-from .validation import clean_text, refuse
+from .validation import refuse
 
 
 def first_call_due(assigned_at: datetime) -> date:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.errors import Conflict
 from core.models import Campus, Staff
 from core.roles import Role
+from core.text import clean_text
 
 from ..errors import StudentError
 from ..models import (
@@ -23,7 +24,7 @@ from ..models import (
 from .audit import record
 from .policy import ASSESSMENT_ROLES, CREATE_ROLES, LEAD_ROLES, require_role
 from .students import student_create
-from .validation import LEAD_PHONE, LONG_TEXT, clean_text, normalize_phone, refuse
+from .validation import LEAD_PHONE, LONG_TEXT, normalize_phone, refuse
 
 # --- leads (意向客户登记表), trial lessons and assessments --------------------------------
 

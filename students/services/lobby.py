@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.errors import Conflict
 from core.models import Campus, Staff
 from core.roles import Role
+from core.text import clean_text
 
 from ..errors import StudentError
 from ..models import (
@@ -16,7 +17,7 @@ from ..models import (
     HygieneRound,
 )
 from .policy import require_role
-from .validation import clean_text, refuse
+from .validation import refuse
 
 # --- the hourly lobby round (安全卫生巡查记录表) ------------------------------------------
 

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from core.errors import Conflict
 from core.models import Campus, Staff
+from core.text import clean_text
 
 from ..errors import StudentError
 from ..models import Guardian, Student
@@ -19,7 +20,6 @@ from .validation import (
     check_guardian_phone,
     check_student,
     check_student_fields,
-    clean_text,
     refuse,
 )
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.models import Campus, Staff
+from core.text import clean_text
 
 from ..models import Student
 from .lookups import advisor_by_username
@@ -35,24 +36,6 @@ STUDENT_TEXT_FIELDS: dict[str, int] = {
 
 
 # --- checks shared by the services, the form pages and the roster import ---------------
-
-
-def clean_text(
-    value: Any, field: str, errors: dict[str, str], *, max_length: int, required: bool = False
-) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[field] = "应为文字"
-        return ""
-    value = value.strip()
-    if "\x00" in value:
-        errors[field] = "含有非法字符"
-    elif required and not value:
-        errors[field] = "必填"
-    elif len(value) > max_length:
-        errors[field] = f"最多 {max_length} 个字"
-    return value
 
 
 def normalize_phone(value: Any) -> str:
