@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.contributions import StudentTab, StudentTabSection, student_tab_sections, student_tabs
 
 from .models import Guardian, Lead, Student
-from .services import ASSESSMENT_ROLES, EDITORS
+from .services import may
 
 FAMILY_TAB = "family"
 # The 课程 tab is scheduling's (lessons and check-ins); a student's assessments are shown on
@@ -23,7 +23,7 @@ def family(request: HttpRequest, student: Student) -> dict[str, Any]:
     return {
         "guardians": list(student.guardians.all()),
         "relations": Guardian.Relation.choices,
-        "can_edit": request.staff.role in EDITORS,
+        "can_edit": may(request.staff, "edit"),
     }
 
 
@@ -35,7 +35,7 @@ def origin(request: HttpRequest, student: Student) -> dict[str, Any]:
 def assessments(request: HttpRequest, student: Student) -> dict[str, Any]:
     return {
         "assessments": list(student.entry_assessments.all()),
-        "can_assess": request.staff.role in ASSESSMENT_ROLES,
+        "can_assess": may(request.staff, "assess"),
     }
 
 
