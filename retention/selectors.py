@@ -10,16 +10,17 @@ a worked week can be replayed with fixed dates."""
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billing.models import LedgerEntry, LessonPackage
+from core.dates import day_start, local_day
 from core.models import Campus, Staff, Subject
 from core.roles import Role
 from scheduling.models import GroupMember, GroupSession, Lesson
@@ -35,6 +36,7 @@ from .models import (
     SatisfactionSurvey,
     TeacherSummary,
 )
+from .roles import SUPERVISORS
 
 # --- the rules' numbers (seed 000 § 辅导中期, seed 003 §三.5–三.7 and §四) ---------------
 
@@ -54,12 +56,6 @@ RENEWAL_QUIET = timedelta(days=14)
 GROWTH_PER_MONTH = 2
 # 正式进入课程安排两次课后要求教员做出学习计划
 PLAN_AFTER_LESSONS = 2
-
-SUPERVISORS = (Role.CS_SUPERVISOR, Role.PRINCIPAL)
-
-
-def day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def moment_of(day: date | None) -> datetime:
@@ -179,12 +175,12 @@ def first_call_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
     """接档: the first call to the parent is due the day after the hand-over
     (AdvisorAssignment.first_call_due), late from the day after that. Done once a first_call
     follow-up by anyone is logged after the hand-over, or it was ticked off on the hand-over
-    page (first_call_done_at)."""
-    day = timezone.localdate(at)
+    page (first_call_done_at) by `at`; logging a first_call follow-up ticks it off too."""
+    day = local_day(at)
     assignments = (
-        AdvisorAssignment.objects.filter(
-            student__in=students, ended_at__isnull=True, first_call_done_at__isnull=True, first_call_due__lte=day
-        )
+        AdvisorAssignment.objects.filter(student__in=students, ended_at__isnull=True, first_call_due__lte=day)
+        # ticked off later than `at` was still owed at `at` (a past day's list replays the same)
+        .filter(Q(first_call_done_at__isnull=True) | Q(first_call_done_at__gt=at))
         .exclude(
             Exists(
                 FollowUp.objects.filter(
@@ -228,7 +224,7 @@ def pre_first_lesson_due(students: QuerySet[Student], at: datetime) -> dict[int,
         .exclude(Exists(_follow_ups(FollowUp.Kind.PRE_FIRST_LESSON, at, OuterRef("since"))))
         .values_list("pk", "first_starts")
     )
-    day = timezone.localdate(at)
+    day = local_day(at)
     return {
         pk: Due(
             "pre_first_lesson",
@@ -253,7 +249,7 @@ def after_first_lesson_due(students: QuerySet[Student], at: datetime) -> dict[in
         pk: Due(
             "after_first_lesson",
             FollowUp.Kind.AFTER_FIRST_LESSON,
-            timezone.localdate(starts),
+            local_day(starts),
             _("%(starts)s 首次上课，课后当天回访") % {"starts": f"{timezone.localtime(starts):%m-%d %H:%M}"},
         )
         for pk, starts in rows
@@ -267,17 +263,28 @@ def contact_window_start(day: date) -> datetime:
 
 
 def with_last_contact(students: QuerySet[Student], at: datetime) -> QuerySet[Student]:
-    """`last_contact_at`: the latest real contact (not a schedule notice) up to `at`."""
+    """`last_contact_at`: the latest real contact (not a schedule notice) up to `at`: a
+    follow-up, or a first call ticked off on the hand-over page (students'
+    AdvisorAssignment.first_call_done_at), which is a call to the family as well."""
     latest = FollowUp.objects.filter(REAL_CONTACT, student=OuterRef("pk"), contacted_at__lte=at).order_by(
         "-contacted_at"
     )
-    return students.annotate(last_contact_at=Subquery(latest.values("contacted_at")[:1]))
+    ticked = AdvisorAssignment.objects.filter(student=OuterRef("pk"), first_call_done_at__lte=at).order_by(
+        "-first_call_done_at"
+    )
+    return students.annotate(
+        logged_at=Subquery(latest.values("contacted_at")[:1]),
+        ticked_at=Subquery(ticked.values("first_call_done_at")[:1]),
+    ).annotate(
+        # Greatest is NULL when either is (SQLite and PostgreSQL alike): each falls back on the other
+        last_contact_at=Greatest(Coalesce("logged_at", "ticked_at"), Coalesce("ticked_at", "logged_at"))
+    )
 
 
 def students_without_contact(students: QuerySet[Student], at: datetime) -> QuerySet[Student]:
     """Students with no real contact in the last 7 days judged at `at` (a student never
     contacted included), annotated with `last_contact_at` and `since` (the hand-over)."""
-    start = contact_window_start(timezone.localdate(at))
+    start = contact_window_start(local_day(at))
     return (
         with_last_contact(students, at)
         .annotate(since=_since_handover())
@@ -292,9 +299,9 @@ def weekly_contact_due(students: QuerySet[Student], at: datetime) -> dict[int, D
     for pk, last, since in students_without_contact(students, at).values_list("pk", "last_contact_at", "since"):
         if last is None:
             # the family is first called the day after the hand-over (the first call's day)
-            due, note = timezone.localdate(since) + FIRST_CALL_AFTER, _("接档后尚未联系过家长")
+            due, note = local_day(since) + FIRST_CALL_AFTER, _("接档后尚未联系过家长")
         else:
-            due = timezone.localdate(last) + timedelta(days=WEEK_DAYS)
+            due = local_day(last) + timedelta(days=WEEK_DAYS)
             note = _("上次联系 %(last)s，每周至少联系一次") % {"last": f"{timezone.localtime(last):%m-%d}"}
         result[pk] = Due("weekly_contact", FollowUp.Kind.REGULAR, due, note)
     return result
@@ -365,7 +372,7 @@ def renewal_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
     whose lessons left the lessons booked for the next four weeks would use up; and no
     renewal talk in the last 14 days. Due since the lesson that brought it to 30% (or today,
     for the booked lessons), and never sooner than 14 days after the last renewal talk."""
-    day = timezone.localdate(at)
+    day = local_day(at)
     threshold = (F("lessons") + F("bonus_lessons")) * RENEWAL_SHARE[0] / RENEWAL_SHARE[1]
     crossing = LedgerEntry.objects.filter(
         package=OuterRef("pk"), kind=LedgerEntry.Kind.USED, balance_after__lte=OuterRef("threshold")
@@ -390,9 +397,9 @@ def renewal_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
         by_rate = booked[p.pk] >= p.lessons_left
         if not (by_share or by_rate):
             continue
-        due = timezone.localdate(p.crossed_at) if by_share and p.crossed_at else day
+        due = local_day(p.crossed_at) if by_share and p.crossed_at else day
         if p.last_talk_at is not None:
-            due = max(due, timezone.localdate(p.last_talk_at + RENEWAL_QUIET))
+            due = max(due, local_day(p.last_talk_at + RENEWAL_QUIET))
         note = _("%(course)s 剩 %(left)s/%(total)s 课时") % {
             "course": p.course, "left": p.lessons_left, "total": p.total_lessons
         }
@@ -430,7 +437,7 @@ def due_students(students: QuerySet[Student], at: datetime) -> list[DueStudent]:
         .select_related("advisor__user")
         .prefetch_related("guardians")
     )
-    day = timezone.localdate(at)
+    day = local_day(at)
     result = [DueStudent(student=s, day=day, items=found[s.pk], last_contact_at=s.last_contact_at) for s in rows]
     return sorted(result, key=lambda r: (-r.days_late, r.student.name, r.student.pk))
 
@@ -625,7 +632,7 @@ def student_month(student: Student, month: date) -> dict[str, Any]:
         ),
         "summaries": list(
             TeacherSummary.objects.filter(
-                student=student, period_start__lt=timezone.localdate(end), period_end__gte=month
+                student=student, period_start__lt=local_day(end), period_end__gte=month
             ).select_related("subject", "by__user")
         ),
         "survey": SatisfactionSurvey.objects.filter(student=student, month=month)

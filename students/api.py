@@ -1,4 +1,5 @@
-"""/api/v1 endpoints of students (API.md). Thin: parse, check the role, call a service."""
+"""/api/v1 endpoints of students (API.md). Thin: parse, check the role (students/roles.py,
+the table the pages read too), call a service."""
 
 from datetime import date, datetime
 from typing import Any
@@ -8,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import create_model
 
-from core.apikit import ERRORS, caller_staff, paginate, require_role, scope
+from core.apikit import ERRORS, paginate, require_allowed, scope
 from core.apikit import get_scoped_or_404 as get_scoped
 from core.contributions import student_api_fields
 from core.errors import InvalidInput, NotFound
@@ -16,6 +17,7 @@ from core.models import Staff
 
 from . import selectors, services
 from .models import AdvisorAssignment, Assessment, Guardian, Lead, ReceptionEntry, Student
+from .roles import ROLES
 
 router = Router(tags=["students"])
 
@@ -296,7 +298,7 @@ def _students(request: HttpRequest):
 
 @router.post("/students", response={201: StudentOut, **ERRORS})
 def create_student(request: HttpRequest, payload: StudentIn):
-    by = require_role(request, *services.CREATE_ROLES)
+    by = require_allowed(request, ROLES["open_file"])
     data = payload.model_dump(exclude={"guardians", "advisor"})
     guardians = [g.model_dump() for g in payload.guardians] if payload.guardians is not None else None
     student = services.student_create(
@@ -310,21 +312,21 @@ def list_students(
     request: HttpRequest, q: str = "", advisor: str = "", limit: int | None = None, offset: int | None = None
 ):
     """`advisor`: "mine", "none" (not handed over yet) or an advisor's username."""
-    staff = caller_staff(request)
+    staff = require_allowed(request, ROLES["view"])
     students = selectors.student_list(scope(request, Student.objects.all()), q, advisor=advisor, viewer=staff)
     return paginate(students, limit, offset, out=student_payload)
 
 
 @router.get("/students/{student_id}", response={200: StudentDetailOut, **ERRORS})
 def get_student(request: HttpRequest, student_id: int):
-    caller_staff(request)
+    require_allowed(request, ROLES["view"])
     student = get_scoped(request, _students(request).prefetch_related("guardians"), student_id)
     return student_detail_payload(student)
 
 
 @router.patch("/students/{student_id}", response={200: StudentOut, **ERRORS})
 def update_student(request: HttpRequest, student_id: int, payload: StudentPatch):
-    by = require_role(request, *services.CREATE_ROLES)
+    by = require_allowed(request, ROLES["edit"])
     student = get_scoped(request, _students(request), student_id)
     services.student_update(student=student, by=by, changes=payload.model_dump(exclude_unset=True))
     return student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
@@ -332,7 +334,7 @@ def update_student(request: HttpRequest, student_id: int, payload: StudentPatch)
 
 @router.post("/students/{student_id}/guardians", response={201: GuardianOut, **ERRORS})
 def add_guardian(request: HttpRequest, student_id: int, payload: GuardianIn):
-    by = require_role(request, *services.CREATE_ROLES)
+    by = require_allowed(request, ROLES["edit"])
     student = get_scoped(request, _students(request), student_id)
     guardian = services.guardian_add(
         student=student,
@@ -351,20 +353,20 @@ def _guardian(request: HttpRequest, guardian_id: int) -> Guardian:
 
 @router.patch("/guardians/{guardian_id}", response={200: GuardianOut, **ERRORS})
 def update_guardian(request: HttpRequest, guardian_id: int, payload: GuardianIn):
-    by = require_role(request, *services.CREATE_ROLES)
+    by = require_allowed(request, ROLES["edit"])
     changes = payload.model_dump(exclude_unset=True, include={"name", "relation", "phone"})
     return services.guardian_update(guardian=_guardian(request, guardian_id), by=by, **changes)
 
 
 @router.post("/guardians/{guardian_id}/primary", response={200: GuardianOut, **ERRORS})
 def make_guardian_primary(request: HttpRequest, guardian_id: int):
-    by = require_role(request, *services.CREATE_ROLES)
+    by = require_allowed(request, ROLES["edit"])
     return services.guardian_set_primary(guardian=_guardian(request, guardian_id), by=by)
 
 
 @router.delete("/guardians/{guardian_id}", response={204: None, **ERRORS})
 def remove_guardian(request: HttpRequest, guardian_id: int):
-    by = require_role(request, *services.CREATE_ROLES)
+    by = require_allowed(request, ROLES["edit"])
     services.guardian_remove(guardian=_guardian(request, guardian_id), by=by)
     return Status(204, None)
 
@@ -374,7 +376,7 @@ def remove_guardian(request: HttpRequest, guardian_id: int):
 
 @router.post("/students/{student_id}/advisor", response={201: AssignmentOut, **ERRORS})
 def hand_over(request: HttpRequest, student_id: int, payload: HandOverIn):
-    by = require_role(request, *services.HANDOVER_ROLES)
+    by = require_allowed(request, ROLES["handover"])
     student = get_scoped(request, _students(request), student_id)
     advisor = services.advisor_by_username(payload.advisor, student.campus)
     if advisor is None:
@@ -387,7 +389,7 @@ def hand_over(request: HttpRequest, student_id: int, payload: HandOverIn):
 
 @router.post("/advisor-assignments/{assignment_id}/first-call", response={200: AssignmentOut, **ERRORS})
 def first_call_done(request: HttpRequest, assignment_id: int):
-    by = caller_staff(request)
+    by = require_allowed(request, ROLES["first_call"])
     assignment = get_scoped(
         request,
         AdvisorAssignment.objects.select_related("advisor__user", "previous_advisor__user", "assigned_by__user"),
@@ -399,7 +401,7 @@ def first_call_done(request: HttpRequest, assignment_id: int):
 
 @router.get("/students/{student_id}/advisor-history", response={200: list[AssignmentOut], **ERRORS})
 def hand_over_history(request: HttpRequest, student_id: int):
-    caller_staff(request)
+    require_allowed(request, ROLES["view"])
     student = get_scoped(request, _students(request), student_id)
     rows = student.advisor_assignments.select_related(
         "advisor__user", "previous_advisor__user", "assigned_by__user"
@@ -430,7 +432,7 @@ def _referrer(request: HttpRequest, student_id: int | None) -> Student | None:
 
 @router.post("/leads", response={201: LeadOut, **ERRORS})
 def create_lead(request: HttpRequest, payload: LeadIn):
-    by = require_role(request, *services.LEAD_ROLES)
+    by = require_allowed(request, ROLES["leads"])
     data = payload.model_dump()
     data["referred_by"] = _referrer(request, payload.referred_by)
     lead = services.lead_create(campus=by.campus, by=by, data=data)
@@ -439,7 +441,7 @@ def create_lead(request: HttpRequest, payload: LeadIn):
 
 @router.get("/leads", response={200: LeadList, **ERRORS})
 def list_leads(request: HttpRequest, status: str = "", limit: int | None = None, offset: int | None = None):
-    caller_staff(request)
+    require_allowed(request, ROLES["view"])
     qs = scope(request, Lead.objects.select_related("campus")).order_by("-created_at", "-pk")
     if status:
         qs = qs.filter(status=status)
@@ -448,13 +450,13 @@ def list_leads(request: HttpRequest, status: str = "", limit: int | None = None,
 
 @router.get("/leads/{lead_id}", response={200: LeadOut, **ERRORS})
 def get_lead(request: HttpRequest, lead_id: int):
-    caller_staff(request)
+    require_allowed(request, ROLES["view"])
     return lead_payload(get_scoped(request, Lead.objects.select_related("campus"), lead_id))
 
 
 @router.patch("/leads/{lead_id}", response={200: LeadOut, **ERRORS})
 def update_lead(request: HttpRequest, lead_id: int, payload: LeadPatch):
-    by = require_role(request, *services.LEAD_ROLES)
+    by = require_allowed(request, ROLES["leads"])
     lead = get_scoped(request, Lead.objects.select_related("campus"), lead_id)
     lead = services.lead_update(lead=lead, by=by, changes=payload.model_dump(exclude_unset=True))
     return lead_payload(lead)
@@ -462,7 +464,7 @@ def update_lead(request: HttpRequest, lead_id: int, payload: LeadPatch):
 
 @router.post("/leads/{lead_id}/convert", response={201: StudentOut, **ERRORS})
 def convert_lead(request: HttpRequest, lead_id: int, payload: StudentIn):
-    by = require_role(request, *services.CREATE_ROLES)
+    by = require_allowed(request, ROLES["open_file"])
     lead = get_scoped(request, Lead.objects.select_related("campus"), lead_id)
     guardians = [g.model_dump() for g in payload.guardians] if payload.guardians is not None else None
     student = services.lead_convert(
@@ -477,7 +479,7 @@ def convert_lead(request: HttpRequest, lead_id: int, payload: StudentIn):
 
 @router.post("/leads/{lead_id}/trials", response={201: TrialOut, **ERRORS})
 def book_trial(request: HttpRequest, lead_id: int, payload: TrialIn):
-    by = require_role(request, *services.LEAD_ROLES)
+    by = require_allowed(request, ROLES["leads"])
     lead = get_scoped(request, Lead.objects.all(), lead_id)
     teacher = (
         Staff.objects.select_related("user")
@@ -510,7 +512,7 @@ def book_trial(request: HttpRequest, lead_id: int, payload: TrialIn):
 
 @router.post("/assessments", response={201: AssessmentOut, **ERRORS})
 def record_assessment(request: HttpRequest, payload: AssessmentIn):
-    by = caller_staff(request)
+    by = require_allowed(request, ROLES["assess"])
     lead, student = _lead_or_student(request, payload.lead_id, payload.student_id)
     return Status(
         201,
@@ -527,7 +529,7 @@ def record_assessment(request: HttpRequest, payload: AssessmentIn):
 
 @router.post("/assessments/{assessment_id}/analysis", response={200: AssessmentOut, **ERRORS})
 def analyse_assessment(request: HttpRequest, assessment_id: int, payload: AnalysisIn):
-    by = caller_staff(request)
+    by = require_allowed(request, ROLES["assess"])
     qs = Assessment.objects.select_related("lead")
     if not by.sees_all_campuses:
         qs = qs.filter(Q(lead__campus=by.campus) | Q(student__campus=by.campus))
@@ -541,7 +543,7 @@ def analyse_assessment(request: HttpRequest, assessment_id: int, payload: Analys
 
 @router.post("/reception-entries", response={201: ReceptionOut, **ERRORS})
 def create_reception_entry(request: HttpRequest, payload: ReceptionIn):
-    by = require_role(request, *services.LEAD_ROLES)
+    by = require_allowed(request, ROLES["leads"])
     lead, student = _lead_or_student(request, payload.lead_id, payload.student_id)
     return Status(
         201,
@@ -561,5 +563,5 @@ def create_reception_entry(request: HttpRequest, payload: ReceptionIn):
 
 @router.get("/reception-entries", response={200: ReceptionList, **ERRORS})
 def list_reception_entries(request: HttpRequest, limit: int | None = None, offset: int | None = None):
-    caller_staff(request)
+    require_allowed(request, ROLES["view"])
     return paginate(scope(request, ReceptionEntry.objects.all()), limit, offset)

@@ -1,43 +1,29 @@
 """What students/ itself contributes to the points of core/contributions.py: the student
-file's 家庭 and 档案记录 tabs, where the student came from (on 家庭), the assessments (on
-scheduling's 课程 tab), and the advisor's first calls after a hand-over on the landing
-page. Imported by StudentsConfig.ready()."""
+file's 家庭 and 档案记录 tabs, where the student came from (on 家庭) and the assessments (on
+scheduling's 课程 tab). The advisor's first call after a hand-over is one of the calls
+retention puts on the advisor's to-do list. Imported by StudentsConfig.ready()."""
 
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.contributions import (
-    StudentTab,
-    StudentTabSection,
-    ToDo,
-    ToDoSource,
-    student_tab_sections,
-    student_tabs,
-    todo_sources,
-)
-from core.models import Staff
-from core.roles import Role
+from core.contributions import StudentTab, StudentTabSection, student_tab_sections, student_tabs
 
 from .models import Guardian, Lead, Student
-from .selectors import pending_first_calls
-from .services import ASSESSMENT_ROLES, EDITORS
+from .services import may
 
 FAMILY_TAB = "family"
 # The 课程 tab is scheduling's (lessons and check-ins); a student's assessments are shown on
 # it, below the lessons. Without scheduling the tab, and so the assessments, are not shown.
 ASSESSMENTS_TAB = "lessons"
-TODO_LIMIT = 20
 
 
 def family(request: HttpRequest, student: Student) -> dict[str, Any]:
     return {
         "guardians": list(student.guardians.all()),
         "relations": Guardian.Relation.choices,
-        "can_edit": request.staff.role in EDITORS,
+        "can_edit": may(request.staff, "edit"),
     }
 
 
@@ -49,7 +35,7 @@ def origin(request: HttpRequest, student: Student) -> dict[str, Any]:
 def assessments(request: HttpRequest, student: Student) -> dict[str, Any]:
     return {
         "assessments": list(student.entry_assessments.all()),
-        "can_assess": request.staff.role in ASSESSMENT_ROLES,
+        "can_assess": may(request.staff, "assess"),
     }
 
 
@@ -77,20 +63,6 @@ def history(request: HttpRequest, student: Student) -> dict[str, Any]:
     return {"events": sorted(events, key=lambda e: e["at"], reverse=True)}
 
 
-def first_calls(staff: Staff) -> list[ToDo]:
-    """The advisor's first calls to the parents after a hand-over (due the day after)."""
-    today = timezone.localdate()
-    return [
-        ToDo(
-            text=f"首次回访 {a.student.name}：{a.first_call_due:%m-%d} 前",
-            url=reverse("students:detail", args=[a.student_id]),
-            due=a.first_call_due,
-            overdue=a.first_call_due < today,
-        )
-        for a in pending_first_calls(staff)[:TODO_LIMIT]
-    ]
-
-
 student_tabs.register(
     StudentTab(key=FAMILY_TAB, label=_("家庭"), order=10, template="students/student_tab_family.html", context=family),
     StudentTab(key="history", label=_("档案记录"), order=50, template="students/student_tab_history.html", context=history),
@@ -107,4 +79,3 @@ student_tab_sections.register(
         context=assessments,
     ),
 )
-todo_sources.register(ToDoSource(key="first_calls", order=10, roles=frozenset({Role.ADVISOR}), items=first_calls))

@@ -1,10 +1,10 @@
 """/api/v1 endpoints of the follow-up log (API.md § Follow-ups). Thin: parse, check the
 role and the campus, call a service or a selector.
 
-Roles: logging a contact — advisor (their own students only), consultant, cs_supervisor,
-principal, hq_admin; reading a student's log — any staff member of the campus; the list of
-families due a contact — an advisor (their own students), cs_supervisor and principal (the
-campus), hq_admin (every campus)."""
+Roles (retention/roles.py, the table the pages read too): logging a contact (`log`; an
+advisor for their own students only), reading a student's log (`read`: any staff member of
+the campus), the list of families due a contact (`day`: an advisor sees their own students,
+cs_supervisor and principal the campus, hq_admin every campus)."""
 
 from datetime import datetime
 from typing import Any
@@ -14,18 +14,17 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from core.apikit import ERRORS, caller_staff, local_time, paginate, require_role, scope
+from core.apikit import ERRORS, local_time, paginate, require_allowed, scope
 from core.apikit import get_scoped_or_404 as get_scoped
-from core.roles import Role
 from students.models import Student
 
 from .. import selectors, services
 from ..models import FollowUp
+from ..roles import ROLES
 
 router = Router(tags=["follow-ups"])
 
 TEXT = str | None
-DUE_ROLES = (Role.ADVISOR, Role.CS_SUPERVISOR, Role.PRINCIPAL, Role.HQ_ADMIN)
 
 
 class FollowUpIn(Schema):
@@ -94,7 +93,7 @@ def _follow_ups():
 
 @router.post("/students/{student_id}/follow-ups", response={201: FollowUpOut, **ERRORS})
 def log_follow_up(request: HttpRequest, student_id: int, payload: FollowUpIn):
-    by = require_role(request, *services.LOG_ROLES)
+    by = require_allowed(request, ROLES["log"])
     student = get_scoped(request, Student.objects.all(), student_id)
     follow_up = services.follow_up_log(student=student, by=by, **payload.model_dump())
     return Status(201, follow_up_out(_follow_ups().get(pk=follow_up.pk)))
@@ -102,7 +101,7 @@ def log_follow_up(request: HttpRequest, student_id: int, payload: FollowUpIn):
 
 @router.get("/students/{student_id}/follow-ups", response={200: FollowUpList, **ERRORS})
 def list_follow_ups(request: HttpRequest, student_id: int, limit: int | None = None, offset: int | None = None):
-    caller_staff(request)
+    require_allowed(request, ROLES["read"])
     student = get_scoped(request, Student.objects.all(), student_id)
     return paginate(selectors.follow_ups_of(student).select_related("campus", "student"), limit, offset, out=follow_up_out)
 
@@ -111,7 +110,7 @@ def list_follow_ups(request: HttpRequest, student_id: int, limit: int | None = N
 def follow_ups_due(request: HttpRequest, limit: int | None = None, offset: int | None = None):
     """Students with no contact other than a schedule notice in the last 7 days (today and
     the six days before), a student never contacted included; oldest contact first."""
-    staff = require_role(request, *DUE_ROLES)
+    staff = require_allowed(request, ROLES["day"])
     students = scope(request, selectors.students_followed_by(staff))
     due = (
         selectors.students_without_contact(students, timezone.now())

@@ -1,9 +1,11 @@
 """/api/v1 endpoints of order saving and refunds (API.md § Order saving and refunds). Thin:
-parse, scope to the caller's campus (another campus's object is 404), call a service; the
-services check the roles.
+parse, check the role (retention/roles.py, the table the pages read too), scope to the
+caller's campus (another campus's object is 404), call a service; who may act on one case
+or sign one refund step, the services say.
 
-Reading: a save case — the advisors, consultants and the save group; a refund — those and
-finance; a package's refund quote — any staff member of the campus."""
+Reading: a save case — the advisors, consultants and the save group (`save_cases`); a
+refund — those and finance (`refunds`); a package's refund quote — any staff member of the
+campus."""
 
 import json
 from collections.abc import Callable
@@ -19,21 +21,18 @@ from ninja.errors import HttpError
 from pydantic import BeforeValidator
 
 from billing.models import LessonPackage
-from core.apikit import ErrorOut, caller_staff, local_time, paginate, require_role, scope
+from core.apikit import ErrorOut, caller_staff, local_time, paginate, require_allowed, scope
 from core.apikit import get_scoped_or_404 as get_scoped
 from core.errors import InvalidInput
 from core.money import Money
-from core.roles import Role
 
 from .. import analysis, services
 from ..models import Refund, RefundSignature, RefundStep, SaveCase, SaveCaseEntry
 from ..pdf import pdf_response, refund_application_pdf
+from ..roles import ROLES
 
 router = Router(tags=["order saving and refunds"])
 
-CASE_READERS = (Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.DEAN, Role.PRINCIPAL, Role.HQ_ADMIN)
-REFUND_READERS = (*CASE_READERS, Role.FINANCE)
-ANALYSTS = (Role.PRINCIPAL, Role.CS_SUPERVISOR, Role.FINANCE, Role.HQ_ADMIN)
 
 
 class SaveCaseIn(Schema):
@@ -320,7 +319,7 @@ CASE_RESPONSES = {200: SaveCaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
     summary="Open a save case (挽单) on a parent's refund request",
 )
 def open_save_case(request: HttpRequest, package_id: int, payload: SaveCaseIn):
-    staff = caller_staff(request)
+    staff = require_allowed(request, ROLES["save_case_open"])
     package = get_scoped(request, LessonPackage.objects.select_related("campus", "student"), package_id)
     case = services.save_case_open(package=package, by=staff, reason=payload.reason, regular=payload.regular)
     return Status(201, case_out(_cases().get(pk=case.pk)))
@@ -333,7 +332,7 @@ class CaseFilter(Schema):
 
 @router.get("/save-cases", response={200: dict, 403: ErrorOut}, summary="The campus's save cases")
 def list_save_cases(request: HttpRequest, filters: Query[CaseFilter], limit: int | None = None, offset: int | None = None):
-    require_role(request, *CASE_READERS)
+    require_allowed(request, ROLES["save_cases"])
     cases = scope(request, _cases())
     if filters.status:
         cases = cases.filter(status=filters.status)
@@ -346,7 +345,7 @@ def list_save_cases(request: HttpRequest, filters: Query[CaseFilter], limit: int
 
 @router.get("/save-cases/{case_id}", response={200: SaveCaseOut, 403: ErrorOut, 404: ErrorOut}, summary="One save case")
 def get_save_case(request: HttpRequest, case_id: int):
-    require_role(request, *CASE_READERS)
+    require_allowed(request, ROLES["save_cases"])
     return case_out(_case(request, case_id))
 
 
@@ -410,7 +409,7 @@ class RefundFilter(Schema):
 
 @router.get("/refunds", response={200: dict, 403: ErrorOut}, summary="The campus's refunds")
 def list_refunds(request: HttpRequest, filters: Query[RefundFilter], limit: int | None = None, offset: int | None = None):
-    require_role(request, *REFUND_READERS)
+    require_allowed(request, ROLES["refunds"])
     refunds = scope(request, _refunds())
     if filters.status:
         refunds = refunds.filter(status=filters.status)
@@ -419,7 +418,7 @@ def list_refunds(request: HttpRequest, filters: Query[RefundFilter], limit: int 
 
 @router.get("/refunds/{refund_id}", response={200: RefundOut, 403: ErrorOut, 404: ErrorOut}, summary="One refund")
 def get_refund(request: HttpRequest, refund_id: int):
-    require_role(request, *REFUND_READERS)
+    require_allowed(request, ROLES["refunds"])
     return refund_out(_refund(request, refund_id))
 
 
@@ -463,7 +462,7 @@ def pay(request: HttpRequest, refund_id: int):
     summary="The printable refund application (PDF)",
 )
 def application_pdf(request: HttpRequest, refund_id: int) -> HttpResponse:
-    require_role(request, *REFUND_READERS)
+    require_allowed(request, ROLES["refunds"])
     refund = _refund(request, refund_id)
     return pdf_response(refund_application_pdf(refund), f"refund-{refund.pk}.pdf")
 
@@ -475,7 +474,7 @@ class AnalysisFilter(Schema):
 
 @router.get("/refund-analysis", response={200: dict, 403: ErrorOut}, summary="Paid refunds by reason, advisor, teacher, month")
 def refund_analysis(request: HttpRequest, filters: Query[AnalysisFilter]):
-    require_role(request, *ANALYSTS)
+    require_allowed(request, ROLES["refund_analysis"])
     report = analysis.refund_analysis(
         scope(request, Refund.objects.all()), date_from=filters.date_from, date_to=filters.date_to
     )

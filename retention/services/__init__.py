@@ -2,17 +2,8 @@
 
 # callers import every action from retention.services
 # ruff: noqa: F401
-from .followups import LOG_ROLES, check_may_follow_up, follow_up_log
+from .followups import check_may_follow_up, follow_up_log
 from .records import (
-    ASSESSORS,
-    GROWTH_WRITERS,
-    HOMEWORK_CHECKERS,
-    HOMEWORK_REPORTERS,
-    HOMEWORK_SETTERS,
-    PLANNERS,
-    SHARERS,
-    SUMMARY_WRITERS,
-    SURVEYORS,
     check_keeps_records,
     growth_record_add,
     half_of,

@@ -8,15 +8,16 @@ from django.utils import timezone
 
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.models import Staff
-from core.roles import Role
+from core.roles import Role, allows
+from core.text import clean_text
 from students.models import Student
+from students.services import student_first_call_made
 
 from ..errors import RetentionError
 from ..models import FollowUp
-from ._text import clean_choice, clean_text
+from ..roles import ROLES
+from ._checks import clean_choice
 
-# API.md § Follow-ups; hq_admin acts for any campus.
-LOG_ROLES = (Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.PRINCIPAL, Role.HQ_ADMIN)
 SUMMARY_MAX = 1000
 # a phone's clock running a little ahead is not a call from the future
 CLOCK_SKEW = timedelta(minutes=5)
@@ -28,9 +29,9 @@ def check_may_follow_up(*, student: Student, by: Staff) -> None:
     """The advisor owns their students (接档后学员在校学习的全过程由接档客服负责): another
     advisor's student is refused. Consultants (sales, save-order talks), the CS supervisor
     (spot-checks) and the principal act for any student of their campus."""
-    if by.role not in LOG_ROLES:
+    if not allows(ROLES["log"], by.role):
         raise Forbidden("只有班主任、教育顾问、客服主管和校长可以登记回访")
-    if by.role != Role.HQ_ADMIN and by.campus_id != student.campus_id:
+    if not by.sees_all_campuses and by.campus_id != student.campus_id:
         raise NotFound()
     if by.role == Role.ADVISOR and student.advisor_id != by.pk:
         raise Forbidden(f"{student.name} 不是您负责的学员", code=RetentionError.NOT_OWN_STUDENT)
@@ -78,7 +79,9 @@ def follow_up_log(
     now: datetime | None = None,
 ) -> FollowUp:
     """Log one contact about `student` (回访): with whom, how, of which kind, what was said,
-    and the family's satisfaction (1–5) when asked. `contacted_at` defaults to now.
+    and the family's satisfaction (1–5) when asked. `contacted_at` defaults to now. A
+    first call made after the hand-over ticks the hand-over's first call off as well
+    (students' `student_first_call_made`), in the same transaction.
 
     Locks the student row, so the ownership check holds against a hand-over made at the
     same moment."""
@@ -94,7 +97,7 @@ def follow_up_log(
     when = _clean_contacted_at(contacted_at, student, now, errors)
     if errors:
         raise InvalidInput("回访记录有误：" + "；".join(errors.values()), errors)
-    return FollowUp.objects.create(
+    follow_up = FollowUp.objects.create(
         campus=student.campus,
         student=student,
         by=by,
@@ -105,3 +108,7 @@ def follow_up_log(
         satisfaction=score,
         contacted_at=when,
     )
+    if kind == FollowUp.Kind.FIRST_CALL:
+        # the hand-over page (students) ticks the first call off too, so it and the day agree
+        student_first_call_made(student=student, at=when, by=by)
+    return follow_up

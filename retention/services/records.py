@@ -3,7 +3,7 @@ homework, the teachers' summaries and the satisfaction survey.
 
 Who keeps them: a teacher for the students they teach (and only in subjects they teach),
 an advisor for their own students, the dean / CS supervisor / principal for the campus —
-each record kind names its roles below. A month's record exists once: a second one is
+each record kind names its roles in retention/roles.py. A month's record exists once: a second one is
 409 `record_exists`. Each service locks the student row, so two people saving the same
 month's record at once get one record and one refusal."""
 
@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.models import Staff, Subject
-from core.roles import Role
+from core.roles import Role, allows
+from core.text import clean_text
 from students.models import Student
 
 from ..errors import RetentionError
@@ -30,32 +31,13 @@ from ..models import (
     SurveyQuestion,
     TeacherSummary,
 )
+from ..roles import ROLES
 from ..selectors import students_taught_by
-from ._text import clean_choice, clean_month, clean_text, last_of_month
+from ._checks import clean_choice, clean_month, last_of_month
 
 M = TypeVar("M", bound=models.Model)
 
 LONG_TEXT = 2000
-HQ = Role.HQ_ADMIN
-# 月测评 by the teacher; the advisor files it (并入档案); the dean oversees teaching
-ASSESSORS = (Role.TEACHER, Role.ADVISOR, Role.DEAN, Role.PRINCIPAL, HQ)
-# 分析结果及时通知教员和学员家长
-SHARERS = (Role.TEACHER, Role.ADVISOR, Role.CS_SUPERVISOR, Role.PRINCIPAL, HQ)
-# 两次课后要求教员做出学习计划
-PLANNERS = (Role.TEACHER, Role.DEAN, Role.PRINCIPAL, HQ)
-# 做好学员成长记录一月两次 (教务 and the advisor)
-GROWTH_WRITERS = (Role.ADVISOR, Role.TEACHER, Role.DEAN, Role.CS_SUPERVISOR, Role.PRINCIPAL, HQ)
-# 根据家长的要求及学生的情况，要求教师布置作业
-HOMEWORK_SETTERS = (Role.TEACHER, HQ)
-# 让授课老师检查作业；必要时由客服督促并检查
-HOMEWORK_CHECKERS = (Role.TEACHER, Role.ADVISOR, HQ)
-# 及时向家长反映学生作业完成情况
-HOMEWORK_REPORTERS = (Role.TEACHER, Role.ADVISOR, HQ)
-# 让各科的授课老师写详细的阶段性总结、月总结
-SUMMARY_WRITERS = (Role.TEACHER, HQ)
-# 客服电话调查 / 问卷调查反馈
-SURVEYORS = (Role.ADVISOR, Role.CS_SUPERVISOR, Role.PRINCIPAL, HQ)
-
 DEFAULT_QUESTIONS = [
     "对任课教师的教学是否满意",
     "孩子的学习状态和成绩是否有进步",
@@ -69,7 +51,7 @@ HOMEWORK_LONGEST = timedelta(days=60)
 # --- who may keep a student's records ---------------------------------------------------
 
 
-def may_keep_records(*, student: Student, by: Staff, roles: tuple[str, ...]) -> bool:
+def may_keep_records(*, student: Student, by: Staff, roles: frozenset[str]) -> bool:
     try:
         check_keeps_records(student=student, by=by, roles=roles)
     except (Forbidden, NotFound):
@@ -77,12 +59,12 @@ def may_keep_records(*, student: Student, by: Staff, roles: tuple[str, ...]) -> 
     return True
 
 
-def check_keeps_records(*, student: Student, by: Staff, roles: tuple[str, ...]) -> None:
+def check_keeps_records(*, student: Student, by: Staff, roles: frozenset[str]) -> None:
     """403 unless `by` has one of `roles` and, as a teacher, teaches the student or, as an
     advisor, owns them; 404 for a student of another campus."""
-    if by.role not in roles:
+    if not allows(roles, by.role):
         raise Forbidden("您的角色不能登记此项记录")
-    if by.role != HQ and by.campus_id != student.campus_id:
+    if not by.sees_all_campuses and by.campus_id != student.campus_id:
         raise NotFound()
     if by.role == Role.TEACHER and not students_taught_by(by).filter(pk=student.pk).exists():
         raise Forbidden(f"{student.name} 不是您任教的学员", code=RetentionError.NOT_OWN_STUDENT)
@@ -100,7 +82,7 @@ def _check_subject(subject: Any, by: Staff, errors: dict[str, str]) -> Subject |
     return subject
 
 
-def _locked_for(student: Student, by: Staff, roles: tuple[str, ...]) -> Student:
+def _locked_for(student: Student, by: Staff, roles: frozenset[str]) -> Student:
     """The student row, locked, once `by` may keep its records (see check_keeps_records)."""
     student = Student.objects.select_for_update().get(pk=student.pk)
     check_keeps_records(student=student, by=by, roles=roles)
@@ -144,7 +126,7 @@ def monthly_assessment_record(
     now: datetime | None = None,
 ) -> MonthlyAssessment:
     """月测评: one assessment per student, subject and month, with its quality analysis."""
-    student = _locked_for(student, by, ASSESSORS)
+    student = _locked_for(student, by, ROLES["assess"])
     errors: dict[str, str] = {}
     subject = _check_subject(subject, by, errors)
     month = clean_month(month, "month", errors, latest=_today(now))
@@ -167,7 +149,7 @@ def monthly_assessment_share(
 ) -> MonthlyAssessment:
     """The result and analysis were told to the parent."""
     assessment = MonthlyAssessment.objects.select_for_update().select_related("student").get(pk=assessment.pk)
-    check_keeps_records(student=assessment.student, by=by, roles=SHARERS)
+    check_keeps_records(student=assessment.student, by=by, roles=ROLES["share_assessment"])
     if assessment.shared_with_parent_at is not None:
         raise Conflict(RetentionError.ALREADY_SHARED, "已告知家长")
     assessment.shared_with_parent_at = now or timezone.now()
@@ -181,7 +163,7 @@ def learning_plan_record(
     *, student: Student, month: date | str, content: str, by: Staff, now: datetime | None = None
 ) -> LearningPlan:
     """The month's learning plan (学习计划与方案), one per student and month."""
-    student = _locked_for(student, by, PLANNERS)
+    student = _locked_for(student, by, ROLES["plan"])
     errors: dict[str, str] = {}
     month = clean_month(month, "month", errors, latest=_today(now))
     content = clean_text(content, "content", errors, max_length=LONG_TEXT, required=True)
@@ -207,7 +189,7 @@ def growth_record_add(
     *, student: Student, on: date | None, content: str, by: Staff, now: datetime | None = None
 ) -> GrowthRecord:
     """成长记录 of the half month that `on` falls in (two a month)."""
-    student = _locked_for(student, by, GROWTH_WRITERS)
+    student = _locked_for(student, by, ROLES["growth"])
     errors: dict[str, str] = {}
     today = _today(now)
     if isinstance(on, datetime) or not isinstance(on, date):
@@ -238,7 +220,7 @@ def homework_set(
     now: datetime | None = None,
 ) -> Homework:
     """布置作业: the teacher sets homework of their subject, due by the next lesson."""
-    student = _locked_for(student, by, HOMEWORK_SETTERS)
+    student = _locked_for(student, by, ROLES["set_homework"])
     errors: dict[str, str] = {}
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -266,7 +248,7 @@ def homework_check(
 ) -> Homework:
     """检查作业: done, partly done or not done, once."""
     homework = _locked_homework(homework)
-    check_keeps_records(student=homework.student, by=by, roles=HOMEWORK_CHECKERS)
+    check_keeps_records(student=homework.student, by=by, roles=ROLES["check_homework"])
     if homework.checked_at is not None:
         raise Conflict(RetentionError.HOMEWORK_CHECKED, "这份作业已检查")
     errors: dict[str, str] = {}
@@ -283,7 +265,7 @@ def homework_check(
 def homework_show_parent(*, homework: Homework, by: Staff, now: datetime | None = None) -> Homework:
     """The homework (and, once checked, how it went) was shown to the parent."""
     homework = _locked_homework(homework)
-    check_keeps_records(student=homework.student, by=by, roles=HOMEWORK_REPORTERS)
+    check_keeps_records(student=homework.student, by=by, roles=ROLES["show_homework"])
     if homework.shown_to_parent_at is not None:
         raise Conflict(RetentionError.ALREADY_SHARED, "已告知家长")
     homework.shown_to_parent_at, homework.shown_by = now or timezone.now(), by
@@ -309,7 +291,7 @@ def teacher_summary_write(
 ) -> TeacherSummary:
     """阶段性总结 (a stage: `period_start`–`period_end`, ended) or 月总结 (`month`; one per
     teacher, student, subject and month)."""
-    student = _locked_for(student, by, SUMMARY_WRITERS)
+    student = _locked_for(student, by, ROLES["summarise"])
     errors: dict[str, str] = {}
     today = _today(now)
     subject = _check_subject(subject, by, errors)
@@ -372,7 +354,7 @@ def survey_record(
 ) -> SatisfactionSurvey:
     """The month's satisfaction survey: a 1–5 score for every active question (by id) and
     the family's comment. One per student and month."""
-    student = _locked_for(student, by, SURVEYORS)
+    student = _locked_for(student, by, ROLES["survey"])
     errors: dict[str, str] = {}
     month = clean_month(month, "month", errors, latest=_today(now))
     respondent = clean_choice(

@@ -24,12 +24,13 @@ from core.errors import Conflict, Forbidden, InvalidInput
 from core.models import Campus, Staff
 from core.money import MAX_AMOUNT, ZERO, money
 from core.roles import Role
+from core.text import clean_text
 from scheduling.models import Attendance, Lesson
 from students.models import Lead, Student
 
 from ..errors import RetentionError
 from ..models import CampusRefundFee, Refund, RefundReason, RefundSignature, RefundStep, SaveCase
-from ._text import clean_text
+from ..roles import may
 
 REASON_MAX = 1000
 PARENT_NAME_MAX = 50
@@ -431,9 +432,6 @@ def refund_pay(*, refund: Refund, by: Staff, at: datetime | None = None) -> Refu
 
 # --- reasons and the fee -------------------------------------------------------------------
 
-SETTINGS_ROLES = (Role.PRINCIPAL, Role.HQ_ADMIN)
-
-
 def _check_reason_keeper(by: Staff, campus: Campus | None) -> None:
     # the shared list is headquarters'; a principal keeps their own campus's additions
     if by.role == Role.HQ_ADMIN:
@@ -490,7 +488,7 @@ MAX_FEE = Decimal("100000.00")
 def campus_refund_fee_set(*, campus: Campus, fee: Decimal | str, by: Staff) -> CampusRefundFee:
     """Set the management fee a campus keeps on a refund: its principal, or hq_admin.
     Applications confirmed already keep the fee they were confirmed with."""
-    if by.role not in SETTINGS_ROLES or (by.role != Role.HQ_ADMIN and by.campus_id != campus.pk):
+    if not may(by, "refund_settings") or (not by.sees_all_campuses and by.campus_id != campus.pk):
         raise Forbidden("综合管理费由校长或总部设置")
     errors: dict[str, str] = {}
     amount = _amount(fee, "management_fee", errors)

@@ -12,17 +12,17 @@ from billing.models import LessonPackage
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.models import Staff
 from core.roles import Role
+from core.text import clean_text
 
 from ..errors import RetentionError
 from ..models import Refund, SaveCase, SaveCaseEntry
 from ..models.saving import FIRST_STAGE, LAST_STAGE
-from .refunds import clean_text, owns_family, refund_draft, refuse
+from ..roles import may
+from .refunds import owns_family, refund_draft, refuse
 
 NOTE_MAX = 2000
 REASON_MAX = 500
 
-# Who reports a parent's refund request to the save group (API.md).
-OPENERS = (Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.PRINCIPAL, Role.HQ_ADMIN)
 # The save group (挽单小组) of the seed: CS supervisor, dean, principal.
 SAVE_GROUP = (Role.CS_SUPERVISOR, Role.DEAN, Role.PRINCIPAL)
 
@@ -59,7 +59,7 @@ def save_case_open(
     """A parent asked for a refund: the case opens with its ten-day window (deadline = the
     day ten days after). A regular request starts at stage 1; a non-regular one goes to
     the principal at once (stage 3). One open case per package."""
-    if by.role not in OPENERS or (by.role != Role.HQ_ADMIN and by.campus_id != package.campus_id):
+    if not may(by, "save_case_open") or (not by.sees_all_campuses and by.campus_id != package.campus_id):
         raise Forbidden("班主任、教育顾问、客服主管或校长上报挽单")
     reason = _text(reason, "reason", max_length=REASON_MAX, required=True)
     if not isinstance(regular, bool):

@@ -6,9 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,25 +18,18 @@ from core.decorators import staff_required
 from core.errors import DomainError, Forbidden
 from core.models import Staff
 from core.roles import Role
-from core.scoping import scope
+from core.scoping import get_scoped_or_404, scope
 from students.models import Student
 
 from .. import selectors, services
 from ..models import FollowUp
+from ..roles import ROLES
 from .forms_followups import FollowUpFilterForm, FollowUpForm, QuickFollowUpForm
-
-# who calls families (API.md § Follow-ups); hq_admin may open every page
-CALLERS = (Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.PRINCIPAL)
-# the advisor's day, and the supervisors who watch how late it runs
-DAY_ROLES = (Role.ADVISOR, Role.CS_SUPERVISOR, Role.PRINCIPAL)
 
 
 def scoped_student(request: HttpRequest, pk: Any) -> Student:
     """A student of the caller's campus (hq_admin: any), else the 404 page."""
-    found = scope(request, Student.objects.select_related("campus", "advisor__user")).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_scoped_or_404(request, Student.objects.select_related("campus", "advisor__user"), pk)
 
 
 def refused(request: HttpRequest, message: str) -> HttpResponse:
@@ -49,7 +41,7 @@ def _posted_id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
-@staff_required(*CALLERS)
+@staff_required(*ROLES["follow_ups"])
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     """回访记录: the campus's follow-ups, filtered by who called, kind, dates and student."""
     campus_id = None if request.staff.sees_all_campuses else request.campus.pk
@@ -70,7 +62,7 @@ def _after_logging(request: HttpRequest, student: Student) -> str:
     return reverse("students:detail", args=[student.pk]) + "?tab=followups"
 
 
-@staff_required(*CALLERS)
+@staff_required(*ROLES["log"])
 def follow_up_new(request: HttpRequest, student_id: int) -> HttpResponse:
     """登记回访 for one student: every refusal beside its field, nothing saved."""
     student = scoped_student(request, student_id)
@@ -112,10 +104,7 @@ def _whose_day(request: HttpRequest, advisor_id: Any) -> Staff | None:
     pk = _posted_id(advisor_id)
     if pk is None:
         return None
-    advisor = scope(request, selectors.advisors_of(None)).filter(pk=pk).first()
-    if advisor is None:
-        raise Http404
-    return advisor
+    return get_scoped_or_404(request, selectors.advisors_of(None), pk)
 
 
 def _cards(rows: list[selectors.DueStudent], bound: tuple[int, QuickFollowUpForm] | None = None) -> list[dict]:
@@ -151,7 +140,7 @@ def _day_page(
     )
 
 
-@staff_required(*DAY_ROLES)
+@staff_required(*ROLES["day"])
 def day(request: HttpRequest) -> HttpResponse:
     """工作台: an advisor's calls due today, late ones first, each with its one-step form;
     a supervisor's overview of how late each advisor runs, and any advisor's list."""
@@ -159,7 +148,7 @@ def day(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_required(*DAY_ROLES)
+@staff_required(*ROLES["day"])
 def day_log(request: HttpRequest) -> HttpResponse:
     """Log the call of one card of the day. With htmx the card is swapped: gone when
     nothing more is owed, else showing what is still owed; a refusal shows beside its field."""
@@ -193,16 +182,3 @@ def day_log(request: HttpRequest) -> HttpResponse:
         context.update(count=len(rows), overdue=sum(1 for r in rows if r.days_late > 0))
     return render(request, "retention/day_item.html", context)
 
-
-def follow_up_tab_html(request: HttpRequest, student: Student) -> str:
-    """The student file's 回访 tab: the student's follow-ups and, for who may, a link to log one."""
-    try:
-        services.check_may_follow_up(student=student, by=request.staff)
-        can_log = True
-    except DomainError:
-        can_log = False
-    return render_to_string(
-        "retention/followup_tab.html",
-        {"student": student, "follow_ups": selectors.follow_ups_of(student)[:100], "can_log": can_log},
-        request=request,
-    )

@@ -26,6 +26,7 @@ from students.models import Student
 
 from .. import selectors, services
 from ..models import Homework, MonthlyAssessment
+from ..roles import ROLES, may
 from .followups import refused, scoped_student
 from .forms_records import (
     AssessmentForm,
@@ -37,9 +38,6 @@ from .forms_records import (
     SurveyForm,
     month_param,
 )
-
-RECORD_ROLES = (Role.TEACHER, Role.ADVISOR, Role.DEAN, Role.CS_SUPERVISOR, Role.PRINCIPAL)
-MISSING_ROLES = (Role.ADVISOR, Role.DEAN, Role.CS_SUPERVISOR, Role.PRINCIPAL)
 
 
 def _month(request: HttpRequest) -> date:
@@ -55,18 +53,18 @@ def _mine(request: HttpRequest) -> Any:
     return scope(request, selectors.record_students_for(request.staff))
 
 
-@staff_required(*RECORD_ROLES)
+@staff_required(*ROLES["records"])
 def record_list(request: HttpRequest) -> HttpResponse:
     """月度记录: each of my students with lessons this month, and how far their month is."""
     month = _month(request)
     rows = selectors.month_overview(_mine(request), month)
-    can_see_missing = request.staff.role in (*MISSING_ROLES, Role.HQ_ADMIN)
+    can_see_missing = may(request.staff, "records_missing")
     return render(
         request, "retention/record_list.html", {**_month_nav(month), "rows": rows, "can_see_missing": can_see_missing}
     )
 
 
-@staff_required(*MISSING_ROLES)
+@staff_required(*ROLES["records_missing"])
 def record_missing(request: HttpRequest) -> HttpResponse:
     """月度缺漏: per advisor or for the campus, the students whose month lacks an assessment,
     the plan or a growth record."""
@@ -99,7 +97,7 @@ def record_missing(request: HttpRequest) -> HttpResponse:
 class Action:
     """A form of the student's month page: who may use it, and the service it calls."""
 
-    roles: tuple[str, ...]
+    roles: frozenset[str]
     form: Callable[..., forms.Form] | None
     act: Callable[[HttpRequest, Student, date, Any], Any]
     done: Any  # a lazy message, translated when shown
@@ -167,15 +165,15 @@ def _survey(request: HttpRequest, student: Student, month: date, data: dict) -> 
 
 
 ACTIONS: dict[str, Action] = {
-    "assessment": Action(services.ASSESSORS, AssessmentForm, _assessment, gettext_lazy("已登记月测评")),
-    "share_assessment": Action(services.SHARERS, None, _share, gettext_lazy("已记录告知家长")),
-    "plan": Action(services.PLANNERS, PlanForm, _plan, gettext_lazy("已保存学习计划")),
-    "growth": Action(services.GROWTH_WRITERS, GrowthForm, _growth, gettext_lazy("已保存成长记录")),
-    "homework": Action(services.HOMEWORK_SETTERS, HomeworkForm, _homework, gettext_lazy("已布置作业")),
-    "check_homework": Action(services.HOMEWORK_CHECKERS, HomeworkCheckForm, _check, gettext_lazy("已登记作业检查")),
-    "show_homework": Action(services.HOMEWORK_REPORTERS, None, _show, gettext_lazy("已记录告知家长")),
-    "summary": Action(services.SUMMARY_WRITERS, SummaryForm, _summary, gettext_lazy("已保存教员总结")),
-    "survey": Action(services.SURVEYORS, SurveyForm, _survey, gettext_lazy("已登记满意度调查")),
+    "assessment": Action(ROLES["assess"], AssessmentForm, _assessment, gettext_lazy("已登记月测评")),
+    "share_assessment": Action(ROLES["share_assessment"], None, _share, gettext_lazy("已记录告知家长")),
+    "plan": Action(ROLES["plan"], PlanForm, _plan, gettext_lazy("已保存学习计划")),
+    "growth": Action(ROLES["growth"], GrowthForm, _growth, gettext_lazy("已保存成长记录")),
+    "homework": Action(ROLES["set_homework"], HomeworkForm, _homework, gettext_lazy("已布置作业")),
+    "check_homework": Action(ROLES["check_homework"], HomeworkCheckForm, _check, gettext_lazy("已登记作业检查")),
+    "show_homework": Action(ROLES["show_homework"], None, _show, gettext_lazy("已记录告知家长")),
+    "summary": Action(ROLES["summarise"], SummaryForm, _summary, gettext_lazy("已保存教员总结")),
+    "survey": Action(ROLES["survey"], SurveyForm, _survey, gettext_lazy("已登记满意度调查")),
 }
 
 
@@ -200,7 +198,7 @@ def _allowed(request: HttpRequest, student: Student) -> set[str]:
     }
 
 
-@staff_required(*RECORD_ROLES)
+@staff_required(*ROLES["records"])
 def record_student(request: HttpRequest, student_id: int) -> HttpResponse:
     """One student's month: assessments, plan, growth records, homework, teachers'
     summaries and the survey, each with its form for who may write it."""

@@ -23,17 +23,14 @@ from core.errors import DomainError
 from core.forms import DomainErrorForm
 from core.models import Campus
 from core.roles import Role
-from core.scoping import scope
+from core.scoping import get_scoped_or_404, scope
 
 from .. import services
 from ..analysis import Group, refund_analysis
 from ..exports import refund_analysis_xlsx
 from ..models import Refund, RefundReason, RefundStep
 from ..pdf import pdf_response, refund_application_pdf
-
-REFUND_VIEWERS = (Role.ADVISOR, Role.CONSULTANT, Role.DEAN, Role.CS_SUPERVISOR, Role.PRINCIPAL, Role.FINANCE)
-ANALYSTS = (Role.PRINCIPAL, Role.CS_SUPERVISOR, Role.FINANCE)
-KEEPERS = (Role.PRINCIPAL,)
+from ..roles import ROLES, may
 
 
 class ParentSignForm(DomainErrorForm):
@@ -69,13 +66,10 @@ def _refunds() -> QuerySet[Refund]:
 
 
 def _scoped_refund(request: HttpRequest, refund_id: int) -> Refund:
-    found = scope(request, _refunds()).filter(pk=refund_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_scoped_or_404(request, _refunds(), refund_id)
 
 
-@staff_required(*REFUND_VIEWERS)
+@staff_required(*ROLES["refunds"])
 def refund_list(request: HttpRequest) -> HttpResponse:
     """退费: the campus's applications, those waiting on the caller first."""
     status = request.GET.get("status", "")
@@ -95,8 +89,8 @@ def refund_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": Refund.Status.choices,
             "waiting": waiting,
-            "can_analyse": request.staff.role in (*ANALYSTS, Role.HQ_ADMIN),
-            "can_keep": request.staff.role in (*KEEPERS, Role.HQ_ADMIN),
+            "can_analyse": may(request.staff, "refund_analysis"),
+            "can_keep": may(request.staff, "refund_settings"),
         },
     )
 
@@ -141,13 +135,13 @@ def _refund_page(request: HttpRequest, refund: Refund, form: DomainErrorForm | N
     )
 
 
-@staff_required(*REFUND_VIEWERS)
+@staff_required(*ROLES["refunds"])
 def refund_detail(request: HttpRequest, refund_id: int) -> HttpResponse:
     return _refund_page(request, _scoped_refund(request, refund_id))
 
 
 @require_POST
-@staff_required(*REFUND_VIEWERS)
+@staff_required(*ROLES["refunds"])
 def refund_step(request: HttpRequest, refund_id: int) -> HttpResponse:
     """Sign the step named in the form. The service decides whether it is this person's
     step and its turn; a refusal is shown on the page and nothing changes."""
@@ -192,7 +186,7 @@ def _sign(request: HttpRequest, refund: Refund, step: str, data: dict[str, Any])
         services.refund_pay(refund=refund, by=by)
 
 
-@staff_required(*REFUND_VIEWERS)
+@staff_required(*ROLES["refunds"])
 def refund_pdf(request: HttpRequest, refund_id: int) -> HttpResponse:
     refund = _scoped_refund(request, refund_id)
     return pdf_response(refund_application_pdf(refund), f"refund-{refund.pk}.pdf")
@@ -225,7 +219,7 @@ def chart(groups: list[Group]) -> dict[str, Any]:
     return {"bars": bars, "height": max(len(groups), 1) * CHART_ROW}
 
 
-@staff_required(*ANALYSTS)
+@staff_required(*ROLES["refund_analysis"])
 def refund_analysis_page(request: HttpRequest) -> HttpResponse:
     """退费原因分析: the paid refunds of a period (default: the last twelve months) by reason,
     advisor, teacher and month, as charts and tables; export to Excel."""
@@ -286,7 +280,7 @@ def _settings_campus(request: HttpRequest) -> Campus:
     return request.staff.campus
 
 
-@staff_required(*KEEPERS)
+@staff_required(*ROLES["refund_settings"])
 def refund_settings(request: HttpRequest) -> HttpResponse:
     """退费设置: the campus's management fee and the refund reason categories."""
     campus = _settings_campus(request)

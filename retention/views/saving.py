@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,17 +17,13 @@ from billing.models import LessonPackage
 from core.decorators import staff_required
 from core.errors import DomainError
 from core.forms import DomainErrorForm
-from core.roles import Role
-from core.scoping import scope
+from core.scoping import get_scoped_or_404, scope
 from students.models import Student
 
 from .. import services
 from ..models import Refund, SaveCase
 from ..models.saving import LAST_STAGE
-from ..services.saving import OPENERS
-
-CASE_VIEWERS = (Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.DEAN, Role.PRINCIPAL)
-PAGE_OPENERS = tuple(r for r in OPENERS if r != Role.HQ_ADMIN)
+from ..roles import ROLES, may
 
 
 class OpenCaseForm(DomainErrorForm):
@@ -57,10 +53,7 @@ def _cases() -> QuerySet[SaveCase]:
 
 
 def _scoped_case(request: HttpRequest, case_id: int) -> SaveCase:
-    found = scope(request, _cases()).filter(pk=case_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_scoped_or_404(request, _cases(), case_id)
 
 
 def _package_search(request: HttpRequest, q: str) -> list[Student]:
@@ -84,7 +77,7 @@ def _package_search(request: HttpRequest, q: str) -> list[Student]:
     return list(students[:20])
 
 
-@staff_required(*CASE_VIEWERS)
+@staff_required(*ROLES["save_cases"])
 def save_case_list(request: HttpRequest) -> HttpResponse:
     """挽单: every open case of the campus, the nearest deadline first; closed ones on request."""
     show = request.GET.get("show", "open")
@@ -95,7 +88,7 @@ def save_case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(status=SaveCase.Status.OPEN).order_by("deadline", "pk")
     today = timezone.localdate()
     q = request.GET.get("q", "")
-    can_open = request.staff.role in (*PAGE_OPENERS, Role.HQ_ADMIN)
+    can_open = may(request.staff, "save_case_open")
     return render(
         request,
         "retention/save_case_list.html",
@@ -112,14 +105,10 @@ def save_case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(*PAGE_OPENERS)
+@staff_required(*ROLES["save_case_open"])
 def save_case_new(request: HttpRequest, package_id: int) -> HttpResponse:
     """上报挽单 on one package: the parent's request, regular or not; the quote beside it."""
-    package = scope(request, LessonPackage.objects.select_related("campus", "student", "subject")).filter(
-        pk=package_id
-    ).first()
-    if package is None:
-        raise Http404
+    package = get_scoped_or_404(request, LessonPackage.objects.select_related("campus", "student", "subject"), package_id)
     form = OpenCaseForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -180,7 +169,7 @@ def _case_page(request: HttpRequest, case: SaveCase, forms_: dict[str, DomainErr
     )
 
 
-@staff_required(*CASE_VIEWERS)
+@staff_required(*ROLES["save_cases"])
 def save_case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     """A case: its stages and notes, the deadline, and the actions of the caller's role.
     POST `action`: note, escalate, saved, fail."""

@@ -2,8 +2,8 @@
 (接档), leads and their trial lessons and assessments, the reception log and the lobby round.
 
 Each service validates everything first and raises InvalidInput with `fields` naming each
-bad field, so a refused call changes nothing. Who may do what is in `policy.py`, the rules
-of the values in `validation.py`."""
+bad field, so a refused call changes nothing. Who may do what is students/roles.py, checked in `policy.py`;
+the rules of the values are in `validation.py`."""
 
 from .handover import (
     assignment_first_call_done,
@@ -23,7 +23,7 @@ from .leads import (
 )
 from .lobby import DEPARTMENTS, LOBBY_AREAS, LOBBY_STANDARD, hygiene_finding_close, hygiene_round_record
 from .lookups import advisor_by_username
-from .policy import ASSESSMENT_ROLES, CREATE_ROLES, EDITORS, HANDOVER_ROLES, LEAD_ROLES
+from .policy import check_opens_files, may, may_open_files
 from .students import (
     guardian_add,
     guardian_remove,
@@ -46,12 +46,7 @@ from .validation import (
 )
 
 __all__ = [
-    "ASSESSMENT_ROLES",
-    "CREATE_ROLES",
     "DEPARTMENTS",
-    "EDITORS",
-    "HANDOVER_ROLES",
-    "LEAD_ROLES",
     "LOBBY_AREAS",
     "LOBBY_STANDARD",
     "MAX_GUARDIANS",
@@ -63,6 +58,7 @@ __all__ = [
     "assessment_record",
     "assignment_first_call_done",
     "check_guardian_phone",
+    "check_opens_files",
     "check_guardians",
     "check_student",
     "check_student_fields",
@@ -77,6 +73,8 @@ __all__ = [
     "lead_convert",
     "lead_create",
     "lead_update",
+    "may",
+    "may_open_files",
     "normalize_phone",
     "reception_entry_create",
     "student_assign_advisor",

@@ -8,12 +8,13 @@ from django.utils import timezone
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.models import Staff
 from core.roles import Role
+from core.text import clean_text
 
 from ..errors import StudentError
 from ..models import AdvisorAssignment, Student
 from .audit import record
-from .policy import HANDOVER_ROLES, require_role
-from .validation import clean_text, refuse
+from .policy import may, require_allowed
+from .validation import refuse
 
 
 def first_call_due(assigned_at: datetime) -> date:
@@ -52,7 +53,7 @@ def student_assign_advisor(
 ) -> AdvisorAssignment:
     """Hand a student over (接档) to an advisor of the campus, who then owns the whole stay.
     Only a supervisor assigns. Locks the student row."""
-    require_role(by, HANDOVER_ROLES)
+    require_allowed(by, "handover")
     student = Student.objects.select_for_update().get(pk=student.pk)
     errors: dict[str, str] = {}
     if advisor.role != Role.ADVISOR or advisor.campus_id != student.campus_id or not advisor.user.is_active:
@@ -71,7 +72,7 @@ def assignment_first_call_done(*, assignment: AdvisorAssignment, by: Staff) -> A
     """The advisor has made the first call after the hand-over (ticked by hand); it leaves
     their to-do list. Locks the hand-over row."""
     assignment = AdvisorAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if by.pk != assignment.advisor_id and by.role not in HANDOVER_ROLES:
+    if by.pk != assignment.advisor_id and not may(by, "handover"):
         raise Forbidden("只有接档的班主任或主管可以登记首次回访")
     if assignment.first_call_done_at is not None:
         raise Conflict(StudentError.FIRST_CALL_DONE, "首次回访已登记")

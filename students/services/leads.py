@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.errors import Conflict
 from core.models import Campus, Staff
 from core.roles import Role
+from core.text import clean_text
 from core.validation import date_problem
 
 from ..errors import StudentError
@@ -22,9 +23,9 @@ from ..models import (
     TrialLesson,
 )
 from .audit import record
-from .policy import ASSESSMENT_ROLES, CREATE_ROLES, LEAD_ROLES, require_role
+from .policy import check_opens_files, require_allowed
 from .students import student_create
-from .validation import LEAD_PHONE, LONG_TEXT, clean_text, normalize_phone, refuse
+from .validation import LEAD_PHONE, LONG_TEXT, normalize_phone, refuse
 
 # --- leads (意向客户登记表), trial lessons and assessments --------------------------------
 
@@ -75,7 +76,7 @@ def _check_lead(
 @transaction.atomic
 def lead_create(*, campus: Campus, by: Staff, data: Mapping[str, Any]) -> Lead:
     """Register a prospective family. A referral names the existing family that sent them."""
-    require_role(by, LEAD_ROLES)
+    require_allowed(by, "leads")
     data = {"referred_by": None, "owner": None, **data, "status": Lead.Status.NEW}
     clean, errors = _check_lead(data, campus)
     clean.pop("status", None)
@@ -85,7 +86,7 @@ def lead_create(*, campus: Campus, by: Staff, data: Mapping[str, Any]) -> Lead:
 
 @transaction.atomic
 def lead_update(*, lead: Lead, by: Staff, changes: Mapping[str, Any]) -> Lead:
-    require_role(by, LEAD_ROLES)
+    require_allowed(by, "leads")
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.status == Lead.Status.CONVERTED:
         raise Conflict(StudentError.LEAD_CONVERTED, "该客户已报名，请在学员档案中修改")
@@ -112,7 +113,7 @@ def lead_convert(
 ) -> Student:
     """Enrol a lead: the student file is opened with the lead's referral link, and the
     lead's reception log and assessments move to the student."""
-    require_role(by, CREATE_ROLES)
+    check_opens_files(by)
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.student_id is not None:
         raise Conflict(StudentError.LEAD_CONVERTED, "该客户已转为学员")
@@ -138,7 +139,7 @@ def trial_book(
     *, lead: Lead, by: Staff, teacher: Staff, subject: str, starts_at: datetime, minutes: int | None = None
 ) -> TrialLesson:
     """Book a trial lesson (试听). The first one lasts 40 minutes whatever was asked."""
-    require_role(by, LEAD_ROLES)
+    require_allowed(by, "leads")
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     errors: dict[str, str] = {}
     subject = clean_text(subject, "subject", errors, max_length=50, required=True)
@@ -165,7 +166,7 @@ def trial_book(
 
 @transaction.atomic
 def trial_record_outcome(*, trial: TrialLesson, by: Staff, status: str, feedback: str = "") -> TrialLesson:
-    require_role(by, (*LEAD_ROLES, Role.TEACHER))
+    require_allowed(by, "trial_outcome")
     trial = TrialLesson.objects.select_for_update().get(pk=trial.pk)
     errors: dict[str, str] = {}
     if status not in (TrialLesson.Status.ATTENDED, TrialLesson.Status.NO_SHOW, TrialLesson.Status.CANCELLED):
@@ -189,7 +190,7 @@ def assessment_record(
     score: str = "",
 ) -> Assessment:
     """An assessment test was taken (测评); its paper must be analysed within one day."""
-    require_role(by, ASSESSMENT_ROLES)
+    require_allowed(by, "assess")
     errors: dict[str, str] = {}
     if (lead is None) == (student is None):
         errors["lead"] = "请指定意向客户或学员之一"
@@ -214,7 +215,7 @@ def assessment_record(
 @transaction.atomic
 def assessment_analyse(*, assessment: Assessment, by: Staff, analysis: str, teaching_plan: str) -> Assessment:
     """The paper is analysed and a teaching plan made; the lead moves on to 已测评."""
-    require_role(by, ASSESSMENT_ROLES)
+    require_allowed(by, "assess")
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.analysed_at is not None:
         raise Conflict(StudentError.ASSESSMENT_ANALYSED, "这份测评已经分析过了")
@@ -253,7 +254,7 @@ def reception_entry_create(
     student: Student | None = None,
     occurred_at: datetime | None = None,
 ) -> ReceptionEntry:
-    require_role(by, LEAD_ROLES)
+    require_allowed(by, "leads")
     errors: dict[str, str] = {}
     if channel not in ReceptionEntry.Channel.values:
         errors["channel"] = "请选择来访或来电"

@@ -8,15 +8,15 @@ from django.utils import timezone
 
 from core.errors import Conflict
 from core.models import Campus, Staff
-from core.roles import Role
+from core.text import clean_text
 
 from ..errors import StudentError
 from ..models import (
     HygieneFinding,
     HygieneRound,
 )
-from .policy import require_role
-from .validation import clean_text, refuse
+from .policy import require_allowed
+from .validation import refuse
 
 # --- the hourly lobby round (安全卫生巡查记录表) ------------------------------------------
 
@@ -63,7 +63,7 @@ def hygiene_round_record(
     checked_at: datetime | None = None,
 ) -> HygieneRound:
     """One hourly round of the lobby: each failed area is a finding for its department."""
-    require_role(by, (Role.FRONT_DESK, Role.CS_SUPERVISOR, Role.PRINCIPAL, Role.HQ_ADMIN))
+    require_allowed(by, "lobby")
     errors: dict[str, str] = {}
     note = clean_text(note, "note", errors, max_length=200)
     clean: list[dict[str, str]] = []

@@ -1,29 +1,30 @@
-"""Who may do what in students/ (API.md § Students; SPEC: the supervisor hands over)."""
-
-from collections.abc import Sequence
+"""Who may do what in students/: the role table is students/roles.py; the services check
+it here, with the one rule of hq_admin the table cannot say."""
 
 from core.errors import Forbidden
 from core.models import Staff
-from core.roles import Role
+from core.roles import allows
 
-# Who may open and edit a student file and its family.
-CREATE_ROLES = (Role.FRONT_DESK, Role.ADVISOR, Role.CONSULTANT, Role.CS_SUPERVISOR, Role.PRINCIPAL)
-EDITORS = (*CREATE_ROLES, Role.HQ_ADMIN)
-# Who hands a student over to an advisor (SPEC: the supervisor; the principal oversees the campus).
-HANDOVER_ROLES = (Role.CS_SUPERVISOR, Role.PRINCIPAL, Role.HQ_ADMIN)
-# Who registers leads, trial lessons and the reception log.
-LEAD_ROLES = (
-    Role.FRONT_DESK,
-    Role.CONSULTANT,
-    Role.ADVISOR,
-    Role.CS_SUPERVISOR,
-    Role.PRINCIPAL,
-    Role.HQ_ADMIN,
-)
-# Who records and analyses assessment tests.
-ASSESSMENT_ROLES = (*LEAD_ROLES, Role.TEACHER, Role.DEAN)
+from ..roles import ROLES
 
 
-def require_role(by: Staff, roles: Sequence[str]) -> None:
-    if by.role not in roles:
+def may(by: Staff, action: str) -> bool:
+    """Whether `by` may do `action` of students/roles.py (hq_admin: always)."""
+    return allows(ROLES[action], by.role)
+
+
+def require_allowed(by: Staff, action: str) -> None:
+    if not may(by, action):
         raise Forbidden()
+
+
+def may_open_files(by: Staff) -> bool:
+    """A file is opened at the opener's own campus: hq_admin, of every campus, has none of
+    its own and opens no file."""
+    return may(by, "open_file") and not by.sees_all_campuses
+
+
+def check_opens_files(by: Staff) -> None:
+    require_allowed(by, "open_file")
+    if not may_open_files(by):
+        raise Forbidden("学员档案由校区建立：总部账号不属于任何一个校区，不能建档")

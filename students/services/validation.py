@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.models import Campus, Staff
-from core.validation import date_problem, text_problem
+from core.text import clean_text
+from core.validation import date_problem
 
 from ..models import Student
 from .lookups import advisor_by_username
@@ -35,25 +36,6 @@ STUDENT_TEXT_FIELDS: dict[str, int] = {
 
 
 # --- checks shared by the services, the form pages and the roster import ---------------
-
-
-def clean_text(
-    value: Any, field: str, errors: dict[str, str], *, max_length: int, required: bool = False
-) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[field] = "应为文字"
-        return ""
-    value = value.strip()
-    problem = text_problem(value)
-    if problem:
-        errors[field] = problem
-    elif required and not value:
-        errors[field] = "必填"
-    elif len(value) > max_length:
-        errors[field] = f"最多 {max_length} 个字"
-    return value
 
 
 def normalize_phone(value: Any) -> str:

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
 from core.errors import DomainError
+from core.scoping import get_scoped_or_404
 
 from .. import services
 from ..contributions import ASSESSMENTS_TAB
 from ..forms import form_datetime, posted_id, refusal_text
 from ..models import Assessment, Lead, Student
-from .access import get_or_404
+from ..roles import ROLES
 
 
 def assessment_form_submit(
@@ -45,10 +46,10 @@ def assessment_form_submit(
 
 
 @require_POST
-@staff_required(*services.ASSESSMENT_ROLES)
+@staff_required(*ROLES["assess"])
 def student_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     """An assessment test of an enrolled student, or the analysis of one."""
-    student = get_or_404(request, Student.objects.all(), pk)
+    student = get_scoped_or_404(request, Student.objects.all(), pk)
     try:
         assessment_form_submit(request, assessments=student.entry_assessments.all(), student=student)
         messages.success(request, "已保存")

@@ -9,19 +9,19 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
 from core.errors import DomainError
-from core.roles import Role
+from core.scoping import get_scoped_or_404, scope
 
 from .. import selectors, services
 from ..forms import posted_id
 from ..models import AdvisorAssignment, Student
-from .access import get_or_404, scoped
+from ..roles import ROLES
 
 
-@staff_required(Role.CS_SUPERVISOR, Role.PRINCIPAL)
+@staff_required(*ROLES["handover"])
 def handover(request: HttpRequest) -> HttpResponse:
     advisors = selectors.advisors_of(request.campus.pk)
     if request.method == "POST":
-        student = get_or_404(request, Student.objects.all(), posted_id(request, "student"))
+        student = get_scoped_or_404(request, Student.objects.all(), posted_id(request, "student"))
         advisor = advisors.filter(pk=posted_id(request, "advisor")).first()
         if advisor is None:
             messages.error(request, "请选择本校区的班主任")
@@ -37,10 +37,10 @@ def handover(request: HttpRequest) -> HttpResponse:
                 messages.error(request, exc.message)
         return redirect("students:handover")
     show = request.GET.get("show", "unassigned")
-    students = scoped(request, Student.objects.select_related("advisor__user"))
+    students = scope(request, Student.objects.select_related("advisor__user"))
     if show == "unassigned":
         students = students.filter(advisor__isnull=True)
-    recent = scoped(
+    recent = scope(
         request, AdvisorAssignment.objects.select_related("student", "advisor__user", "assigned_by__user"),
         "student__campus",
     )[:30]
@@ -52,9 +52,9 @@ def handover(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_required(Role.ADVISOR, Role.CS_SUPERVISOR, Role.PRINCIPAL)
+@staff_required(*ROLES["first_call"])
 def first_call_done(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_or_404(request, AdvisorAssignment.objects.all(), pk, "student__campus")
+    assignment = get_scoped_or_404(request, AdvisorAssignment.objects.all(), pk, "student__campus")
     try:
         services.assignment_first_call_done(assignment=assignment, by=request.staff)
         messages.success(request, "已登记首次回访")

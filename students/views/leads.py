@@ -11,31 +11,33 @@ from core.decorators import staff_required
 from core.errors import DomainError, InvalidInput
 from core.models import Staff
 from core.roles import Role
+from core.scoping import get_scoped_or_404, scope
 
 from .. import selectors, services
 from ..forms import form_datetime, lead_form_data, posted_id, student_form_context, student_form_data
 from ..models import Lead, Student, TrialLesson
-from .access import get_or_404, scoped
+from ..roles import ROLES
+from . import opens_files
 from .assessments import assessment_form_submit
 
 # --- leads ------------------------------------------------------------------------------
 
 
-@staff_required(*services.LEAD_ROLES)
+@staff_required(*ROLES["leads"])
 def lead_board(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     if request.method == "POST":
         try:
             lead = services.lead_create(
-                campus=request.campus, by=request.staff, data=lead_form_data(request, scoped(request, Student.objects.all()))
+                campus=request.campus, by=request.staff, data=lead_form_data(request, scope(request, Student.objects.all()))
             )
             messages.success(request, f"已登记意向客户 {lead.name}")
             return redirect("students:leads")
         except DomainError as exc:
             errors, values = exc.fields, request.POST
             messages.error(request, exc.message)
-    board = selectors.leads_by_status(scoped(request, Lead.objects.all()))
+    board = selectors.leads_by_status(scope(request, Lead.objects.all()))
     columns = [(value, label, board[value]) for value, label in Lead.Status.choices]
     return render(
         request,
@@ -45,9 +47,9 @@ def lead_board(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required(*services.LEAD_ROLES)
+@staff_required(*ROLES["leads"])
 def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = get_or_404(request, Lead.objects.select_related("referred_by", "student"), pk)
+    lead = get_scoped_or_404(request, Lead.objects.select_related("referred_by", "student"), pk)
     errors: dict[str, str] = {}
     if request.method == "POST":
         action = request.POST.get("action")
@@ -102,9 +104,9 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required(*services.CREATE_ROLES)
+@opens_files
 def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = get_or_404(request, Lead.objects.all(), pk)
+    lead = get_scoped_or_404(request, Lead.objects.all(), pk)
     if lead.student_id:
         return redirect("students:detail", pk=lead.student_id)
     if request.method != "POST":

@@ -10,20 +10,20 @@ from django.utils import timezone
 
 from core.decorators import staff_required
 from core.errors import DomainError
-from core.roles import Role
+from core.scoping import get_scoped_or_404, scope
 
 from .. import selectors, services
 from ..forms import posted_id
 from ..models import HygieneFinding, HygieneRound
-from .access import get_or_404, scoped
+from ..roles import ROLES
 
 
-@staff_required(Role.FRONT_DESK, Role.CS_SUPERVISOR, Role.PRINCIPAL)
+@staff_required(*ROLES["lobby"])
 def duty_log(request: HttpRequest) -> HttpResponse:
     """The hourly lobby safety and hygiene round (安全卫生巡查记录表)."""
     errors: dict[str, str] = {}
     if request.method == "POST" and request.POST.get("action") == "close":
-        finding = get_or_404(request, HygieneFinding.objects.all(), posted_id(request, "finding"), "round__campus")
+        finding = get_scoped_or_404(request, HygieneFinding.objects.all(), posted_id(request, "finding"), "round__campus")
         try:
             services.hygiene_finding_close(finding=finding, by=request.staff, fix_note=request.POST.get("fix_note", ""))
             messages.success(request, f"{finding.area} 的问题已整改关闭")
@@ -57,8 +57,8 @@ def duty_log(request: HttpRequest) -> HttpResponse:
                     errors[str(failed[int(key.split(".")[1])])] = reason
             messages.error(request, exc.message)
     today = timezone.localdate()
-    rounds = scoped(request, HygieneRound.objects.select_related("checked_by__user").prefetch_related("findings"))
-    open_findings = scoped(
+    rounds = scope(request, HygieneRound.objects.select_related("checked_by__user").prefetch_related("findings"))
+    open_findings = scope(
         request, HygieneFinding.objects.filter(status=HygieneFinding.Status.OPEN).select_related("round"),
         "round__campus",
     )

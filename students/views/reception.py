@@ -7,13 +7,15 @@ from django.shortcuts import redirect, render
 
 from core.decorators import staff_required
 from core.errors import DomainError
+from core.scoping import scope
 
 from .. import services
 from ..models import ReceptionEntry
-from .access import PAGE_SIZE, scoped
+from ..roles import ROLES
+from . import PAGE_SIZE
 
 
-@staff_required(*services.LEAD_ROLES)
+@staff_required(*ROLES["leads"])
 def reception_log(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -32,7 +34,7 @@ def reception_log(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors = exc.fields
             messages.error(request, exc.message)
-    entries = scoped(request, ReceptionEntry.objects.select_related("created_by__user", "lead", "student"))
+    entries = scope(request, ReceptionEntry.objects.select_related("created_by__user", "lead", "student"))
     category = request.GET.get("category", "")
     if category:
         entries = entries.filter(category=category)

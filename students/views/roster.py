@@ -10,20 +10,22 @@ from django.utils import timezone
 
 from core.decorators import staff_required
 from core.errors import DomainError
+from core.scoping import scope
 
-from .. import roster, selectors, services
+from .. import roster, selectors
 from ..models import Student
-from .access import VIEW_ROLES, scoped
+from ..roles import ROLES
+from . import opens_files
 
 IMPORT_SESSION_KEY = "students_roster_import"
 EXPORT_LIMIT = 100_000
 
 
-@staff_required(*VIEW_ROLES)
+@staff_required(*ROLES["view"])
 def student_export(request: HttpRequest) -> HttpResponse:
     """The list as it is filtered on screen (?q=), as an Excel file."""
     students = selectors.student_list(
-        scoped(request, Student.objects.all()),
+        scope(request, Student.objects.all()),
         request.GET.get("q", ""),
         advisor=request.GET.get("advisor", ""),
         viewer=request.staff,
@@ -37,7 +39,7 @@ def student_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@staff_required(*services.CREATE_ROLES)
+@opens_files
 def roster_import(request: HttpRequest) -> HttpResponse:
     """Upload → preview (every bad row and why) → confirm. Nothing is saved before confirming."""
     context: dict[str, Any] = {"columns": [label for _key, label in roster.COLUMNS]}

@@ -19,6 +19,7 @@ from core.contributions import StudentFilePart, StudentTab, student_tab_sections
 from core.decorators import staff_required
 from core.errors import DomainError
 from core.roles import Role
+from core.scoping import get_scoped_or_404, scope
 
 from .. import selectors, services
 from ..forms import (
@@ -31,17 +32,18 @@ from ..forms import (
     student_form_data,
 )
 from ..models import Guardian, Student
-from .access import PAGE_SIZE, VIEW_ROLES, get_or_404, scoped
+from ..roles import ROLES
+from . import PAGE_SIZE, opens_files
 
 # --- list and search ------------------------------------------------------------------
 
 
-@staff_required(*VIEW_ROLES)
+@staff_required(*ROLES["view"])
 def student_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     advisor = request.GET.get("advisor", "")
     students = selectors.student_list(
-        scoped(request, Student.objects.all()), q, advisor=advisor, viewer=request.staff
+        scope(request, Student.objects.all()), q, advisor=advisor, viewer=request.staff
     )
     page = Paginator(students, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -59,7 +61,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
 # --- the student file -------------------------------------------------------------------
 
 
-@staff_required(*services.CREATE_ROLES)
+@opens_files
 def student_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "students/new.html", student_form_context(request, {}, [], "", {}))
@@ -85,9 +87,9 @@ def file_tabs(request: HttpRequest, student: Student) -> list[StudentTab]:
     return [tab for tab in student_tabs.items() if tab.shown_to(request, student)]
 
 
-@staff_required(*VIEW_ROLES)
+@staff_required(*ROLES["view"])
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_or_404(
+    student = get_scoped_or_404(
         request, Student.objects.select_related("campus", "advisor__user", "referred_by").prefetch_related("guardians"), pk
     )
     tabs = file_tabs(request, student)
@@ -102,14 +104,14 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tabs": [(t.key, t.label) for t in tabs],
         "tab": tab.key if tab is not None else "",
         "parts": [render_part(request, student, part) for part in parts],
-        "can_edit": request.staff.role in services.EDITORS,
+        "can_edit": services.may(request.staff, "edit"),
     }
     return render(request, "students/detail.html", context)
 
 
-@staff_required(*services.CREATE_ROLES)
+@staff_required(*ROLES["edit"])
 def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_or_404(request, Student.objects.all(), pk)
+    student = get_scoped_or_404(request, Student.objects.all(), pk)
     context: dict[str, Any] = {"student": student, "errors": {}, **student_choices()}
     if request.method == "POST":
         try:
@@ -125,9 +127,9 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required(*services.CREATE_ROLES)
+@staff_required(*ROLES["edit"])
 def guardian_action(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_or_404(request, Student.objects.all(), pk)
+    student = get_scoped_or_404(request, Student.objects.all(), pk)
     action = request.POST.get("action")
     guardian = None
     if action in ("primary", "remove"):
@@ -155,7 +157,7 @@ def guardian_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("students:detail", pk=student.pk)
 
 
-@staff_required(*services.CREATE_ROLES)
+@staff_required(*ROLES["edit"])
 def phone_check(request: HttpRequest) -> HttpResponse:
     """As-you-type check of a guardian's phone: its format, and the families already using it
     (a sibling's file shares the parents' numbers)."""
@@ -165,7 +167,7 @@ def phone_check(request: HttpRequest) -> HttpResponse:
     if problem:
         context["error"] = problem
     elif phone:
-        context["families"] = scoped(
+        context["families"] = scope(
             request, Guardian.objects.filter(phone=phone).select_related("student"), "student__campus"
         )[:5]
     return render(request, "students/_phone_check.html", context)
@@ -181,10 +183,10 @@ def render_student_pdf(student: Student) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-@staff_required(*VIEW_ROLES)
+@staff_required(*ROLES["view"])
 def student_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The student file (学员档案) for the parent to check and sign."""
-    student = get_or_404(request, Student.objects.select_related("campus", "advisor__user"), pk)
+    student = get_scoped_or_404(request, Student.objects.select_related("campus", "advisor__user"), pk)
     response = HttpResponse(render_student_pdf(student), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="student-{student.pk}.pdf"'
     return response

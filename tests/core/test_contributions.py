@@ -93,6 +93,7 @@ def test_the_installed_apps_register_the_files_tabs_in_their_order():
         ("family", "家庭"),
         ("packages", "课时包"),
         ("lessons", "课程"),
+        ("followups", "回访"),
         ("history", "档案记录"),
     ]
 

@@ -4,13 +4,11 @@ supervisor's overview, the follow-up log and its form; roles and campuses."""
 from datetime import timedelta
 
 import pytest
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
 from retention.models import FollowUp
-from retention.views.followups import follow_up_tab_html
 from tests.factories import signed_in
 
 from .followup_makers import log, make_student
@@ -124,7 +122,7 @@ def test_a_supervisor_cannot_open_an_advisor_of_another_campus(make_staff, other
 
 def test_the_landing_page_shows_the_calls_due_and_the_teams_progress(advisor, student, make_staff):
     html = signed_in(advisor).get("/").content.decode()
-    assert "今日回访（1 人）" in html and "张子涵：接档首次回访（逾期 19 天）" in html
+    assert "待办事项" in html and "张子涵：接档首次回访（逾期 19 天）" in html
     html = signed_in(make_staff(Role.CS_SUPERVISOR)).get("/").content.decode()
     assert f"{advisor.display_name}：待回访 1 人，逾期 1 人，最久 19 天" in html
 
@@ -200,14 +198,12 @@ def test_the_form_refuses_another_advisors_student_and_another_campus(make_staff
     assert signed_in(make_staff(Role.PRINCIPAL)).get(stranger_url).status_code == 404
 
 
-def test_the_student_file_tab_fragment_lists_the_log(advisor, student, make_staff):
+def test_the_student_file_tab_lists_the_log(advisor, student, make_staff):
     log(student, advisor, "regular", SINCE + timedelta(days=1), summary="孩子练琴认真", satisfaction=5)
-    request = RequestFactory().get("/")
-    request.user, request.staff = advisor.user, advisor
-    html = follow_up_tab_html(request, student)
+    tab = reverse("students:detail", args=[student.pk]) + "?tab=followups"
+    html = signed_in(advisor).get(tab).content.decode()
     assert "孩子练琴认真" in html and "满意度 5" in html and "登记回访" in html
-    request.user, request.staff = (teacher := make_staff(Role.TEACHER)).user, teacher
-    assert "登记回访" not in follow_up_tab_html(request, student)
+    assert "登记回访" not in signed_in(make_staff(Role.TEACHER)).get(tab).content.decode()
 
 
 def test_the_day_speaks_english_after_the_switch(advisor, student):

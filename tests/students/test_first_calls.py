@@ -1,11 +1,11 @@
 """The first call to the parent after a hand-over: its due date rule, ticking it by hand or
-when another app logs the call (`student_first_call_made`), and the advisor's to-do."""
+when another app logs the call (`student_first_call_made`). The call on the advisor's
+to-do list is retention's: tests/retention/test_contributions.py."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from core.dashboard import todos_for
@@ -76,23 +76,3 @@ def test_the_ticked_off_call_by_hand_records_who(handed_over):
     services.assignment_first_call_done(assignment=assignment, by=advisor)
     assignment.refresh_from_db()
     assert assignment.first_call_done_by == advisor and assignment.first_call_done_at is not None
-
-
-def test_an_overdue_first_call_is_flagged_on_the_advisors_landing_page(client, handed_over):
-    advisor, student, assignment = handed_over
-    yesterday = timezone.localdate() - timedelta(days=1)
-    AdvisorAssignment.objects.filter(pk=assignment.pk).update(first_call_due=yesterday)
-    [todo] = todos_for(advisor)
-    assert todo.overdue and todo.due == yesterday
-    assert todo.text == f"首次回访 王小明：{yesterday:%m-%d} 前"
-    assert todo.url == reverse("students:detail", args=[student.pk])
-    client.force_login(advisor.user)
-    home = client.get(reverse("home")).content.decode()
-    assert "首次回访 王小明" in home and "已逾期" in home
-
-
-def test_only_the_advisor_has_first_calls_to_make(handed_over, make_staff):
-    advisor, _student, _assignment = handed_over
-    assert [t.text for t in todos_for(advisor)] == [f"首次回访 王小明：{services.first_call_due(timezone.now()):%m-%d} 前"]
-    for other in (make_staff(Role.FRONT_DESK), make_staff(Role.CS_SUPERVISOR), make_staff(Role.ADVISOR)):
-        assert not any("王小明" in t.text for t in todos_for(other) or [])

@@ -422,25 +422,25 @@ def test_a_dean_reads_the_file_without_the_editing_buttons(client, campus, make_
     assert refused.status_code == 403 and student.guardians.count() == 2
 
 
-def test_the_file_shows_the_tabs_the_apps_registered_and_no_follow_ups_tab_without_one(desk_client, campus):
+def test_the_file_shows_the_tabs_the_apps_registered_in_their_order_and_no_tab_without_one(desk_client, campus):
     from core.contributions import StudentTab, student_tabs
 
     student = make_student(campus, desk_client.staff, name="周小舟")
     url = reverse("students:detail", args=[student.pk])
     html = desk_client.get(url).content.decode()
-    assert 'href="?tab=family"' in html and 'href="?tab=history"' in html and "?tab=followups" not in html
-    follow_ups = StudentTab(
-        key="followups",
-        label="回访",
-        order=40,
+    assert 'href="?tab=family"' in html and 'href="?tab=history"' in html and "?tab=stand_in" not in html
+    stand_in = StudentTab(
+        key="stand_in",
+        label="替身",
+        order=45,
         template="stand_in/student_part.html",
-        context=lambda request, s: {"text": "回访替身"},
+        context=lambda request, s: {"text": "替身内容"},
     )
-    with student_tabs.register_temporarily(follow_ups):
-        html = desk_client.get(url, {"tab": "followups"}).content.decode()
-        assert "回访替身 · 周小舟" in html
-        tabs = [f'href="?tab={key}"' for key in ("lessons", "followups", "history")]
-        assert html.index(tabs[0]) < html.index(tabs[1]) < html.index(tabs[2])
+    with student_tabs.register_temporarily(stand_in):
+        html = desk_client.get(url, {"tab": "stand_in"}).content.decode()
+        assert "替身内容 · 周小舟" in html
+        tabs = [html.index(f'href="?tab={key}"') for key in ("lessons", "followups", "stand_in", "history")]
+        assert tabs == sorted(tabs)
 
 
 def test_a_guardian_added_with_a_phone_of_the_family_is_refused_naming_who_has_it(desk_client, campus):

@@ -182,21 +182,6 @@ def test_hand_over_refuses_a_non_advisor_or_the_same_advisor(campus, other_campu
     assert AdvisorAssignment.objects.count() == 1
 
 
-def test_the_first_call_is_on_the_advisors_to_do_list_until_made(campus, make_staff):
-    advisor = make_staff(Role.ADVISOR)
-    student = make_student(campus, make_staff(), name="王小明")
-    assignment = services.student_assign_advisor(
-        student=student, advisor=advisor, by=make_staff(Role.CS_SUPERVISOR)
-    )
-    rows = [row["text"] for panel in panels(advisor) for row in panel.rows]
-    assert any("王小明" in text for text in rows)
-    with pytest.raises(Forbidden):
-        services.assignment_first_call_done(assignment=assignment, by=make_staff(Role.ADVISOR))
-    services.assignment_first_call_done(assignment=assignment, by=advisor)
-    rows = [row["text"] for panel in panels(advisor) for row in panel.rows]
-    assert not any("王小明" in text for text in rows)
-
-
 def test_guardians_can_be_added_made_primary_and_removed_within_the_rules(campus, make_staff):
     desk = make_staff()
     student = make_student(campus, desk)
