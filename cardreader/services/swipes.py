@@ -124,14 +124,65 @@ def is_repeat_swipe(*, card: Card, at: datetime) -> bool:
     ).exists()
 
 
+def _already_checked_in(
+    *, campus: Campus, student: Student, lesson: Lesson | None, kind: str, at: datetime
+) -> Attendance | None:
+    """The earlier check-in that makes this swipe the same visit, or None.
+
+    A scheduled lesson that explains the swipe is charged once: its own check-in, if any.
+    Without one, a child who swiped on arriving swipes again on leaving: a swipe check-in
+    of the same kind less than the campus's repeat window before `at` is that visit, and
+    so is one less than the window after it (an arrival replayed from an offline queue
+    after the departure was charged, or the two racing: either order charges once). A
+    manual check-in is the desk's own decision (a real second lesson) and does not count."""
+    if lesson is not None:
+        if not lesson.checked_in:  # type: ignore[attr-defined]  (lesson_at's annotation)
+            return None
+        return Attendance.objects.filter(lesson=lesson).order_by("checked_in_at", "pk").first()
+    window = timedelta(minutes=campus.repeat_window_minutes)
+    return (
+        Attendance.objects.filter(
+            student=student,
+            lesson_kind=kind,
+            source=Attendance.Source.SWIPE,
+            checked_in_at__gt=at - window,
+            checked_in_at__lt=at + window,
+        )
+        .order_by("-checked_in_at", "-pk")
+        .first()
+    )
+
+
+def _already_checked_in_refusal(card: Card, earlier: Attendance, lesson: Lesson | None) -> _Refused:
+    student = card.student
+    assert student is not None
+    when = timezone.localtime(earlier.checked_in_at)
+    what = f"本节课（{timezone.localtime(lesson.starts_at):%H:%M} 开始）" if lesson else ""
+    message = (
+        f"{student.name} {what}已于 {when:%m-%d %H:%M} 签到，本次未扣课；"
+        "如确需再上一节课，请到前台手工扣课"
+    )
+    return _Refused(
+        Conflict(CardError.ALREADY_CHECKED_IN, message),
+        card,
+        {
+            "student": _student_out(student),
+            "earlier_checkin": {"attendance_id": earlier.pk, "checked_in_at": when.isoformat()},
+        },
+    )
+
+
 def _checkin(
-    *, card: Card, at: datetime, lesson_kind: str | None, by: Staff | None
+    *, card: Card, campus: Campus, at: datetime, lesson_kind: str | None, by: Staff | None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Deduct one lesson for a student card's swipe. Returns the body and the links."""
     student = card.student
     assert student is not None
     lesson = lesson_at(student=student, at=at, lesson_kind=lesson_kind)
     kind = lesson_kind or (lesson.lesson_kind if lesson else Lesson.Kind.MAIN)
+    earlier = _already_checked_in(campus=campus, student=student, lesson=lesson, kind=kind, at=at)
+    if earlier is not None:
+        raise _already_checked_in_refusal(card, earlier, lesson)
     try:
         package = package_for_checkin(student=student, at=at, preferred=lesson.package if lesson else None)
         attendance = lesson_checkin(
@@ -206,7 +257,7 @@ def _judge(
             "at": timezone.localtime(at).isoformat(),
         }
         return card, body, {"clock": clock}
-    body, links = _checkin(card=card, at=at, lesson_kind=lesson_kind, by=by)
+    body, links = _checkin(card=card, campus=campus, at=at, lesson_kind=lesson_kind, by=by)
     return card, body, links
 
 
