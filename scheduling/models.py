@@ -112,9 +112,9 @@ class Attendance(models.Model):
 class TeacherClock(models.Model):
     """A teacher's clock-in or clock-out (考勤), usually a swipe of the teacher's card.
 
-    `seq` numbers the swipes of one teacher within one local (Asia/Shanghai) day: odd is
-    "in", even is "out". The unique (teacher, day, seq) means two racing swipes can never
-    both become the day's first "in"."""
+    `seq` numbers the swipes of one teacher within one local (Asia/Shanghai) day; `kind` is
+    the teacher's choice, or the opposite of the day's previous one. The unique (teacher,
+    day, seq) means two racing swipes can never both become the day's first "in"."""
 
     class Kind(models.TextChoices):
         IN = "in", _("上班")

@@ -18,7 +18,7 @@ from billing.services import package_for_checkin
 from core.errors import Conflict, DomainError, InvalidInput
 from core.models import Campus, Staff
 from core.services import api_token_issue
-from scheduling.models import Attendance, Lesson
+from scheduling.models import Attendance, Lesson, TeacherClock
 from scheduling.selectors import lesson_at
 from scheduling.services import lesson_checkin, teacher_clock
 from students.models import Student
@@ -68,7 +68,9 @@ class _Refused(Exception):
         self.extra = extra or {}
 
 
-def swipe_validate(*, swipe_id: str, card: str, swiped_at: datetime | None, lesson_kind: str | None) -> None:
+def swipe_validate(
+    *, swipe_id: str, card: str, swiped_at: datetime | None, lesson_kind: str | None, clock: str | None = None
+) -> None:
     """422 for a malformed swipe (not stored: it has no trustworthy id to store it under)."""
     fields: dict[str, str] = {}
     if not swipe_id or not swipe_id.strip() or len(swipe_id) > MAX_SWIPE_ID or "\x00" in swipe_id:
@@ -77,6 +79,8 @@ def swipe_validate(*, swipe_id: str, card: str, swiped_at: datetime | None, less
         fields["card"] = "须为 1–64 个字符"
     if lesson_kind is not None and lesson_kind not in Lesson.Kind.values:
         fields["lesson_kind"] = "只能是 main 或 practice"
+    if clock is not None and clock not in TeacherClock.Kind.values:
+        fields["clock"] = "只能是 in 或 out"
     if swiped_at is not None and timezone.is_naive(swiped_at):
         fields["swiped_at"] = "须带时区，例如 +08:00"
     if fields:
@@ -114,13 +118,17 @@ def _warnings(package: LessonPackage) -> list[dict[str, str]]:
     return warnings
 
 
+ACCEPTED = (Swipe.Result.CHECKED_IN, Swipe.Result.CLOCK_IN, Swipe.Result.CLOCK_OUT)
+
+
 def is_repeat_swipe(*, card: Card, at: datetime) -> bool:
     """The repeat guard: a swipe of `card` within 60 seconds (inclusive, before or after,
-    judged at `at`, the swipe's own time) of one of its swipes that deducted a lesson is
-    the same visit and deducts nothing. A card's swipes are judged one after the other
-    (the caller holds the card's row lock), so two quick swipes cannot both pass."""
+    judged at `at`, the swipe's own time) of one of its swipes that was accepted (a lesson
+    deducted, a teacher clocked) is the same swipe and does nothing. A card's swipes are
+    judged one after the other (the caller holds the card's row lock), so two quick swipes
+    cannot both pass."""
     return Swipe.objects.filter(
-        card=card, result=Swipe.Result.CHECKED_IN, swiped_at__range=(at - REPEAT_GUARD, at + REPEAT_GUARD)
+        card=card, result__in=ACCEPTED, swiped_at__range=(at - REPEAT_GUARD, at + REPEAT_GUARD)
     ).exists()
 
 
@@ -226,6 +234,7 @@ def _judge(
     at: datetime,
     now: datetime,
     lesson_kind: str | None,
+    clock_kind: str | None,
     reader: Reader | None,
     by: Staff | None,
 ) -> tuple[Card, dict[str, Any], dict[str, Any]]:
@@ -243,13 +252,18 @@ def _judge(
         raise _Refused(Conflict(CardError.CARD_LOST, "此卡已挂失，不能使用"), card, holder)
     if card.status == Card.Status.RETURNED:
         raise _Refused(Conflict(CardError.CARD_RETURNED, "此卡已退，不能使用"), card, holder)
-    if card.student_id and is_repeat_swipe(card=card, at=at):
-        raise _Refused(
-            Conflict(CardError.DUPLICATE_SWIPE, f"{card.student.name} 一分钟内已刷卡签到，未重复扣课"), card, holder
+    if is_repeat_swipe(card=card, at=at):
+        message = (
+            f"{card.student.name} 一分钟内已刷卡签到，未重复扣课"
+            if card.student_id
+            else f"{card.teacher.display_name} 一分钟内已打卡，未重复记录"
         )
+        raise _Refused(Conflict(CardError.DUPLICATE_SWIPE, message), card, holder)
     if card.teacher_id:
         assert card.teacher is not None
-        clock = teacher_clock(teacher=card.teacher, at=at, source=reader.name if reader else "前台")
+        clock = teacher_clock(
+            teacher=card.teacher, at=at, source=reader.name if reader else "前台", kind=clock_kind
+        )
         result = Swipe.Result.CLOCK_IN if clock.kind == "in" else Swipe.Result.CLOCK_OUT
         body = {
             "result": result.value,
@@ -277,6 +291,7 @@ def swipe_record(
     campus: Campus,
     swiped_at: datetime | None = None,
     lesson_kind: str | None = None,
+    clock: str | None = None,
     reader: Reader | None = None,
     by: Staff | None = None,
 ) -> SwipeAnswer:
@@ -286,7 +301,7 @@ def swipe_record(
     (status 200 for an accepted swipe, the first status for a refusal), and nothing is
     deducted again. Every swipe with a well-formed body is stored, accepted or refused.
     A malformed one raises InvalidInput (422) and is not stored."""
-    swipe_validate(swipe_id=swipe_id, card=card, swiped_at=swiped_at, lesson_kind=lesson_kind)
+    swipe_validate(swipe_id=swipe_id, card=card, swiped_at=swiped_at, lesson_kind=lesson_kind, clock=clock)
     swipe_id = swipe_id.strip()
     card_text = card.strip()
     now = timezone.now()
@@ -318,6 +333,7 @@ def swipe_record(
                         at=at,
                         now=now,
                         lesson_kind=lesson_kind,
+                        clock_kind=clock,
                         reader=reader,
                         by=by,
                     )

@@ -108,27 +108,35 @@ def checkin_manual(
     )
 
 
-def teacher_clock(*, teacher: Staff, at: datetime, source: str = "") -> TeacherClock:
-    """Clock a teacher in or out: per local day the first swipe is "in", then "out", "in", ….
+def teacher_clock(*, teacher: Staff, at: datetime, source: str = "", kind: str | None = None) -> TeacherClock:
+    """Clock a teacher in or out. `kind` ("in"/"out") is the teacher's choice (上班/下班);
+    without it the clocks alternate per local day: the first is "in", then the opposite of
+    the day's latest one.
 
     Locks the teacher's Staff row (SELECT … FOR UPDATE) so two swipes of one teacher are
     numbered one after the other; the unique (teacher, day, seq) backs that up where row
     locks do nothing (SQLite takes the write lock at BEGIN instead)."""
     if teacher.role != Role.TEACHER:
         raise InvalidInput("只有教员可以打卡", {"teacher": "不是教员"}, code=SchedulingError.NOT_A_TEACHER)
+    if kind is not None and kind not in TeacherClock.Kind.values:
+        raise InvalidInput("打卡类型只能是上班（in）或下班（out）", {"clock": "可选 in、out"})
     day = local_day(at)
     for _attempt in range(3):
         try:
             with transaction.atomic():
                 Staff.objects.select_for_update().filter(pk=teacher.pk).first()
-                seq = TeacherClock.objects.filter(teacher=teacher, day=day).count() + 1
+                latest = TeacherClock.objects.filter(teacher=teacher, day=day).order_by("-seq").first()
+                chosen = kind
+                if chosen is None:
+                    alternate = latest is None or latest.kind == TeacherClock.Kind.OUT
+                    chosen = TeacherClock.Kind.IN if alternate else TeacherClock.Kind.OUT
                 return TeacherClock.objects.create(
                     campus_id=teacher.campus_id,
                     teacher=teacher,
                     at=at,
                     day=day,
-                    seq=seq,
-                    kind=TeacherClock.Kind.IN if seq % 2 else TeacherClock.Kind.OUT,
+                    seq=(latest.seq if latest else 0) + 1,
+                    kind=chosen,
                     source=source[:100],
                 )
         except IntegrityError:
