@@ -192,7 +192,9 @@ def _checkin(
     if earlier is not None:
         raise _already_checked_in_refusal(card, earlier, lesson)
     try:
-        package = package_for_checkin(student=student, at=at, preferred=lesson.package if lesson else None)
+        package = package_for_checkin(
+            student=student, at=at, preferred=lesson.package if lesson else None, lesson_kind=kind
+        )
         attendance = lesson_checkin(
             student=student, package=package, at=at, by=by, source=Attendance.Source.SWIPE, lesson=lesson,
             lesson_kind=kind,

@@ -406,7 +406,7 @@ def test_a_swipe_id_of_another_campus_reveals_nothing(campus, other_campus, desk
 
 def test_a_practice_swipe_is_recorded_as_practice(campus, desk, reader):
     student, _card = a_student_with_card(campus, desk)
-    a_package(student, desk)
+    a_package(student, desk, lesson_kind="practice")
     body = swipe(reader[1], "0012345678", lesson_kind="practice").json()
     attendance = Attendance.objects.get(pk=body["attendance_id"])
     assert attendance.lesson_kind == "practice"
