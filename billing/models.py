@@ -27,6 +27,11 @@ class LessonPackage(models.Model):
         MAIN = "main", _("上课")
         PRACTICE = "practice", _("陪练")
 
+    class Plan(models.TextChoices):
+        FULL = "full", _("全款")
+        HALF = "half", _("半款")
+        DEPOSIT = "deposit", _("定金")
+
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="packages")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="packages", verbose_name=_("学员"))
     course = models.CharField(_("课程"), max_length=100)
@@ -39,6 +44,10 @@ class LessonPackage(models.Model):
     bonus_lessons = models.PositiveIntegerField(_("赠送课时"), default=0)
     price = money_field(verbose_name=_("价格"))
     paid = money_field(verbose_name=_("已付"))
+    # Fixed at sale (package_create) and changed only to full when the balance is paid
+    # (payment_record): a deposit paid up to 60% stays a deposit. Blank only on an unsaved
+    # probe (the sale form's preview), whose plan follows what it says is paid.
+    plan = models.CharField(_("付款方式"), max_length=10, choices=Plan.choices, blank=True)
     valid_from = models.DateField(_("有效期起"))
     valid_until = models.DateField(_("有效期至"))
     lessons_used = models.PositiveIntegerField(_("已用课时"), default=0)
@@ -72,16 +81,6 @@ class LessonPackage(models.Model):
         EXPIRED = "expired", _("已过期")
         USED_UP = "used_up", _("已用完")
         REFUNDED = "refunded", _("已退费")
-
-    class Plan(models.TextChoices):
-        FULL = "full", _("全款")
-        HALF = "half", _("半款")
-        DEPOSIT = "deposit", _("定金")
-
-    # Fixed at sale (package_create) and changed only to full when the balance is paid
-    # (payment_record): a deposit paid up to 60% stays a deposit. Blank only on an unsaved
-    # probe (the sale form's preview), whose plan follows what it says is paid.
-    plan = models.CharField(_("付款方式"), max_length=10, choices=Plan.choices, blank=True)
 
     @property
     def total_lessons(self) -> int:

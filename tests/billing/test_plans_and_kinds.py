@@ -2,7 +2,7 @@
 from valid_from to valid_until, and the choice of package only among those of the
 check-in's kind (1-on-1 or group, main or practice)."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
