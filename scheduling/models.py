@@ -90,6 +90,10 @@ class Attendance(models.Model):
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="attendances")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="attendances")
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances")
+    session = models.ForeignKey(
+        "GroupSession", on_delete=models.PROTECT, null=True, blank=True, related_name="attendances",
+        verbose_name=_("大课课次"),
+    )
     package = models.ForeignKey(LessonPackage, on_delete=models.PROTECT, related_name="attendances")
     ledger_entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="attendance")
     lesson_kind = models.CharField(max_length=10, choices=Lesson.Kind.choices, default=Lesson.Kind.MAIN)
@@ -238,6 +242,11 @@ class GroupClass(models.Model):
 class GroupMember(models.Model):
     group = models.ForeignKey(GroupClass, on_delete=models.CASCADE, related_name="members")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="group_memberships")
+    # the group package sold for this class (or linked on joining): its sessions use it
+    package = models.ForeignKey(
+        LessonPackage, on_delete=models.PROTECT, null=True, blank=True, related_name="group_memberships",
+        verbose_name=_("课时包"),
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

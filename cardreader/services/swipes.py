@@ -18,8 +18,8 @@ from billing.services import package_for_checkin
 from core.errors import Conflict, DomainError, InvalidInput
 from core.models import Campus, Staff
 from core.services import api_token_issue
-from scheduling.models import Attendance, Lesson, TeacherClock
-from scheduling.selectors import lesson_at
+from scheduling.models import Attendance, GroupSession, Lesson, TeacherClock
+from scheduling.selectors import lesson_at, session_at
 from scheduling.services import lesson_checkin, teacher_clock
 from students.models import Student
 
@@ -133,20 +133,22 @@ def is_repeat_swipe(*, card: Card, at: datetime) -> bool:
 
 
 def _already_checked_in(
-    *, campus: Campus, student: Student, lesson: Lesson | None, kind: str, at: datetime
+    *, campus: Campus, student: Student, booked: Lesson | GroupSession | None, kind: str, at: datetime
 ) -> Attendance | None:
     """The earlier check-in that makes this swipe the same visit, or None.
 
-    A scheduled lesson that explains the swipe is charged once: its own check-in, if any.
+    A scheduled lesson or group session that explains the swipe (`booked`) is charged
+    once: this student's check-in of it, if any.
     Without one, a child who swiped on arriving swipes again on leaving: a swipe check-in
     of the same kind less than the campus's repeat window before `at` is that visit, and
     so is one less than the window after it (an arrival replayed from an offline queue
     after the departure was charged, or the two racing: either order charges once). A
     manual check-in is the desk's own decision (a real second lesson) and does not count."""
-    if lesson is not None:
-        if not lesson.checked_in:  # type: ignore[attr-defined]  (lesson_at's annotation)
+    if booked is not None:
+        if not booked.checked_in:  # type: ignore[union-attr]  (lesson_at's and session_at's annotation)
             return None
-        return Attendance.objects.filter(lesson=lesson).order_by("checked_in_at", "pk").first()
+        on = {"lesson": booked} if isinstance(booked, Lesson) else {"session": booked}
+        return Attendance.objects.filter(student=student, **on).order_by("checked_in_at", "pk").first()
     window = timedelta(minutes=campus.repeat_window_minutes)
     return (
         Attendance.objects.filter(
@@ -161,11 +163,11 @@ def _already_checked_in(
     )
 
 
-def _already_checked_in_refusal(card: Card, earlier: Attendance, lesson: Lesson | None) -> _Refused:
+def _already_checked_in_refusal(card: Card, earlier: Attendance, booked: Lesson | GroupSession | None) -> _Refused:
     student = card.student
     assert student is not None
     when = timezone.localtime(earlier.checked_in_at)
-    what = f"本节课（{timezone.localtime(lesson.starts_at):%H:%M} 开始）" if lesson else ""
+    what = f"本节课（{timezone.localtime(booked.starts_at):%H:%M} 开始）" if booked else ""
     message = (
         f"{student.name} {what}已于 {when:%m-%d %H:%M} 签到，本次未扣课；"
         "如确需再上一节课，请到前台手工扣课"
@@ -188,16 +190,24 @@ def _checkin(
     assert student is not None
     lesson = lesson_at(student=student, at=at, lesson_kind=lesson_kind)
     kind = lesson_kind or (lesson.lesson_kind if lesson else Lesson.Kind.MAIN)
-    earlier = _already_checked_in(campus=campus, student=student, lesson=lesson, kind=kind, at=at)
+    # a group class is a main lesson: a practice swipe is never one of its sessions
+    session = session_at(student=student, at=at) if lesson is None and kind == Lesson.Kind.MAIN else None
+    booked = lesson or session
+    earlier = _already_checked_in(campus=campus, student=student, booked=booked, kind=kind, at=at)
     if earlier is not None:
-        raise _already_checked_in_refusal(card, earlier, lesson)
+        raise _already_checked_in_refusal(card, earlier, booked)
     try:
-        package = package_for_checkin(
-            student=student, at=at, preferred=lesson.package if lesson else None, lesson_kind=kind
-        )
+        if session is not None and session.member_package_id:  # type: ignore[attr-defined]
+            # the package of that class, and no other: package_deduct says why if it cannot
+            package = LessonPackage.objects.get(pk=session.member_package_id)  # type: ignore[attr-defined]
+        else:
+            package = package_for_checkin(
+                student=student, at=at, preferred=lesson.package if lesson else None, lesson_kind=kind,
+                kind=LessonPackage.Kind.GROUP if session else LessonPackage.Kind.ONE_ON_ONE,
+            )
         attendance = lesson_checkin(
             student=student, package=package, at=at, by=by, source=Attendance.Source.SWIPE, lesson=lesson,
-            lesson_kind=kind,
+            lesson_kind=kind, session=session,
         )
     except DomainError as exc:
         raise _Refused(exc, card, {"student": _student_out(student)})
@@ -222,6 +232,15 @@ def _checkin(
                 "lesson_kind": kind,
             }
             if lesson
+            else None
+        ),
+        "session": (
+            {
+                "id": session.pk,
+                "group": {"id": session.group_id, "name": session.group.name},
+                "starts_at": timezone.localtime(session.starts_at).isoformat(),
+            }
+            if session
             else None
         ),
         "warnings": _warnings(package),
