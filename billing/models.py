@@ -23,7 +23,7 @@ class LessonPackage(models.Model):
         GROUP = "group", _("大课")
 
     class LessonKind(models.TextChoices):
-        # scheduling's Lesson.Kind: a practice package (陪练) is its own balance
+        # also scheduling's Lesson.Kind: a practice package (陪练) is its own balance
         MAIN = "main", _("上课")
         PRACTICE = "practice", _("陪练")
 

@@ -25,9 +25,8 @@ class Room(models.Model):
 class Lesson(models.Model):
     """One scheduled 1-on-1 lesson (小课): main lesson (上课) or accompanied practice (陪练)."""
 
-    class Kind(models.TextChoices):
-        MAIN = "main", _("上课")
-        PRACTICE = "practice", _("陪练")
+    # main lesson (上课) or practice (陪练): the kinds a package is sold for
+    Kind = LessonPackage.LessonKind
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("已排课")

@@ -26,12 +26,15 @@ def test_a_swipe_before_valid_from_is_refused_as_not_yet_valid(campus, desk, rea
     assert not LedgerEntry.objects.filter(kind="used").exists()
 
 
-def test_a_one_on_one_swipe_never_uses_a_group_package_that_expires_sooner(campus, desk, reader):
+@pytest.mark.parametrize(
+    "other_kind", [{"kind": "group", "course": "乐理大课"}, {"lesson_kind": "practice", "course": "钢琴陪练"}]
+)
+def test_a_1_on_1_main_swipe_never_uses_a_package_of_another_kind_expiring_sooner(campus, desk, reader, other_kind):
     student, _card = a_student_with_card(campus, desk)
     today = timezone.localdate()
-    a_package(student, desk, kind="group", course="乐理大课", valid_until=today + timedelta(days=20))
-    one_on_one = a_package(student, desk, valid_until=today + timedelta(days=200))
-    assert swipe(reader[1], "0012345678").json()["package_id"] == one_on_one.pk
+    a_package(student, desk, valid_until=today + timedelta(days=20), **other_kind)
+    main = a_package(student, desk, valid_until=today + timedelta(days=200))
+    assert swipe(reader[1], "0012345678").json()["package_id"] == main.pk
 
 
 def test_a_practice_swipe_with_only_a_main_package_uses_nothing(campus, desk, reader):
@@ -43,12 +46,6 @@ def test_a_practice_swipe_with_only_a_main_package_uses_nothing(campus, desk, re
     assert not LedgerEntry.objects.filter(kind="used").exists()
 
 
-def test_a_main_swipe_never_uses_a_practice_package(campus, desk, reader):
-    student, _card = a_student_with_card(campus, desk)
-    today = timezone.localdate()
-    a_package(student, desk, lesson_kind="practice", course="钢琴陪练", valid_until=today + timedelta(days=20))
-    main = a_package(student, desk, valid_until=today + timedelta(days=200))
-    assert swipe(reader[1], "0012345678").json()["package_id"] == main.pk
 
 
 def test_a_deposit_package_paid_to_60_percent_is_still_payment_due(campus, desk, reader):
