@@ -32,6 +32,8 @@ class PackageIn(Schema):
     valid_until: date
     subject: str | None = None
     method: str = Payment.Method.CASH
+    lesson_kind: str = LessonPackage.LessonKind.MAIN
+    payment_plan: str | None = None
 
 
 class PackageOut(Schema):
@@ -41,6 +43,7 @@ class PackageOut(Schema):
     course: str
     subject: str | None
     kind: str
+    lesson_kind: str
     lessons: int
     bonus_lessons: int
     lessons_used: int
@@ -107,6 +110,7 @@ def package_out(package: LessonPackage) -> dict[str, Any]:
         "course": package.course,
         "subject": package.subject.name if package.subject_id else None,
         "kind": package.kind,
+        "lesson_kind": package.lesson_kind,
         "lessons": package.lessons,
         "bonus_lessons": package.bonus_lessons,
         "lessons_used": package.lessons_used,

@@ -16,11 +16,19 @@ METHOD_CHOICES = Payment.Method.choices
 class PackageForm(DomainErrorForm):
     course = forms.CharField(label=_("课程"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=LessonPackage.Kind.choices)
+    lesson_kind = forms.ChoiceField(
+        label=_("课型"), choices=LessonPackage.LessonKind.choices, initial=LessonPackage.LessonKind.MAIN,
+        required=False, help_text=_("陪练课时单独计算：上课不扣陪练课时，陪练不扣上课课时"),
+    )
     subject = forms.CharField(label=_("科目（可选）"), max_length=50, required=False)
     lessons = forms.IntegerField(label=_("购买课时"), min_value=1, max_value=10000)
     bonus_lessons = forms.IntegerField(label=_("赠送课时"), min_value=0, max_value=10000, initial=0)
     price = forms.DecimalField(label=_("课程总价（元）"), max_digits=12, decimal_places=2, min_value=0)
     paid = forms.DecimalField(label=_("本次实收（元）"), max_digits=12, decimal_places=2, min_value=0)
+    payment_plan = forms.ChoiceField(
+        label=_("付款方式"), choices=[("", _("按实收确定")), *LessonPackage.Plan.choices], required=False,
+        help_text=_("售出后不再改变，付清尾款时改为全款"),
+    )
     method = forms.ChoiceField(label=_("支付方式"), choices=METHOD_CHOICES)
     valid_from = forms.DateField(label=_("有效期起"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     valid_until = forms.DateField(label=_("有效期至"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
@@ -30,6 +38,9 @@ class PackageForm(DomainErrorForm):
         today = timezone.localdate()
         self.fields["valid_from"].initial = today
         self.fields["valid_until"].initial = today + timedelta(days=365)
+
+    def clean_lesson_kind(self) -> str:
+        return self.cleaned_data.get("lesson_kind") or LessonPackage.LessonKind.MAIN
 
 
 class PaymentForm(DomainErrorForm):

@@ -22,6 +22,16 @@ class LessonPackage(Recorded):
         ONE_ON_ONE = "one_on_one", _("一对一")
         GROUP = "group", _("大课")
 
+    class LessonKind(models.TextChoices):
+        # also scheduling's Lesson.Kind: a practice package (陪练) is its own balance
+        MAIN = "main", _("上课")
+        PRACTICE = "practice", _("陪练")
+
+    class Plan(models.TextChoices):
+        FULL = "full", _("全款")
+        HALF = "half", _("半款")
+        DEPOSIT = "deposit", _("定金")
+
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="packages")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="packages", verbose_name=_("学员"))
     course = models.CharField(_("课程"), max_length=100)
@@ -29,10 +39,15 @@ class LessonPackage(Recorded):
         Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="packages", verbose_name=_("科目")
     )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    lesson_kind = models.CharField(_("课型"), max_length=10, choices=LessonKind.choices, default=LessonKind.MAIN)
     lessons = models.PositiveIntegerField(_("购买课时"))
     bonus_lessons = models.PositiveIntegerField(_("赠送课时"), default=0)
     price = money_field(verbose_name=_("价格"))
     paid = money_field(verbose_name=_("已付"))
+    # Fixed at sale (package_create) and changed only to full when the balance is paid
+    # (payment_record): a deposit paid up to 60% stays a deposit. Blank only on an unsaved
+    # probe (the sale form's preview), whose plan follows what it says is paid.
+    plan = models.CharField(_("付款方式"), max_length=10, choices=Plan.choices, blank=True)
     valid_from = models.DateField(_("有效期起"))
     valid_until = models.DateField(_("有效期至"))
     lessons_used = models.PositiveIntegerField(_("已用课时"), default=0)
@@ -65,11 +80,6 @@ class LessonPackage(Recorded):
         USED_UP = "used_up", _("已用完")
         REFUNDED = "refunded", _("已退费")
 
-    class Plan(models.TextChoices):
-        FULL = "full", _("全款")
-        HALF = "half", _("半款")
-        DEPOSIT = "deposit", _("定金")
-
     @property
     def total_lessons(self) -> int:
         return self.lessons + self.bonus_lessons
@@ -78,14 +88,19 @@ class LessonPackage(Recorded):
     def balance_due(self) -> Decimal:
         return self.price - self.paid
 
+    @classmethod
+    def plan_paid(cls, price: Decimal, paid: Decimal) -> str:
+        """The plan what is paid at sale makes: full: paid in full; half (家长经济困难): at
+        least half paid; deposit (定金): less than half."""
+        if paid >= price:
+            return cls.Plan.FULL
+        if paid * 2 >= price:
+            return cls.Plan.HALF
+        return cls.Plan.DEPOSIT
+
     @property
     def payment_plan(self) -> str:
-        """full: paid in full; half (家长经济困难): at least half paid; deposit (定金): less than half."""
-        if self.paid >= self.price:
-            return self.Plan.FULL
-        if self.paid * 2 >= self.price:
-            return self.Plan.HALF
-        return self.Plan.DEPOSIT
+        return self.plan or self.plan_paid(self.price, self.paid)
 
     @property
     def half_plan_lessons(self) -> int:

@@ -117,7 +117,11 @@ def package_preview(request: HttpRequest) -> HttpResponse:
     except (ValueError, TypeError, ArithmeticError):
         return render(request, "billing/_package_preview.html", {"preview": None})
     if price > 0 and lessons > 0 and 0 <= paid <= price:
-        probe = LessonPackage(price=price, paid=paid, lessons=lessons, bonus_lessons=bonus)
+        try:
+            plan = services.package_sale_plan(plan=request.POST.get("payment_plan"), price=price, paid=paid)
+        except DomainError:
+            plan = ""  # the sale will say why; meanwhile the plan what is paid makes
+        probe = LessonPackage(price=price, paid=paid, lessons=lessons, bonus_lessons=bonus, plan=plan)
         preview = {
             "plan": probe.get_payment_plan_display(),
             "plan_code": probe.payment_plan,

@@ -162,6 +162,7 @@ class SwipeIn(Schema):
     card: str = Field(max_length=64)
     swiped_at: datetime | None = None
     lesson_kind: str | None = None
+    clock: str | None = None
 
 
 @router.post(
@@ -185,6 +186,7 @@ def create_swipe(request: HttpRequest, payload: SwipeIn):
         campus=request.campus,
         swiped_at=swiped_at,
         lesson_kind=payload.lesson_kind,
+        clock=payload.clock,
         reader=reader,
         by=staff,
     )

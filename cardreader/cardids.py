@@ -23,6 +23,12 @@ _HEX8 = re.compile(r"^[0-9A-F]{8}$")
 _DIGITS = re.compile(r"^[0-9]{1,10}$")
 _W26 = re.compile(r"^([0-9]{1,3}),([0-9]{1,5})$")
 _SAFE = re.compile(r"^[0-9A-Z_.,]{1,64}$")
+_HEX = re.compile(r"^[0-9A-F]+$")
+# A decimal reader pads to its width: 10 digits for a 4-byte UID, more for a longer one;
+# 8 digits are a hex reader's UID that happens to have no letter.
+DECIMAL_WIDTHS = (8, *range(10, 21))
+# the kiosk takes no shorter burst for a card
+MIN_HEX = 4
 
 
 @dataclass(frozen=True)
@@ -53,3 +59,22 @@ def parse_card_text(text: str) -> CardId | None:
     if not _SAFE.match(compact):
         return None
     return CardId(raw=raw, key=compact, key24=None)
+
+
+def typed_by_reader(text: str) -> bool:
+    """Whether some reader format produces `text`, so a card issued with it can be swiped.
+
+    A reader types only hex digits and the comma (the kiosk and the agent read nothing
+    else): a Wiegand 26 pair within its 8 and 16 bits; digits only, padded to a decimal
+    reader's width (`0012345678`; not `12345`); or hex with a letter, at least four
+    characters (a chip UID, a printed code such as `C-0001`). Separators are ignored as
+    when matching. `abcdefghij` has letters no reader types."""
+    compact = _SEPARATORS.sub("", (text or "").strip()).upper()
+    w26 = _W26.match(compact)
+    if w26:
+        return int(w26.group(1)) <= 0xFF and int(w26.group(2)) <= 0xFFFF
+    if not _HEX.match(compact):
+        return False
+    if compact.isdigit():
+        return len(compact) in DECIMAL_WIDTHS
+    return len(compact) >= MIN_HEX

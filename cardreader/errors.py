@@ -17,6 +17,7 @@ class CardError(StrEnum):
     CARD_LOST = "card_lost"
     CARD_RETURNED = "card_returned"
     DUPLICATE_SWIPE = "duplicate_swipe"
+    ALREADY_CHECKED_IN = "already_checked_in"
     SWIPE_ID_IN_USE = "swipe_id_in_use"
     # bad input (422)
     INVALID = "invalid"

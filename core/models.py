@@ -16,6 +16,11 @@ class Campus(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("电话"), max_length=30, blank=True)
+    # A child swipes on arriving and again on leaving: a swipe that no scheduled lesson
+    # explains, this soon after a check-in of the same kind, is the same visit.
+    repeat_window_minutes = models.PositiveSmallIntegerField(
+        _("重复签到间隔（分钟）"), default=120, help_text=_("无排课时，距上次同类刷卡签到不足此时间的刷卡不扣课")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -390,6 +390,7 @@ class GroupClassIn(Schema):
 
 class GroupMemberIn(Schema):
     student_id: int
+    package_id: int | None = None
 
 
 class GroupSessionIn(Schema):
@@ -438,7 +439,10 @@ def group_member_add(request: HttpRequest, group_id: int, payload: GroupMemberIn
     by = require_allowed(request, ROLES["schedule"])
     group = _group(request, group_id)
     student = get_scoped_or_404(request, Student.objects.all(), payload.student_id)
-    services.group_member_add(group=group, student=student, by=by)
+    package = None
+    if payload.package_id is not None:
+        package = get_scoped_or_404(request, LessonPackage.objects.all(), payload.package_id)
+    services.group_member_add(group=group, student=student, by=by, package=package)
     return Status(201, group_out(group))
 
 

@@ -25,9 +25,8 @@ class Room(models.Model):
 class Lesson(Recorded):
     """One scheduled 1-on-1 lesson (小课): main lesson (上课) or accompanied practice (陪练)."""
 
-    class Kind(models.TextChoices):
-        MAIN = "main", _("上课")
-        PRACTICE = "practice", _("陪练")
+    # main lesson (上课) or practice (陪练): the kinds a package is sold for
+    Kind = LessonPackage.LessonKind
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("已排课")
@@ -88,6 +87,10 @@ class Attendance(Recorded):
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="attendances")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="attendances")
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances")
+    session = models.ForeignKey(
+        "GroupSession", on_delete=models.PROTECT, null=True, blank=True, related_name="attendances",
+        verbose_name=_("大课课次"),
+    )
     package = models.ForeignKey(LessonPackage, on_delete=models.PROTECT, related_name="attendances")
     ledger_entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="attendance")
     lesson_kind = models.CharField(max_length=10, choices=Lesson.Kind.choices, default=Lesson.Kind.MAIN)
@@ -108,9 +111,9 @@ class Attendance(Recorded):
 class TeacherClock(models.Model):
     """A teacher's clock-in or clock-out (考勤), usually a swipe of the teacher's card.
 
-    `seq` numbers the swipes of one teacher within one local (Asia/Shanghai) day: odd is
-    "in", even is "out". The unique (teacher, day, seq) means two racing swipes can never
-    both become the day's first "in"."""
+    `seq` numbers the swipes of one teacher within one local (Asia/Shanghai) day; `kind` is
+    the teacher's choice, or the opposite of the day's previous one. The unique (teacher,
+    day, seq) means two racing swipes can never both become the day's first "in"."""
 
     class Kind(models.TextChoices):
         IN = "in", _("上班")
@@ -230,6 +233,11 @@ class GroupClass(Recorded):
 class GroupMember(models.Model):
     group = models.ForeignKey(GroupClass, on_delete=models.CASCADE, related_name="members")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="group_memberships")
+    # the group package sold for this class (or linked on joining): its sessions use it
+    package = models.ForeignKey(
+        LessonPackage, on_delete=models.PROTECT, null=True, blank=True, related_name="group_memberships",
+        verbose_name=_("课时包"),
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

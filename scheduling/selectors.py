@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +12,16 @@ from core.models import Campus, Staff, Subject
 from core.roles import Role
 from students.models import Student
 
-from .models import Attendance, GroupSession, Lesson, Room, TeacherChange, TeacherClock, TeacherProfile
+from .models import (
+    Attendance,
+    GroupMember,
+    GroupSession,
+    Lesson,
+    Room,
+    TeacherChange,
+    TeacherClock,
+    TeacherProfile,
+)
 
 # A student who swipes up to 30 minutes before the start is checking in for that lesson
 # (they wait in the lobby); from the start until the end the lesson is in progress.
@@ -37,6 +46,29 @@ def lesson_at(*, student: Student, at: datetime, lesson_kind: str | None = None)
     lessons = lessons.annotate(checked_in=Exists(Attendance.objects.filter(lesson=OuterRef("pk"))))
     return (
         lessons.select_related("package", "subject", "teacher__user", "room")
+        .order_by("checked_in", "starts_at", "pk")
+        .first()
+    )
+
+
+def session_at(*, student: Student, at: datetime) -> GroupSession | None:
+    """The session of a group class of the student's that a check-in at `at` belongs to,
+    or None: the same window and choice as `lesson_at`. Annotated with `checked_in` (this
+    student's check-in of it) and `member_package_id` (the group package the student's
+    membership uses)."""
+    membership = GroupMember.objects.filter(group=OuterRef("group"), student=student)
+    return (
+        GroupSession.objects.filter(
+            group__members__student=student,
+            status=Lesson.Status.SCHEDULED,
+            starts_at__lte=at + CHECK_IN_EARLY,
+            ends_at__gt=at,
+        )
+        .annotate(
+            checked_in=Exists(Attendance.objects.filter(session=OuterRef("pk"), student=student)),
+            member_package_id=Subquery(membership.values("package")[:1]),
+        )
+        .select_related("group")
         .order_by("checked_in", "starts_at", "pk")
         .first()
     )

@@ -13,7 +13,14 @@ from .ledger import (
     packages_expire_due,
     refusal_error,
 )
-from .packages import MANAGEMENT_FEE, PackageTerms, package_create, package_refund, package_validate
+from .packages import (
+    MANAGEMENT_FEE,
+    PackageTerms,
+    package_create,
+    package_refund,
+    package_sale_plan,
+    package_validate,
+)
 from .payments import OTHER_PURPOSES, payment_record, payment_record_other, receipt_number_take
 
 __all__ = [
@@ -34,6 +41,7 @@ __all__ = [
     "package_for_checkin",
     "packages_expire_due",
     "package_refund",
+    "package_sale_plan",
     "package_validate",
     "payment_record",
     "payment_record_other",

@@ -38,13 +38,14 @@ CHECKIN_REFUSAL_ORDER = (BillingError.PAYMENT_DUE, BillingError.NO_LESSONS_LEFT,
 def lesson_refusal(package: LessonPackage, at: datetime) -> BillingError | None:
     """Why one lesson of `package` cannot be used at `at`, or None when it can.
 
-    Checked in this order: refunded; expired (the local date of `at` is after valid_until —
-    a lesson before valid_from is allowed, it is an early start, not an expiry); none left;
+    Checked in this order: refunded; outside the validity (package_expired: the local date
+    of `at` is after valid_until, or before valid_from — not yet valid); none left;
     the payment gates: deposit only (定金) → nothing until paid in full; half paid
     (家长经济困难) → while lessons used < half the lessons bought (`half_plan_lessons`)."""
     if package.refunded_at is not None:
         return BillingError.PACKAGE_REFUNDED
-    if package.is_expired_on(local_day(at)):
+    day = local_day(at)
+    if package.is_expired_on(day) or day < package.valid_from:
         return BillingError.PACKAGE_EXPIRED
     if package.lessons_left <= 0:
         return BillingError.NO_LESSONS_LEFT
@@ -56,10 +57,12 @@ def lesson_refusal(package: LessonPackage, at: datetime) -> BillingError | None:
     return None
 
 
-def refusal_error(code: BillingError, package: LessonPackage | None = None) -> Conflict:
+def refusal_error(code: BillingError, package: LessonPackage | None = None, at: datetime | None = None) -> Conflict:
     message = REFUSAL_MESSAGES[code]
     if package is not None:
-        if code == BillingError.PACKAGE_EXPIRED:
+        if code == BillingError.PACKAGE_EXPIRED and at is not None and local_day(at) < package.valid_from:
+            message = f"课时包“{package.course}”自 {package.valid_from:%Y-%m-%d} 起才可使用"
+        elif code == BillingError.PACKAGE_EXPIRED:
             message = f"课时包“{package.course}”已于 {package.valid_until:%Y-%m-%d} 过期"
         elif code == BillingError.PAYMENT_DUE:
             message = f"课时包“{package.course}”尚欠 ¥{package.balance_due:.2f}，请先补交"
@@ -119,7 +122,7 @@ def _lock(package: LessonPackage) -> LessonPackage:
 
 def _copy_caches(target: LessonPackage, source: LessonPackage) -> None:
     # The caller keeps its own instance; give it the values written under the lock.
-    for field in ("lessons_left", "lessons_used", "paid", "refunded_at"):
+    for field in ("lessons_left", "lessons_used", "paid", "plan", "refunded_at"):
         setattr(target, field, getattr(source, field))
 
 
@@ -137,29 +140,41 @@ def package_deduct(
     if code is not None and not check_rules and code in (BillingError.PACKAGE_EXPIRED, BillingError.PAYMENT_DUE):
         code = None
     if code is not None:
-        raise refusal_error(code, locked)
+        raise refusal_error(code, locked, at)
     entry = _append(locked, kind=LedgerEntry.Kind.USED, lessons=-1, at=at, by=by, reason=reason.strip())
     _copy_caches(package, locked)
     return entry
 
 
-def package_for_checkin(*, student: Student, at: datetime, preferred: LessonPackage | None = None) -> LessonPackage:
+def package_for_checkin(
+    *,
+    student: Student,
+    at: datetime,
+    preferred: LessonPackage | None = None,
+    kind: str = LessonPackage.Kind.ONE_ON_ONE,
+    lesson_kind: str = LessonPackage.LessonKind.MAIN,
+) -> LessonPackage:
     """The package a check-in of `student` at `at` uses: `preferred` (the scheduled
-    lesson's package) when it is the student's and usable, else the usable package that
-    expires first (then the oldest). None usable → Conflict with the code of
-    CHECKIN_REFUSAL_ORDER; no non-refunded package at all → no_package.
+    lesson's package) when it is the student's and usable, else the usable package of the
+    check-in's `kind` (1-on-1 or group) and `lesson_kind` (main or practice: never the
+    other's balance) that expires first (then the oldest). None usable → Conflict with the
+    code of CHECKIN_REFUSAL_ORDER among those; none of that kind → no_package.
 
     Inside a transaction the student's packages are locked (in primary-key order), so the
     choice still holds when `package_deduct` runs in the same transaction."""
     packages: QuerySet[LessonPackage] = LessonPackage.objects.filter(student=student).order_by("pk")
     if transaction.get_connection().in_atomic_block:
         packages = packages.select_for_update()
-    candidates = [p for p in packages if p.refunded_at is None]
-    if not candidates:
-        raise refusal_error(BillingError.NO_PACKAGE)
-    refusals = {p.pk: lesson_refusal(p, at) for p in candidates}
+    alive = [p for p in packages if p.refunded_at is None]
+    refusals = {p.pk: lesson_refusal(p, at) for p in alive}
     if preferred is not None and refusals.get(preferred.pk, BillingError.NO_PACKAGE) is None:
-        return next(p for p in candidates if p.pk == preferred.pk)
+        return next(p for p in alive if p.pk == preferred.pk)
+    candidates = [p for p in alive if (p.kind, p.lesson_kind) == (kind, lesson_kind)]
+    if not candidates:
+        if not alive:
+            raise refusal_error(BillingError.NO_PACKAGE)
+        what = f"{LessonPackage.Kind(kind).label}{LessonPackage.LessonKind(lesson_kind).label}"
+        raise Conflict(BillingError.NO_PACKAGE, f"该学员没有{what}的课时包，请先购买课时")
     usable = sorted((p for p in candidates if refusals[p.pk] is None), key=lambda p: (p.valid_until, p.pk))
     if usable:
         return usable[0]
@@ -168,7 +183,7 @@ def package_for_checkin(*, student: Student, at: datetime, preferred: LessonPack
         if refused:
             # the most recent package of that kind is the one the family knows about
             return_package = max(refused, key=lambda p: (p.valid_until, p.pk))
-            raise refusal_error(code, return_package)
+            raise refusal_error(code, return_package, at)
     raise refusal_error(BillingError.NO_PACKAGE)
 
 

@@ -75,6 +75,33 @@ def package_validate(terms: PackageTerms) -> PackageTerms:
     return PackageTerms(course, kind, lessons, bonus_lessons, price, paid, valid_from, valid_until)
 
 
+# the message, and the word beside the field
+PLAN_REFUSALS = {
+    LessonPackage.Plan.FULL: ("全款须一次付清（已付 = 价格）", "须付清全款"),
+    LessonPackage.Plan.HALF: ("半款须至少付一半（已付 ≥ 价格的一半）", "须至少付一半"),
+}
+
+
+def package_sale_plan(*, plan: str | None, price: Decimal, paid: Decimal) -> str:
+    """The payment plan a sale fixes: the one asked for, if what is paid allows it (full:
+    paid = price; half: paid ≥ price/2; deposit: any amount), else 422; none asked for →
+    the one what is paid makes. Paid in full is full whatever was asked."""
+    paid_plan = LessonPackage.plan_paid(price, paid)
+    if not plan:
+        return paid_plan
+    if plan not in LessonPackage.Plan.values:
+        raise InvalidInput("付款方式只能是全款、半款或定金", {"payment_plan": "可选 full、half、deposit"})
+    allowed = {
+        LessonPackage.Plan.FULL: paid_plan == LessonPackage.Plan.FULL,
+        LessonPackage.Plan.HALF: paid_plan != LessonPackage.Plan.DEPOSIT,
+        LessonPackage.Plan.DEPOSIT: True,
+    }
+    if not allowed[LessonPackage.Plan(plan)]:
+        message, beside = PLAN_REFUSALS[plan]
+        raise InvalidInput(message, {"payment_plan": beside})
+    return LessonPackage.Plan.FULL if paid_plan == LessonPackage.Plan.FULL else plan
+
+
 @transaction.atomic
 def package_create(
     *,
@@ -91,14 +118,21 @@ def package_create(
     subject: Subject | str | None = None,
     method: str = Payment.Method.CASH,
     sold_at: datetime | None = None,
+    lesson_kind: str = LessonPackage.LessonKind.MAIN,
+    payment_plan: str | None = None,
 ) -> LessonPackage:
     """Sell a package (课时包 / 充次): the `bought` and `bonus` ledger entries, and the
     first payment (with its receipt) when anything is paid now. `subject` may be given by
     its name, as the form and the API do (an unknown name is 422). `sold_at` (default
-    now) dates the entries, for a sale taken over from the old card-swipe software."""
+    now) dates the entries, for a sale taken over from the old card-swipe software.
+    `lesson_kind` is main (上课) or practice (陪练, its own balance); `payment_plan` is fixed
+    here (`package_sale_plan`), and `created_by` is who sold it."""
     terms = package_validate(
         PackageTerms(course, kind, lessons, bonus_lessons, price, paid, valid_from, valid_until)
     )
+    if lesson_kind not in LessonPackage.LessonKind.values:
+        raise InvalidInput("课型只能是上课（main）或陪练（practice）", {"lesson_kind": "可选 main、practice"})
+    plan = package_sale_plan(plan=payment_plan, price=terms.price, paid=terms.paid)
     if isinstance(subject, str):
         subject = subject_by_name(subject)
     if method not in Payment.Method.values:
@@ -106,7 +140,8 @@ def package_create(
     now = sold_at or timezone.now()
     require_dates({"sold_at": ("sale", now)})
     package = LessonPackage.objects.create(
-        campus=student.campus, student=student, subject=subject, created_by=by, **asdict(terms)
+        campus=student.campus, student=student, subject=subject, created_by=by, lesson_kind=lesson_kind, plan=plan,
+        **asdict(terms),
     )
     _append(package, kind=LedgerEntry.Kind.BOUGHT, lessons=terms.lessons, at=now, by=by, reason="购买课时")
     if terms.bonus_lessons:

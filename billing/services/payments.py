@@ -83,7 +83,10 @@ def payment_record(
             code=BillingError.INVALID_AMOUNT,
         )
     locked.paid = locked.paid + amount
-    locked.save(update_fields=["paid"])
+    if locked.balance_due == 0:
+        # the one change a plan knows: paid in full; a deposit paid in part stays a deposit
+        locked.plan = LessonPackage.Plan.FULL
+    locked.save(update_fields=["paid", "plan"])
     payment = _payment_create(
         campus=locked.campus,
         student=locked.student,

@@ -19,7 +19,7 @@ from core.money import money
 from core.roles import Role
 from students.models import Student
 
-from ..cardids import CardId, parse_card_text
+from ..cardids import CardId, parse_card_text, typed_by_reader
 from ..errors import CardError
 from ..models import Card
 
@@ -34,7 +34,7 @@ def _read(text: str, field: str, *, required: bool) -> CardId | None:
             raise InvalidInput("请填写卡号", {field: "必填"}, code=CardError.INVALID_CARD)
         return None
     parsed = parse_card_text(text)
-    if parsed is None:
+    if parsed is None or not typed_by_reader(text):
         raise InvalidInput(
             "卡号格式不正确：应为 10 位数字卡号、8 位十六进制芯片号或韦根格式（如 089,47544）",
             {field: "格式不正确"},
@@ -81,10 +81,17 @@ def _check_free(number: CardId, chip: CardId | None) -> None:
 
 
 def _check_no_active_card(*, student: Student | None, teacher: Staff | None, message: str) -> None:
-    """The holder's one active card: a second one is 409."""
+    """The holder's one active card: a second one is 409. A student's lost card not yet
+    replaced counts too: that goes through 补卡, which carries the deposit over and takes
+    the fee, instead of a second deposit."""
     if student is not None:
         if Card.objects.filter(student=student, status=Card.Status.ACTIVE).exists():
             raise Conflict(CardError.STUDENT_HAS_CARD, message)
+        if Card.objects.filter(student=student, status=Card.Status.LOST, replaced_by__isnull=True).exists():
+            raise Conflict(
+                CardError.STUDENT_HAS_CARD,
+                f"{student.name} 的卡已挂失，请办理补卡（工本费 ¥{REPLACEMENT_FEE}，押金转到新卡）",
+            )
     elif Card.objects.filter(teacher=teacher, status=Card.Status.ACTIVE).exists():
         raise Conflict(CardError.TEACHER_HAS_CARD, message)
 

@@ -19,8 +19,8 @@ from core.errors import Conflict, DomainError, InvalidInput
 from core.models import Campus, Staff
 from core.services import api_token_issue
 from core.validation import date_problem
-from scheduling.models import Attendance, Lesson
-from scheduling.selectors import lesson_at
+from scheduling.models import Attendance, GroupSession, Lesson, TeacherClock
+from scheduling.selectors import lesson_at, session_at
 from scheduling.services import lesson_checkin, teacher_clock
 from students.models import Student
 
@@ -67,7 +67,9 @@ class _Refused(Exception):
         self.extra = extra or {}
 
 
-def swipe_validate(*, swipe_id: str, card: str, swiped_at: datetime | None, lesson_kind: str | None) -> None:
+def swipe_validate(
+    *, swipe_id: str, card: str, swiped_at: datetime | None, lesson_kind: str | None, clock: str | None = None
+) -> None:
     """422 for a malformed swipe (not stored: it has no trustworthy id to store it under)."""
     fields: dict[str, str] = {}
     if not swipe_id or not swipe_id.strip() or len(swipe_id) > MAX_SWIPE_ID or "\x00" in swipe_id:
@@ -76,6 +78,8 @@ def swipe_validate(*, swipe_id: str, card: str, swiped_at: datetime | None, less
         fields["card"] = "须为 1–64 个字符"
     if lesson_kind is not None and lesson_kind not in Lesson.Kind.values:
         fields["lesson_kind"] = "只能是 main 或 practice"
+    if clock is not None and clock not in TeacherClock.Kind.values:
+        fields["clock"] = "只能是 in 或 out"
     if swiped_at is not None and timezone.is_naive(swiped_at):
         fields["swiped_at"] = "须带时区，例如 +08:00"
     if fields:
@@ -113,29 +117,96 @@ def _warnings(package: LessonPackage) -> list[dict[str, str]]:
     return warnings
 
 
+ACCEPTED = (Swipe.Result.CHECKED_IN, Swipe.Result.CLOCK_IN, Swipe.Result.CLOCK_OUT)
+
+
 def is_repeat_swipe(*, card: Card, at: datetime) -> bool:
     """The repeat guard: a swipe of `card` within 60 seconds (inclusive, before or after,
-    judged at `at`, the swipe's own time) of one of its swipes that deducted a lesson is
-    the same visit and deducts nothing. A card's swipes are judged one after the other
-    (the caller holds the card's row lock), so two quick swipes cannot both pass."""
+    judged at `at`, the swipe's own time) of one of its swipes that was accepted (a lesson
+    deducted, a teacher clocked) is the same swipe and does nothing. A card's swipes are
+    judged one after the other (the caller holds the card's row lock), so two quick swipes
+    cannot both pass."""
     return Swipe.objects.filter(
-        card=card, result=Swipe.Result.CHECKED_IN, swiped_at__range=(at - REPEAT_GUARD, at + REPEAT_GUARD)
+        card=card, result__in=ACCEPTED, swiped_at__range=(at - REPEAT_GUARD, at + REPEAT_GUARD)
     ).exists()
 
 
+def _already_checked_in(
+    *, campus: Campus, student: Student, booked: Lesson | GroupSession | None, kind: str, at: datetime
+) -> Attendance | None:
+    """The earlier check-in that makes this swipe the same visit, or None.
+
+    A scheduled lesson or group session that explains the swipe (`booked`) is charged
+    once: this student's check-in of it, if any.
+    Without one, a child who swiped on arriving swipes again on leaving: a swipe check-in
+    of the same kind less than the campus's repeat window before `at` is that visit
+    (API.md § Swipes: the window runs back from `swiped_at`; the reader agent sends its
+    queue in order, so an arrival reaches the server before its departure). A manual
+    check-in is the desk's own decision (a real second lesson) and does not count."""
+    if booked is not None:
+        if not booked.checked_in:  # type: ignore[union-attr]  (lesson_at's and session_at's annotation)
+            return None
+        on = {"lesson": booked} if isinstance(booked, Lesson) else {"session": booked}
+        return Attendance.objects.filter(student=student, **on).order_by("checked_in_at", "pk").first()
+    window = timedelta(minutes=campus.repeat_window_minutes)
+    return (
+        Attendance.objects.filter(
+            student=student,
+            lesson_kind=kind,
+            source=Attendance.Source.SWIPE,
+            checked_in_at__gt=at - window,
+            checked_in_at__lte=at,
+        )
+        .order_by("-checked_in_at", "-pk")
+        .first()
+    )
+
+
+def _already_checked_in_refusal(card: Card, earlier: Attendance, booked: Lesson | GroupSession | None) -> _Refused:
+    student = card.student
+    assert student is not None
+    when = timezone.localtime(earlier.checked_in_at)
+    what = f"本节课（{timezone.localtime(booked.starts_at):%H:%M} 开始）" if booked else ""
+    message = (
+        f"{student.name} {what}已于 {when:%m-%d %H:%M} 签到，本次未扣课；"
+        "如确需再上一节课，请到前台手工扣课"
+    )
+    return _Refused(
+        Conflict(CardError.ALREADY_CHECKED_IN, message),
+        card,
+        {
+            "student": _student_out(student),
+            "earlier_checkin": {"attendance_id": earlier.pk, "checked_in_at": when.isoformat()},
+        },
+    )
+
+
 def _checkin(
-    *, card: Card, at: datetime, lesson_kind: str | None, by: Staff | None
+    *, card: Card, campus: Campus, at: datetime, lesson_kind: str | None, by: Staff | None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Deduct one lesson for a student card's swipe. Returns the body and the links."""
     student = card.student
     assert student is not None
     lesson = lesson_at(student=student, at=at, lesson_kind=lesson_kind)
     kind = lesson_kind or (lesson.lesson_kind if lesson else Lesson.Kind.MAIN)
+    # a group class is a main lesson: a practice swipe is never one of its sessions
+    session = session_at(student=student, at=at) if lesson is None and kind == Lesson.Kind.MAIN else None
+    booked = lesson or session
+    earlier = _already_checked_in(campus=campus, student=student, booked=booked, kind=kind, at=at)
+    if earlier is not None:
+        raise _already_checked_in_refusal(card, earlier, booked)
     try:
-        package = package_for_checkin(student=student, at=at, preferred=lesson.package if lesson else None)
+        if session is not None and session.member_package_id:  # type: ignore[attr-defined]
+            # the package of that class, and no other: package_deduct says why if it cannot
+            package = LessonPackage.objects.get(pk=session.member_package_id)  # type: ignore[attr-defined]
+        else:
+            package = package_for_checkin(
+                student=student, at=at, preferred=lesson.package if lesson else None, lesson_kind=kind,
+                kind=LessonPackage.Kind.GROUP if session else LessonPackage.Kind.ONE_ON_ONE,
+            )
         attendance = lesson_checkin(
             student=student, package=package, at=at, by=by, source=Attendance.Source.SWIPE, lesson=lesson,
-            lesson_kind=kind,
+            lesson_kind=kind, session=session,
         )
     except DomainError as exc:
         raise _Refused(exc, card, {"student": _student_out(student)})
@@ -162,6 +233,15 @@ def _checkin(
             if lesson
             else None
         ),
+        "session": (
+            {
+                "id": session.pk,
+                "group": {"id": session.group_id, "name": session.group.name},
+                "starts_at": timezone.localtime(session.starts_at).isoformat(),
+            }
+            if session
+            else None
+        ),
         "warnings": _warnings(package),
     }
     return body, {"ledger_entry": attendance.ledger_entry, "attendance": attendance}
@@ -174,6 +254,7 @@ def _judge(
     at: datetime,
     now: datetime,
     lesson_kind: str | None,
+    clock_kind: str | None,
     reader: Reader | None,
     by: Staff | None,
 ) -> tuple[Card, dict[str, Any], dict[str, Any]]:
@@ -191,13 +272,18 @@ def _judge(
         raise _Refused(Conflict(CardError.CARD_LOST, "此卡已挂失，不能使用"), card, holder)
     if card.status == Card.Status.RETURNED:
         raise _Refused(Conflict(CardError.CARD_RETURNED, "此卡已退，不能使用"), card, holder)
-    if card.student_id and is_repeat_swipe(card=card, at=at):
-        raise _Refused(
-            Conflict(CardError.DUPLICATE_SWIPE, f"{card.student.name} 一分钟内已刷卡签到，未重复扣课"), card, holder
+    if is_repeat_swipe(card=card, at=at):
+        message = (
+            f"{card.student.name} 一分钟内已刷卡签到，未重复扣课"
+            if card.student_id
+            else f"{card.teacher.display_name} 一分钟内已打卡，未重复记录"
         )
+        raise _Refused(Conflict(CardError.DUPLICATE_SWIPE, message), card, holder)
     if card.teacher_id:
         assert card.teacher is not None
-        clock = teacher_clock(teacher=card.teacher, at=at, source=reader.name if reader else "前台")
+        clock = teacher_clock(
+            teacher=card.teacher, at=at, source=reader.name if reader else "前台", kind=clock_kind
+        )
         result = Swipe.Result.CLOCK_IN if clock.kind == "in" else Swipe.Result.CLOCK_OUT
         body = {
             "result": result.value,
@@ -205,7 +291,7 @@ def _judge(
             "at": timezone.localtime(at).isoformat(),
         }
         return card, body, {"clock": clock}
-    body, links = _checkin(card=card, at=at, lesson_kind=lesson_kind, by=by)
+    body, links = _checkin(card=card, campus=campus, at=at, lesson_kind=lesson_kind, by=by)
     return card, body, links
 
 
@@ -225,6 +311,7 @@ def swipe_record(
     campus: Campus,
     swiped_at: datetime | None = None,
     lesson_kind: str | None = None,
+    clock: str | None = None,
     reader: Reader | None = None,
     by: Staff | None = None,
 ) -> SwipeAnswer:
@@ -234,7 +321,7 @@ def swipe_record(
     (status 200 for an accepted swipe, the first status for a refusal), and nothing is
     deducted again. Every swipe with a well-formed body is stored, accepted or refused.
     A malformed one raises InvalidInput (422) and is not stored."""
-    swipe_validate(swipe_id=swipe_id, card=card, swiped_at=swiped_at, lesson_kind=lesson_kind)
+    swipe_validate(swipe_id=swipe_id, card=card, swiped_at=swiped_at, lesson_kind=lesson_kind, clock=clock)
     swipe_id = swipe_id.strip()
     card_text = card.strip()
     now = timezone.now()
@@ -268,6 +355,7 @@ def swipe_record(
                         at=at,
                         now=now,
                         lesson_kind=lesson_kind,
+                        clock_kind=clock,
                         reader=reader,
                         by=by,
                     )

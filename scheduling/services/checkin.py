@@ -15,7 +15,7 @@ from core.roles import Role
 from students.models import Student
 
 from ..errors import SchedulingError
-from ..models import Attendance, Lesson, TeacherClock
+from ..models import Attendance, GroupSession, Lesson, TeacherClock
 from ..selectors import lesson_at
 
 MAX_REASON = 200
@@ -32,13 +32,14 @@ def attendance_record(
     lesson: Lesson | None = None,
     lesson_kind: str = Lesson.Kind.MAIN,
     reason: str = "",
+    session: GroupSession | None = None,
 ) -> Attendance:
     """Record a check-in (签到) whose lesson was already used by `ledger_entry`.
 
     Called by `lesson_checkin` inside its transaction, after the package was locked and
     the ledger written (one INSERT: it needs no savepoint of its own); `lesson` is the
-    scheduled lesson it belongs to (see selectors.lesson_at) or None for a check-in
-    without a lesson."""
+    scheduled lesson it belongs to (see selectors.lesson_at), or `session` the group
+    session (selectors.session_at), or neither for a check-in without one."""
     if source not in Attendance.Source.values:
         raise InvalidInput(f"未知签到来源 {source}", {"source": "可选：" + "、".join(Attendance.Source.values)})
     if lesson_kind not in Lesson.Kind.values:
@@ -47,10 +48,13 @@ def attendance_record(
         raise InvalidInput("课时包或流水不属于该学员", {"package": "不属于该学员"})
     if lesson is not None and lesson.student_id != student.pk:
         raise InvalidInput("该课程不是此学员的", {"lesson": "不属于该学员"})
+    if lesson is not None and session is not None:
+        raise InvalidInput("一次签到只属于一节课", {"session": "不能同时指定课程和大课课次"})
     return Attendance.objects.create(
         campus_id=student.campus_id,
         student=student,
         lesson=lesson,
+        session=session,
         package=package,
         ledger_entry=ledger_entry,
         lesson_kind=lesson_kind,
@@ -69,14 +73,16 @@ SWIPE_LEDGER_REASON = "刷卡签到"
 def lesson_checkin(
     *, student: Student, package: LessonPackage, at: datetime, by: Staff | None, source: str,
     lesson: Lesson | None = None, lesson_kind: str = Lesson.Kind.MAIN, reason: str = "",
+    session: GroupSession | None = None,
 ) -> Attendance:
     """A check-in that uses a lesson, a swipe's or a manual one: one lesson of `package`
     used by billing's `package_deduct` (the one place a lesson is used: it locks the
-    package and judges the rules at `at`), then the Attendance of that ledger entry."""
+    package and judges the rules at `at`), then the Attendance of that ledger entry, on
+    its `lesson` or group `session` if it has one."""
     entry = package_deduct(package=package, at=at, by=by, reason=reason or SWIPE_LEDGER_REASON)
     return attendance_record(
         student=student, package=package, ledger_entry=entry, at=at, by=by, source=source, lesson=lesson,
-        lesson_kind=lesson_kind, reason=reason,
+        lesson_kind=lesson_kind, reason=reason, session=session,
     )
 
 
@@ -108,27 +114,35 @@ def checkin_manual(
     )
 
 
-def teacher_clock(*, teacher: Staff, at: datetime, source: str = "") -> TeacherClock:
-    """Clock a teacher in or out: per local day the first swipe is "in", then "out", "in", ….
+def teacher_clock(*, teacher: Staff, at: datetime, source: str = "", kind: str | None = None) -> TeacherClock:
+    """Clock a teacher in or out. `kind` ("in"/"out") is the teacher's choice (上班/下班);
+    without it the clocks alternate per local day: the first is "in", then the opposite of
+    the day's latest one.
 
     Locks the teacher's Staff row (SELECT … FOR UPDATE) so two swipes of one teacher are
     numbered one after the other; the unique (teacher, day, seq) backs that up where row
     locks do nothing (SQLite takes the write lock at BEGIN instead)."""
     if teacher.role != Role.TEACHER:
         raise InvalidInput("只有教员可以打卡", {"teacher": "不是教员"}, code=SchedulingError.NOT_A_TEACHER)
+    if kind is not None and kind not in TeacherClock.Kind.values:
+        raise InvalidInput("打卡类型只能是上班（in）或下班（out）", {"clock": "可选 in、out"})
     day = local_day(at)
     for _attempt in range(3):
         try:
             with transaction.atomic():
                 Staff.objects.select_for_update().filter(pk=teacher.pk).first()
-                seq = TeacherClock.objects.filter(teacher=teacher, day=day).count() + 1
+                latest = TeacherClock.objects.filter(teacher=teacher, day=day).order_by("-seq").first()
+                chosen = kind
+                if chosen is None:
+                    alternate = latest is None or latest.kind == TeacherClock.Kind.OUT
+                    chosen = TeacherClock.Kind.IN if alternate else TeacherClock.Kind.OUT
                 return TeacherClock.objects.create(
                     campus_id=teacher.campus_id,
                     teacher=teacher,
                     at=at,
                     day=day,
-                    seq=seq,
-                    kind=TeacherClock.Kind.IN if seq % 2 else TeacherClock.Kind.OUT,
+                    seq=(latest.seq if latest else 0) + 1,
+                    kind=chosen,
                     source=source[:100],
                 )
         except IntegrityError:

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from billing.models import LessonPackage
 from core.errors import Conflict, InvalidInput, conflict_on_integrity
 from core.models import Campus, Staff, Subject
 from students.models import Student
@@ -52,13 +53,23 @@ def group_class_create(
 
 
 @transaction.atomic
-def group_member_add(*, group: GroupClass, student: Student, by: Staff | None) -> GroupMember:
-    """Put a student on the roster. Refused when the class is full or one of its coming
-    sessions clashes with the student's timetable."""
+def group_member_add(
+    *, group: GroupClass, student: Student, by: Staff | None, package: LessonPackage | None = None
+) -> GroupMember:
+    """Put a student on the roster, with the group package sold for the class (a swipe
+    at one of its sessions uses that one; without it, the student's group package that
+    expires first). Refused when the class is full or one of its coming sessions clashes
+    with the student's timetable."""
     group = GroupClass.objects.select_for_update().get(pk=group.pk)
     check_same_campus(campus=group.campus, by=by)
     if student.campus_id != group.campus_id:
         raise InvalidInput("学员不在本校区", {"student": "不在本校区"}, code=SchedulingError.OTHER_CAMPUS)
+    if package is not None and (
+        package.student_id != student.pk
+        or package.kind != LessonPackage.Kind.GROUP
+        or package.lesson_kind != LessonPackage.LessonKind.MAIN
+    ):
+        raise InvalidInput("只能关联该学员的大课课时包", {"package_id": "不是该学员的大课课时包"})
     if group.members.filter(student=student).exists():
         raise InvalidInput(f"{student.name} 已在该班", {"student": "已在班上"})
     if group.members.count() >= group.capacity:
@@ -71,7 +82,7 @@ def group_member_add(*, group: GroupClass, student: Student, by: Staff | None) -
         )
         if fields:
             raise conflict_error(fields)
-    return GroupMember.objects.create(group=group, student=student)
+    return GroupMember.objects.create(group=group, student=student, package=package)
 
 
 @transaction.atomic

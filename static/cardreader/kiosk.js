@@ -43,6 +43,7 @@
     package_expired: "课时包已过期",
     payment_due: "请先补交学费",
     duplicate_swipe: "一分钟内重复刷卡",
+    already_checked_in: "已签到，未重复扣课",
     swiped_at_out_of_range: "刷卡时间不正确",
     forbidden: "无权刷卡",
     unauthorized: "请重新登录"

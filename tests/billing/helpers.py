@@ -36,11 +36,16 @@ def sell(
     valid_until: date | None = None,
     course: str = "钢琴一对一",
     sold_at: datetime | None = None,
+    kind: str = LessonPackage.Kind.ONE_ON_ONE,
+    lesson_kind: str = LessonPackage.LessonKind.MAIN,
+    payment_plan: str | None = None,
 ) -> LessonPackage:
     return package_create(
         student=student,
         course=course,
-        kind=LessonPackage.Kind.ONE_ON_ONE,
+        kind=kind,
+        lesson_kind=lesson_kind,
+        payment_plan=payment_plan,
         lessons=lessons,
         bonus_lessons=bonus,
         price=Decimal(price),

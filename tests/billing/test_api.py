@@ -214,3 +214,48 @@ def test_payment_records_by_student_and_date(desk, student, campus):
     assert listing["count"] == 1 and listing["items"][0]["amount"] == "12000.00"
     assert desk.get("/api/v1/payments", {"from": str(today + timedelta(days=1))}).json()["count"] == 0
     assert desk.get("/api/v1/payments", {"course": "钢琴"}).json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("plan", "paid", "status", "answer"),
+    [
+        ("full", "12000.00", 201, "full"),
+        ("full", "11999.99", 422, None),
+        ("half", "6000.00", 201, "half"),
+        ("half", "5999.99", 422, None),
+        ("deposit", "0.00", 201, "deposit"),
+        ("deposit", "9000.00", 201, "deposit"),
+        ("monthly", "6000.00", 422, None),
+    ],
+)
+def test_the_payment_plan_given_at_sale_must_match_what_is_paid(desk, student, plan, paid, status, answer):
+    response = buy(desk, student, paid=paid, payment_plan=plan)
+    assert response.status_code == status, response.content
+    if answer is None:
+        assert "payment_plan" in response.json()["error"]["fields"]
+        assert not LessonPackage.objects.exists()
+    else:
+        assert response.json()["payment_plan"] == answer
+
+
+def test_a_deposit_paid_past_half_by_instalments_stays_a_deposit(desk, student):
+    package_id = buy(desk, student, paid="3000.00").json()["id"]
+    assert desk.post(f"/api/v1/packages/{package_id}/payments", {"amount": "4000.00"}).status_code == 201
+    assert desk.get(f"/api/v1/packages/{package_id}").json()["payment_plan"] == "deposit"
+    refused = desk.post(f"/api/v1/packages/{package_id}/deductions", {"reason": "补课"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "payment_due")
+    desk.post(f"/api/v1/packages/{package_id}/payments", {"amount": "5000.00"})
+    assert desk.get(f"/api/v1/packages/{package_id}").json()["payment_plan"] == "full"
+
+
+@pytest.mark.parametrize(("given", "lesson_kind"), [({}, "main"), ({"lesson_kind": "practice"}, "practice")])
+def test_a_package_is_sold_for_main_lessons_or_practice(desk, student, given, lesson_kind):
+    response = buy(desk, student, **given)
+    assert response.status_code == 201
+    assert response.json()["lesson_kind"] == lesson_kind
+
+
+def test_a_lesson_kind_other_than_main_or_practice_is_422(desk, student):
+    response = buy(desk, student, lesson_kind="nap")
+    assert response.status_code == 422
+    assert "lesson_kind" in response.json()["error"]["fields"]

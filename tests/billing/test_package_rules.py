@@ -53,7 +53,11 @@ def test_deposit_only_gives_no_lesson_until_paid_in_full(student, desk):
     assert package.payment_plan == "deposit"
     assert refused(package) == BillingError.PAYMENT_DUE
     payment_record(package=package, amount=Decimal("1000.00"), by=desk)
-    assert package.payment_plan == "half"  # 2000 of 3000: half paid unlocks the first lessons
+    # 2000 of 3000: the plan was fixed at sale, a deposit stays a deposit until paid in full
+    assert package.payment_plan == "deposit"
+    assert refused(package) == BillingError.PAYMENT_DUE
+    payment_record(package=package, amount=Decimal("1000.00"), by=desk)
+    assert package.payment_plan == "full"
     package_deduct(package=package, at=NOON, by=desk)
     assert package.lessons_used == 1
 

@@ -224,3 +224,27 @@ def test_the_pages_are_available_in_english(browser, student, desk):
     browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = page(browser, f"/billing/packages/{package.pk}/")
     assert "Lesson ledger" in html and "Manual deduction" in html and "Deposit only" in html
+
+
+def test_a_sale_chooses_the_lesson_kind_and_the_payment_plan(browser, student):
+    form = {
+        "course": "钢琴陪练", "kind": "one_on_one", "lesson_kind": "practice", "lessons": "10", "bonus_lessons": "0",
+        "price": "1000.00", "paid": "800.00", "payment_plan": "deposit", "method": "cash",
+        "valid_from": "2026-09-01", "valid_until": "2027-08-31",
+    }
+    response = browser.post(f"/billing/students/{student.pk}/packages/new/", form)
+    package = LessonPackage.objects.get()
+    assert response.status_code == 302
+    assert (package.lesson_kind, package.payment_plan) == ("practice", "deposit")
+    html = browser.get(f"/billing/packages/{package.pk}/").content.decode()
+    assert "陪练" in html and "定金" in html
+
+
+def test_a_plan_the_amount_paid_does_not_allow_is_shown_beside_the_field(browser, student):
+    form = {
+        "course": "钢琴", "kind": "one_on_one", "lessons": "10", "bonus_lessons": "0", "price": "1000.00",
+        "paid": "400.00", "payment_plan": "half", "method": "cash", "valid_from": "2026-09-01", "valid_until": "2027-08-31",
+    }
+    html = browser.post(f"/billing/students/{student.pk}/packages/new/", form).content.decode()
+    assert "半款须至少付一半" in html and "field-error" in html
+    assert not LessonPackage.objects.exists()

@@ -238,3 +238,40 @@ def test_a_teacher_card_by_the_teachers_username_and_its_clock(
         stranger.post(f"/api/v1/teachers/{teacher.username}/cards", {"card_number": "1"}).status_code == 404
     )
     assert desk_api.post("/api/v1/teachers/nobody/cards", {"card_number": "2"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("number", "chip"),
+    [("abcdefghij", ""), ("12345", ""), ("123456789", ""), ("300,12345", ""), ("0012345678", "04A1B2G3")],
+)
+def test_a_number_no_reader_can_type_is_invalid_card(desk_api, student, number, chip):
+    response = issue(desk_api, student, number=number, chip=chip)
+    assert response.status_code == 422, response.content
+    assert response.json()["error"]["code"] == "invalid_card"
+    assert Card.objects.count() == 0 and Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize("number", ["0012345678", "04A1B2C3", "04:a1:b2:c3", "12345678", "089,47544", "04A1B2C3D4E5F6"])
+def test_every_reader_format_may_be_issued(desk_api, student, number):
+    assert issue(desk_api, student, number=number, chip="").status_code == 201
+
+
+def test_a_lost_card_not_yet_replaced_blocks_a_new_card_until_it_is_replaced(desk_api, student):
+    card_id = issue(desk_api, student).json()["id"]
+    desk_api.post(f"/api/v1/cards/{card_id}/lost")
+
+    response = issue(desk_api, student, "0000000002", "")
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "student_has_card"
+    assert "补卡" in response.json()["error"]["message"]
+    assert payments("card_deposit") == [Decimal("20.00")]
+    replaced = desk_api.post(f"/api/v1/cards/{card_id}/replace", {"card_number": "0000000002", "chip_uid": ""})
+    assert replaced.status_code == 201
+
+
+def test_a_lost_card_returned_lets_the_student_have_a_new_card(desk_api, student):
+    card_id = issue(desk_api, student).json()["id"]
+    desk_api.post(f"/api/v1/cards/{card_id}/lost")
+    desk_api.post(f"/api/v1/cards/{card_id}/return")
+    assert issue(desk_api, student, "0000000002", "").status_code == 201

@@ -1,11 +1,15 @@
 """The kiosk in Chromium: a reader's burst checks in wherever the focus is; a person typing
 the same digits slowly does not."""
 
+import uuid
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from billing.models import LedgerEntry
 from cardreader.models import Swipe
+from cardreader.services import swipe_record
 from core.roles import Role
 from tests.factories import sign_in_page
 
@@ -137,3 +141,16 @@ def test_keys_of_an_ime_composition_are_dropped(page, kiosk):
     page.wait_for_timeout(500)
     assert "idle" in page.get_attribute("#kiosk-result", "class")
     assert Swipe.objects.count() == 0
+
+
+def test_a_swipe_on_leaving_says_when_the_child_checked_in_and_deducts_nothing(page, kiosk, campus):
+    arrived = timezone.now() - timedelta(minutes=50)
+    swipe_record(swipe_id=str(uuid.uuid4()), card="0012345678", campus=campus, swiped_at=arrived)
+    page.locator("body").click()
+    page.keyboard.type("0012345678", delay=5)
+    page.keyboard.press("Enter")
+
+    page.wait_for_selector("#kiosk-result.refused")
+    text = page.inner_text("#kiosk-result")
+    assert "已签到" in text and f"{timezone.localtime(arrived):%H:%M}" in text and "手工扣课" in text
+    assert LedgerEntry.objects.filter(package=kiosk, kind="used").count() == 1

@@ -14,7 +14,10 @@ from billing.models import LedgerEntry
 from cardreader.models import Swipe
 from cardreader.services import swipe_record
 from core.roles import Role
+from core.services import subject_get_or_create
 from scheduling.models import Attendance
+from scheduling.services import group_class_create, group_member_add, group_session_add
+from tests.scheduling.helpers import make_teacher
 
 from .helpers import a_package, a_reader, a_student_with_card
 
@@ -82,9 +85,9 @@ def test_twenty_swipes_of_one_card_use_exactly_the_ten_lessons(campus, make_staf
     reader, _client = a_reader(campus)
     student, _card = a_student_with_card(campus, desk)
     package = a_package(student, desk, lessons=10)
-    base = timezone.now() - timedelta(hours=2)
-
-    results = run_together(swipes_of_one_card(campus, reader, [base + timedelta(seconds=61 * n) for n in range(20)]))
+    base = timezone.now() - timedelta(days=2)
+    # one visit each: further apart than the campus's repeat window (2 hours)
+    results = run_together(swipes_of_one_card(campus, reader, [base + timedelta(minutes=121 * n) for n in range(20)]))
 
     statuses = sorted(getattr(r, "status", r) for r in results)
     assert statuses == [201] * 10 + [409] * 10
@@ -123,3 +126,36 @@ def test_two_swipes_of_one_card_within_a_minute_at_once_deduct_once(campus, make
 
     assert sorted(r.status for r in results) == [201] + [409] * 5
     assert LedgerEntry.objects.filter(package=package, kind="used").count() == 1
+
+
+def test_members_of_a_group_swiping_twice_at_once_are_each_charged_once_per_session(campus, make_staff):
+    desk = make_staff(Role.FRONT_DESK)
+    reader, _client = a_reader(campus)
+    teacher = make_teacher(campus, "乐理", user__username="t_group")
+    group = group_class_create(
+        campus=campus, name="乐理周末班", subject=subject_get_or_create(name="乐理"), teacher=teacher, by=None
+    )
+    starts = timezone.now() - timedelta(minutes=100)
+    group_session_add(group=group, starts_at=starts, ends_at=starts + timedelta(hours=2), by=None)
+    packages = []
+    for i in range(5):
+        student, _card = a_student_with_card(campus, desk, number=f"{i + 1:010d}", chip="", name=f"学员{i}")
+        packages.append(a_package(student, desk, kind="group", course="乐理大课"))
+        group_member_add(group=group, student=student, by=None)
+    # arriving and leaving, sent together (an offline queue): further apart than the repeat guard
+    jobs = [
+        partial(
+            swipe_record, swipe_id=str(uuid.uuid4()), card=f"{i + 1:010d}", campus=campus, reader=reader,
+            swiped_at=starts + timedelta(minutes=minutes),
+        )
+        for i in range(5)
+        for minutes in (-5, 90)
+    ]
+
+    results = run_together(jobs)
+
+    assert sorted(getattr(r, "status", r) for r in results) == [201] * 5 + [409] * 5
+    assert {r.body["error"]["code"] for r in results if r.status == 409} == {"already_checked_in"}
+    for package in packages:
+        assert LedgerEntry.objects.filter(package=package, kind="used").count() == 1
+    assert Attendance.objects.filter(session__group=group).count() == 5

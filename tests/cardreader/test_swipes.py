@@ -184,9 +184,10 @@ def test_a_deposit_only_package_is_payment_due(campus, desk, reader):
 def test_a_half_paid_package_is_usable_until_half_the_lessons_are_used(campus, desk, reader):
     student, _card = a_student_with_card(campus, desk)
     a_package(student, desk, lessons=2, price="1000.00", paid="500.00")
-    start = timezone.now() - timedelta(hours=2)
+    start = timezone.now() - timedelta(hours=5)
     assert swipe(reader[1], "0012345678", at=start).status_code == 201
-    response = swipe(reader[1], "0012345678", at=start + timedelta(minutes=5))
+    # past the campus's repeat window: another visit, not the same one
+    response = swipe(reader[1], "0012345678", at=start + timedelta(hours=3))
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "payment_due"
 
@@ -214,6 +215,9 @@ def test_the_repeat_guard_is_one_rule_the_swipe_asks(campus, desk, reader):
 
 
 def test_a_swipe_61_seconds_later_deducts_again(campus, desk, reader):
+    # a campus without a repeat window: only the 60-second guard stands in the way
+    campus.repeat_window_minutes = 0
+    campus.save()
     student, _card = a_student_with_card(campus, desk)
     package = a_package(student, desk)
     first_at = timezone.now() - timedelta(minutes=10)
@@ -402,7 +406,7 @@ def test_a_swipe_id_of_another_campus_reveals_nothing(campus, other_campus, desk
 
 def test_a_practice_swipe_is_recorded_as_practice(campus, desk, reader):
     student, _card = a_student_with_card(campus, desk)
-    a_package(student, desk)
+    a_package(student, desk, lesson_kind="practice")
     body = swipe(reader[1], "0012345678", lesson_kind="practice").json()
     attendance = Attendance.objects.get(pk=body["attendance_id"])
     assert attendance.lesson_kind == "practice"

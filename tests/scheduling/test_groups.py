@@ -8,6 +8,7 @@ from core.roles import Role
 from core.services import subject_get_or_create
 from scheduling.models import GroupMember, GroupSession
 from scheduling.services import group_class_create, group_member_add, group_session_add, lesson_book
+from tests.billing.helpers import sell
 from tests.factories import StudentFactory
 
 from .helpers import make_teacher
@@ -93,3 +94,18 @@ def test_group_pages(client, make_staff, group, campus, soon):
     assert response.status_code == 302
     assert "周小乐" in client.get(f"/schedule/groups/{group.pk}/").content.decode()
     assert GroupSession.objects.get().room.name == "大教室"
+
+
+def test_a_member_joins_with_the_group_package_sold_for_the_class(api_as, campus, group, make_staff):
+    desk = make_staff(Role.FRONT_DESK)
+    dean = api_as(Role.DEAN)
+    student = StudentFactory(campus=campus)
+    one_on_one = sell(student, desk)
+    group_package = sell(student, desk, kind="group", course="乐理大课")
+    url = f"/api/v1/group-classes/{group.pk}/members"
+    refused = dean.post(url, {"student_id": student.pk, "package_id": one_on_one.pk})
+    assert refused.status_code == 422 and "package_id" in refused.json()["error"]["fields"]
+    stranger = sell(StudentFactory(campus=campus), desk, kind="group", course="乐理大课")
+    assert dean.post(url, {"student_id": student.pk, "package_id": stranger.pk}).status_code == 422
+    assert dean.post(url, {"student_id": student.pk, "package_id": group_package.pk}).status_code == 201
+    assert GroupMember.objects.get(student=student).package == group_package

@@ -59,3 +59,18 @@ def test_timekeeping_flags_late_and_missing_clock_ins(campus):
     assert {t: r.late for t, r in rows.items()} == {early: False, late: True, absent: True, free: False}
     assert rows[absent].first_in is None
     assert rows[free].first_lesson_at is None
+
+
+def test_the_teacher_may_choose_in_or_out_and_the_default_is_the_opposite_of_the_latest(campus):
+    teacher = make_teacher(campus)
+    assert teacher_clock(teacher=teacher, at=at("2026-12-07", "08:00"), kind="out").kind == "out"
+    assert teacher_clock(teacher=teacher, at=at("2026-12-07", "09:00")).kind == "in"
+    assert teacher_clock(teacher=teacher, at=at("2026-12-07", "10:00"), kind="in").kind == "in"
+    assert teacher_clock(teacher=teacher, at=at("2026-12-07", "18:00")).kind == "out"
+
+
+def test_it_refuses_a_clock_kind_that_is_neither_in_nor_out(campus):
+    with pytest.raises(InvalidInput) as refused:
+        teacher_clock(teacher=make_teacher(campus), at=at("2026-12-07", "08:00"), kind="lunch")
+    assert "clock" in refused.value.fields
+    assert not TeacherClock.objects.exists()
