@@ -76,7 +76,7 @@ LONGEST: dict[str, tuple[timedelta, str]] = {
 # by "app_label.Model.field"; every other date field is a "record".
 FIELD_RANGES: dict[str, str] = {
     "students.Student.birthday": "birthday",
-    "students.TrialLesson.starts_at": "trial",
+    "students.TrialLesson.starts_at": "lesson",  # a correction may move a trial into the past
     "students.Assessment.taken_at": "assessment",
     "students.ReceptionEntry.occurred_at": "reception",
     "billing.LessonPackage.valid_from": "package_start",
