@@ -3,7 +3,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
@@ -61,9 +61,21 @@ def bad_json_field(value: object) -> tuple[str, str] | None:
             raise TooDeep(path)
         for key, child in reversed(children):  # reversed: the first bad field in reading order
             here = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and text_problem(key):
-                return here, text_problem(key) or ""
+            problem = text_problem(key) if isinstance(key, str) else None
+            if problem:
+                return here, problem
             stack.append((child, here, depth + 1))
+    return None
+
+
+def bad_form_field(data: QueryDict) -> tuple[str, str] | None:
+    """The name of the first parameter of a query or a form whose name or value
+    `core.validation.text_problem` refuses, with the problem."""
+    for key, values in data.lists():
+        for text in (key, *values):
+            problem = text_problem(text)
+            if problem:
+                return key, problem
     return None
 
 
@@ -86,10 +98,9 @@ class BadInputMiddleware:
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         if text_problem(request.path):
             return self._refuse(request, "请求地址中含有无效字符")
-        for key, value in request.GET.lists():
-            for text in (key, *value):
-                if text_problem(text):
-                    return self._bad_field(request, key, text_problem(text) or "")
+        found = bad_form_field(request.GET)
+        if found:
+            return self._bad_field(request, *found)
         if request.method not in ("POST", "PUT", "PATCH"):
             return None
         if request.content_type == "application/json":
@@ -99,12 +110,8 @@ class BadInputMiddleware:
                 request, "请求内容须为 JSON（Content-Type: application/json）", status=415,
                 code="unsupported_media_type",
             )
-        if request.content_type in FORM_TYPES:
-            for key, value in request.POST.lists():
-                for text in (key, *value):
-                    if text_problem(text):
-                        return self._bad_field(request, key, text_problem(text) or "")
-        return None
+        found = bad_form_field(request.POST) if request.content_type in FORM_TYPES else None
+        return self._bad_field(request, *found) if found else None
 
     def _json_refusal(self, request: HttpRequest) -> HttpResponse | None:
         try:

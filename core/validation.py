@@ -66,11 +66,17 @@ RANGES: dict[str, Span] = {
     "record": Span(years(50), years(10), "50 年前至 10 年后"),
 }
 
+# The longest a span of two dates may last, by name.
+LONGEST: dict[str, tuple[timedelta, str]] = {
+    "package": (years(5), "有效期最长 5 年"),
+}
+
+
 # The range of a model's date field when it is edited outside its service (the admin),
 # by "app_label.Model.field"; every other date field is a "record".
 FIELD_RANGES: dict[str, str] = {
     "students.Student.birthday": "birthday",
-    "students.TrialLesson.starts_at": "trial",
+    "students.TrialLesson.starts_at": "lesson",  # a correction may move a trial into the past
     "students.Assessment.taken_at": "assessment",
     "students.ReceptionEntry.occurred_at": "reception",
     "billing.LessonPackage.valid_from": "package_start",
@@ -86,11 +92,6 @@ FIELD_RANGES: dict[str, str] = {
 def field_range(label: str, field: str) -> str:
     """The name in RANGES for the field `field` of the model `label` ("students.Student")."""
     return FIELD_RANGES.get(f"{label}.{field}", "record")
-
-# The longest a span of two dates may last, by name.
-LONGEST: dict[str, tuple[timedelta, str]] = {
-    "package": (years(5), "有效期最长 5 年"),
-}
 
 
 def _aware(value: datetime) -> datetime:
@@ -127,7 +128,10 @@ def length_problem(kind: str, start: date | datetime, end: date | datetime) -> s
     return None
 
 
-def date_errors(values: Mapping[str, tuple[str, date | datetime | None]], *, now: datetime | None = None) -> dict[str, str]:
+Dated = Mapping[str, tuple[str, date | datetime | None]]  # {field: (kind, value)}
+
+
+def date_errors(values: Dated, *, now: datetime | None = None) -> dict[str, str]:
     """The problems of several fields at once, by field: {field: (kind, value)}; a None
     value is left to the caller's own "required" check."""
     errors: dict[str, str] = {}
@@ -139,7 +143,7 @@ def date_errors(values: Mapping[str, tuple[str, date | datetime | None]], *, now
     return errors
 
 
-def require_dates(values: Mapping[str, tuple[str, date | datetime | None]], *, now: datetime | None = None, code: str | None = None) -> None:
+def require_dates(values: Dated, *, now: datetime | None = None, code: str | None = None) -> None:
     """InvalidInput naming every field of `values` out of its range."""
     errors = date_errors(values, now=now)
     if errors:

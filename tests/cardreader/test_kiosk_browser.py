@@ -29,6 +29,16 @@ def key_in(page, text: str, *, ms_per_key: int, into: str | None = None) -> None
     page.keyboard.press("Enter")
 
 
+def wait_until(page, predicate: str, timeout_ms: int = 10000) -> None:
+    """Poll `predicate` from outside the page: wait_for_function evaluates a string, which
+    the page's Content-Security-Policy (no 'unsafe-eval') refuses."""
+    for _ in range(timeout_ms // 100):
+        if page.evaluate(predicate):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still false after {timeout_ms} ms: {predicate}")
+
+
 @pytest.fixture
 def kiosk(page, live_server, make_staff, campus):
     desk = make_staff(Role.FRONT_DESK)
@@ -60,7 +70,7 @@ def test_a_burst_typed_while_the_search_box_has_the_focus_is_still_a_swipe(page,
     key_in(page, "04A1B2C3", ms_per_key=5, into="#other")
     page.wait_for_selector("#kiosk-result.ok")
     assert "王小明" in page.inner_text("#kiosk-result")
-    page.wait_for_function("document.getElementById('other').value === 'abc'")
+    wait_until(page, "() => document.getElementById('other').value === 'abc'")
 
 
 def test_slow_human_typing_is_not_a_swipe(page, kiosk):
@@ -92,7 +102,7 @@ def test_the_banner_shows_when_the_server_cannot_be_reached_and_the_swipe_is_sen
     page.unroute("**/api/v1/swipes")
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     page.wait_for_selector("#kiosk-offline[hidden]", state="attached")
-    page.wait_for_function("localStorage.getItem('cardreader.kiosk.queue') === '[]'")
+    wait_until(page, "() => localStorage.getItem('cardreader.kiosk.queue') === '[]'")
     swipe = Swipe.objects.get()
     assert swipe.result == "checked_in"
     assert swipe.swiped_at < timezone.now()

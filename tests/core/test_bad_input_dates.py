@@ -221,3 +221,20 @@ def test_a_package_may_last_five_years_and_not_a_day_more():
     start = date(2026, 1, 1)
     assert length_problem("package", start, start + years(5)) is None
     assert length_problem("package", start, start + years(5) + timedelta(days=1))
+
+
+@pytest.mark.postgres
+def test_a_swipe_stored_unreadable_before_the_fix_is_repaired_by_the_migration(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    repair = import_module("cardreader.migrations.0003_swipe_swiped_at_text").date_unreadable_swipes
+    swipe(world, timezone.now() - timedelta(days=8))
+    Swipe.objects.filter(swiped_at_text__gt="").update(swiped_at=YEAR_9999, swiped_at_text="")
+    assert world.page(Role.FRONT_DESK).get("/kiosk/").status_code == 400  # what PostgreSQL cannot hand back
+    repair(apps, None)
+    assert Swipe.objects.get(swiped_at_text__startswith="10000-01-01").swiped_at.year == timezone.now().year
+    for role in (Role.FRONT_DESK, Role.PRINCIPAL):
+        assert world.page(role).get("/").status_code == 200
+    assert world.page(Role.FRONT_DESK).get("/kiosk/").status_code == 200
