@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import xlsx
 from core.decorators import staff_required
 from core.errors import DomainError, InvalidInput
 from core.money import money
@@ -282,12 +283,7 @@ def payments(request: HttpRequest) -> HttpResponse:
     form = PaymentFilterForm(request.GET or None)
     found = _filtered_payments(request, form)
     if request.GET.get("export") == "xlsx":
-        response = HttpResponse(
-            payments_xlsx(found),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="payments-{timezone.localdate():%Y%m%d}.xlsx"'
-        return response
+        return xlsx.download(payments_xlsx(found), f"payments-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import xlsx
 from core.decorators import staff_required
 from core.errors import DomainError
 from core.forms import DomainErrorForm
@@ -234,12 +235,7 @@ def refund_analysis_page(request: HttpRequest) -> HttpResponse:
         scope(request, Refund.objects.all()), date_from=data.get("date_from"), date_to=data.get("date_to")
     )
     if request.GET.get("export") == "xlsx":
-        response = HttpResponse(
-            refund_analysis_xlsx(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="refund-analysis-{today:%Y%m%d}.xlsx"'
-        return response
+        return xlsx.download(refund_analysis_xlsx(report), f"refund-analysis-{today:%Y%m%d}.xlsx")
     query = request.GET.copy() if ("date_from" in request.GET or "date_to" in request.GET) else QueryDict(mutable=True)
     query.pop("export", None)
     if not query:

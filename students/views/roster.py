@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from core import xlsx
 from core.decorators import staff_required
 from core.errors import DomainError
 from core.scoping import scope
@@ -31,12 +32,7 @@ def student_export(request: HttpRequest) -> HttpResponse:
         viewer=request.staff,
     )
     content = roster.export_workbook(students[:EXPORT_LIMIT].iterator(chunk_size=1000))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="students-{stamp}.xlsx"'
-    return response
+    return xlsx.download(content, f"students-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
 
 @opens_files
