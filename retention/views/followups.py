@@ -34,7 +34,7 @@ def scoped_student(request: HttpRequest, pk: Any) -> Student:
 
 def refused(request: HttpRequest, message: str) -> HttpResponse:
     """The 403 page saying why."""
-    return render(request, "retention/followup_refused.html", {"message": message}, status=403)
+    return render(request, "403.html", {"message": message}, status=403)
 
 
 def _posted_id(value: str | None) -> int | None:
