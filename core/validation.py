@@ -62,6 +62,9 @@ RANGES: dict[str, Span] = {
     "package_start": Span(years(10), years(1), "10 年前至 1 年后"),
     "package_end": Span(years(10), years(6), "10 年前至 6 年后"),
     "swipe": Span(timedelta(days=7), timedelta(minutes=5), "最多 7 天前，最晚 5 分钟后"),
+    # a call is logged the day it is made, or soon after; older ones are typing mistakes,
+    # and a phone's clock running a little ahead is not a call from the future
+    "follow_up": Span(timedelta(days=366), timedelta(minutes=5), "最近 1 年内，不晚于现在"),
     # any other date of a record, set by hand where no service checks it (the admin)
     "record": Span(years(50), years(10), "50 年前至 10 年后"),
 }
@@ -86,6 +89,7 @@ FIELD_RANGES: dict[str, str] = {
     "scheduling.GroupSession.starts_at": "lesson",
     "scheduling.GroupSession.ends_at": "lesson",
     "cardreader.Swipe.swiped_at": "swipe",
+    "retention.FollowUp.contacted_at": "follow_up",
 }
 
 

@@ -1,6 +1,6 @@
 """The follow-up log (回访表): who may log a contact about a student, and the logging."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -10,6 +10,7 @@ from core.errors import Forbidden, InvalidInput, NotFound
 from core.models import Staff
 from core.roles import Role, allows
 from core.text import clean_text
+from core.validation import date_problem
 from students.models import Student
 from students.services import student_first_call_made
 
@@ -19,10 +20,6 @@ from ..roles import ROLES
 from ._checks import clean_choice
 
 SUMMARY_MAX = 1000
-# a phone's clock running a little ahead is not a call from the future
-CLOCK_SKEW = timedelta(minutes=5)
-# a call is logged the day it is made, or soon after; older ones are typing mistakes
-OLDEST_CONTACT = timedelta(days=366)
 
 
 def check_may_follow_up(*, student: Student, by: Staff) -> None:
@@ -56,10 +53,8 @@ def _clean_contacted_at(
         return None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
-    if value > now + CLOCK_SKEW:
-        errors["contacted_at"] = "回访时间不能晚于现在"
-    elif value < now - OLDEST_CONTACT:
-        errors["contacted_at"] = "回访时间不能早于一年前"
+    if date_problem("follow_up", value, now=now):
+        errors["contacted_at"] = "回访时间不能晚于现在" if value > now else "回访时间不能早于一年前"
     elif value < student.created_at:
         errors["contacted_at"] = "回访时间不能早于学员建档时间"
     return value
