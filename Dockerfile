@@ -14,4 +14,4 @@ RUN pip install . \
  && useradd --system --home /app tutoring && mkdir -p /app/var/media && chown -R tutoring /app/var
 USER tutoring
 EXPOSE 8000
-CMD ["gunicorn", "tutoring.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "tutoring.wsgi:application", "-c", "deploy/gunicorn.conf.py"]
