@@ -1,0 +1,60 @@
+"""Packages, their ledgers and payments of a generated chain (`generate_chain`): each
+student used up one 30-lesson package week by week and is part way through a second;
+about 50 ledger rows a student."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from core.bulkload import Chain, ChainStudent
+from core.roles import Role
+
+from .models import LedgerEntry, LessonPackage, Payment
+
+FINISHED = (30, Decimal("6000.00"))  # lessons, price
+ACTIVE = (48, Decimal("8640.00"))
+
+
+def generate(chain: Chain) -> None:
+    packages, ledger, payments = (chain.writer(m) for m in (LessonPackage, LedgerEntry, Payment))
+    for student in chain.students:
+        desk = chain.staff[student.campus_id][Role.FRONT_DESK][0]
+        used_now = chain.rng.randint(chain.RECENT_WEEKS, 30)
+        _package(chain, packages, ledger, payments, student, desk, FINISHED, bonus=0,
+                 weeks=range(-(used_now + FINISHED[0]), -used_now))
+        active = _package(chain, packages, ledger, payments, student, desk, ACTIVE, bonus=chain.rng.choice((0, 2)),
+                          weeks=range(-used_now, 0))
+        chain.active_package[student.id] = active
+    for writer in (packages, ledger, payments):
+        writer.close()
+
+
+def _package(chain: Chain, packages, ledger, payments, student: ChainStudent, desk: int,
+             terms: tuple[int, Decimal], *, bonus: int, weeks: range) -> int:
+    lessons, price = terms
+    sold_at = chain.lesson_slot(student, weeks.start)[0] - timedelta(days=3)
+    used = len(weeks)
+    package_id = packages.add(
+        campus_id=student.campus_id, student_id=student.id, course=f"{lessons}课时包", kind=LessonPackage.Kind.ONE_ON_ONE,
+        subject_id=chain.subjects[student.index % len(chain.subjects)], lessons=lessons, bonus_lessons=bonus,
+        price=price, paid=price, plan=LessonPackage.Plan.FULL, valid_from=sold_at.date(),
+        valid_until=sold_at.date() + timedelta(days=365), lessons_used=used, lessons_left=lessons + bonus - used,
+        created_by_id=desk, created_at=sold_at,
+    )
+    balance = lessons
+    ledger.add(package_id=package_id, kind=LedgerEntry.Kind.BOUGHT, lessons=lessons, balance_after=balance,
+               occurred_at=sold_at, created_by_id=desk, created_at=sold_at)
+    if bonus:
+        balance += bonus
+        ledger.add(package_id=package_id, kind=LedgerEntry.Kind.BONUS, lessons=bonus, balance_after=balance,
+                   occurred_at=sold_at, created_by_id=desk, created_at=sold_at)
+    for week in weeks:
+        at = chain.lesson_slot(student, week)[0]
+        balance -= 1
+        entry = ledger.add(package_id=package_id, kind=LedgerEntry.Kind.USED, lessons=-1, balance_after=balance,
+                           occurred_at=at, created_at=at)
+        if week >= -chain.RECENT_WEEKS:
+            chain.recent_used.append((student, package_id, entry, week))
+    payments.add(campus_id=student.campus_id, student_id=student.id, package_id=package_id,
+                 purpose=Payment.Purpose.PACKAGE, amount=price, receipt_no=chain.next_receipt(student.campus_id),
+                 paid_at=sold_at, created_by_id=desk, created_at=sold_at)
+    return package_id
