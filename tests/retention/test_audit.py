@@ -27,11 +27,6 @@ HANDOVER = at("2026-03-02", "15:00")  # a Monday
 
 
 @pytest.fixture
-def supervisor(make_staff):
-    return make_staff(Role.CS_SUPERVISOR)
-
-
-@pytest.fixture
 def advisor(make_staff, supervisor):
     return make_staff(Role.ADVISOR, supervisor=supervisor)
 

@@ -26,21 +26,6 @@ def days_ago(n: int):
     return timezone.localdate() - timedelta(days=n)
 
 
-@pytest.fixture
-def supervisor(make_staff):
-    return make_staff(Role.CS_SUPERVISOR)
-
-
-@pytest.fixture
-def principal(make_staff):
-    return make_staff(Role.PRINCIPAL)
-
-
-@pytest.fixture
-def person(make_staff, supervisor):
-    return make_staff(Role.ADVISOR, supervisor=supervisor)
-
-
 def ladder(person, code):
     return [
         (i.level, str(i.amount))

@@ -16,16 +16,6 @@ def days_ago(n: int) -> str:
     return str(timezone.localdate() - timedelta(days=n))
 
 
-@pytest.fixture
-def supervisor(make_staff):
-    return make_staff(Role.CS_SUPERVISOR)
-
-
-@pytest.fixture
-def person(make_staff, supervisor):
-    return make_staff(Role.ADVISOR, supervisor=supervisor)
-
-
 def record(api, person, rule="weekly_contact", days=1, **extra):
     return api.post("/api/v1/penalties", {"staff": person.username, "rule": rule, "occurred_on": days_ago(days),
                                           "note": "未按时回访"} | extra)
