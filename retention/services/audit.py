@@ -21,7 +21,7 @@ from billing.pricing import unit_price
 from core.dates import day_start
 from core.models import Staff, Subject
 from core.money import ZERO, money
-from scheduling.models import Attendance, Lesson, TeacherChange
+from scheduling.models import Attendance, GroupMember, GroupSession, Lesson, TeacherChange
 from students.models import AdvisorAssignment, Student
 
 from .. import selectors
@@ -184,44 +184,68 @@ def _balance_at(package: LessonPackage, at: datetime) -> int:
     return entry.balance_after if entry else 0
 
 
-def overused_lessons(month: Period) -> dict[int, list[tuple[Lesson, LessonPackage]]]:
-    """课时上超: per student, the 1-on-1 lessons of the month that took place (still
-    scheduled — not on leave, moved or cancelled — and over) with no check-in, while every
-    package that could have paid for it had nothing left (its own package, else the
-    student's packages of its kind); each with the package it is valued at (its own, else
-    the one of its kind that ran out last). A student with no such package at all (a trial
-    lesson) is not over-using anything."""
-    now = timezone.now()
+def _nothing_left(candidates: list[LessonPackage], at: datetime) -> bool:
+    """Whether a lesson at `at` had nothing to deduct: there were packages that could pay
+    for it, and none had a lesson left (a student with none at all is on a trial)."""
+    return bool(candidates) and all(_balance_at(p, at) == 0 for p in candidates)
+
+
+def _packages_of(student_id: int, kind: str, lesson_kind: str, at: datetime) -> list[LessonPackage]:
+    """The student's packages of a kind bought before `at`, the one expiring last first."""
+    return list(
+        LessonPackage.objects.filter(
+            student_id=student_id, kind=kind, lesson_kind=lesson_kind, created_at__lte=at
+        ).order_by("-valid_until", "-pk")
+    )
+
+
+def overused_lessons(month: Period) -> dict[int, list[tuple[datetime, LessonPackage]]]:
+    """课时上超: per student, the lessons of the month that took place without a deduction
+    while nothing was left to deduct, each (its start, the package it is valued at):
+    - a 1-on-1 lesson still scheduled (not on leave, moved or cancelled) and over, with no
+      check-in, whose own package — else every package of its kind — had nothing left;
+    - a group session held (not cancelled, over) for a member of its class (joined before
+      it) with no check-in on it, whose class package — else every group package — had
+      nothing left.
+    Valued at that package (the one expiring last when several)."""
+    end = min(month.end, timezone.now())
+    found: dict[int, list[tuple[datetime, LessonPackage]]] = defaultdict(list)
     lessons = (
-        Lesson.objects.filter(status=Lesson.Status.SCHEDULED, ends_at__gte=month.start, ends_at__lt=min(month.end, now))
+        Lesson.objects.filter(status=Lesson.Status.SCHEDULED, ends_at__gte=month.start, ends_at__lt=end)
         .exclude(pk__in=Attendance.objects.filter(lesson__isnull=False).values("lesson_id"))
         .select_related("package")
         .order_by("starts_at", "pk")
     )
-    found: dict[int, list[tuple[Lesson, LessonPackage]]] = defaultdict(list)
     for lesson in lessons:
-        if lesson.package_id:
-            candidates = [lesson.package]
-        else:
-            candidates = list(
-                LessonPackage.objects.filter(
-                    student_id=lesson.student_id, kind=LessonPackage.Kind.ONE_ON_ONE, lesson_kind=lesson.lesson_kind,
-                    created_at__lte=lesson.starts_at,
-                ).order_by("-valid_until", "-pk")
+        candidates = [lesson.package] if lesson.package_id else _packages_of(
+            lesson.student_id, LessonPackage.Kind.ONE_ON_ONE, lesson.lesson_kind, lesson.starts_at
+        )
+        if _nothing_left(candidates, lesson.starts_at):
+            found[lesson.student_id].append((lesson.starts_at, candidates[0]))
+    sessions = GroupSession.objects.filter(
+        status=Lesson.Status.SCHEDULED, ends_at__gte=month.start, ends_at__lt=end
+    ).order_by("starts_at", "pk")
+    for session in sessions:
+        checked_in = set(Attendance.objects.filter(session=session).values_list("student_id", flat=True))
+        members = GroupMember.objects.filter(group_id=session.group_id, joined_at__lte=session.starts_at).exclude(
+            student_id__in=checked_in
+        ).select_related("package")
+        for member in members:
+            candidates = [member.package] if member.package_id else _packages_of(
+                member.student_id, LessonPackage.Kind.GROUP, LessonPackage.LessonKind.MAIN, session.starts_at
             )
-        if not candidates or any(_balance_at(p, lesson.starts_at) > 0 for p in candidates):
-            continue
-        found[lesson.student_id].append((lesson, candidates[0]))
+            if _nothing_left(candidates, session.starts_at):
+                found[member.student_id].append((session.starts_at, candidates[0]))
     return found
 
 
 def _lessons_overused(run: _Run, month: Period) -> None:
     """班主任扣除超出的课时费用，教务主管与分校长连带每次处罚50元."""
     for student_id, lessons in sorted(overused_lessons(month).items()):
-        advisor = holder_at(student_id, lessons[-1][0].starts_at)
+        advisor = holder_at(student_id, max(start for start, _package in lessons))
         if advisor is None:
             continue
-        value = money(sum((unit_price(p.price, p.lessons) for _lesson, p in lessons), ZERO))
+        value = money(sum((unit_price(p.price, p.lessons) for _start, p in lessons), ZERO))
         run.charge(RuleCode.LESSONS_OVERUSED, advisor, month, student_id, value=value,
                    note=f"超出 {len(lessons)} 课时")
 

@@ -196,3 +196,28 @@ def test_run_audit_refuses_a_bad_date():
 
     with pytest.raises(CommandError):
         call_command("run_audit", "--date", "2026-02-30", stdout=StringIO())
+
+
+def test_a_group_session_held_for_a_member_with_nothing_left_is_overused(campus, student, advisor, make_staff):
+    from billing.services import package_create
+    from scheduling.models import GroupMember
+    from scheduling.services import group_class_create, group_member_add, group_session_add
+
+    make_staff(Role.PRINCIPAL)
+    desk = make_staff(Role.FRONT_DESK)
+    teacher = make_teacher(campus, "钢琴")
+    group = group_class_create(campus=campus, name="钢琴大课", subject=subject_get_or_create(name="钢琴"),
+                               teacher=teacher, by=desk)
+    package = package_create(
+        student=student, course="钢琴大课", kind=LessonPackage.Kind.GROUP, lessons=4, bonus_lessons=0,
+        price=Decimal("800.00"), paid=Decimal("800.00"), valid_from=date(2026, 1, 1),
+        valid_until=date(2028, 1, 1), by=desk,
+    )
+    LessonPackage.objects.filter(pk=package.pk).update(created_at=at("2026-01-01"))
+    group_member_add(group=group, student=student, by=desk, package=package)
+    GroupMember.objects.filter(student=student).update(joined_at=at("2026-01-01"))
+    use(package, 4, at("2026-03-20"))
+    group_session_add(group=group, starts_at=at("2026-04-07", "18:00"), ends_at=at("2026-04-07", "19:00"), by=desk)
+    run_audit(day=date(2026, 5, 1))
+    [overused] = Incident.objects.filter(rule_code="lessons_overused", joint_of=None)
+    assert (overused.staff, overused.amount) == (advisor, Decimal("200.00"))  # ¥800 ÷ 4
