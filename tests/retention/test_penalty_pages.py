@@ -129,3 +129,12 @@ def test_the_pages_in_english(person, supervisor):
     page.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = page.get(reverse("retention:penalties")).content.decode()
     assert "Penalties" in html and "处罚记录" not in html
+
+
+def test_hq_reads_rules_incidents_and_spot_checks_in_the_admin(person, supervisor, make_staff):
+    incident_record(by=supervisor, staff=person, rule="not_notified", occurred_on=timezone.localdate())
+    page = signed_in(make_staff(Role.HQ_ADMIN))
+    for model in ("staffrule", "incident", "spotcheck"):
+        assert page.get(f"/admin/retention/{model}/").status_code == 200
+    assert page.get(f"/admin/retention/incident/{Incident.objects.get().pk}/change/").status_code == 200
+    assert page.get("/admin/retention/incident/add/").status_code == 403
