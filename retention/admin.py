@@ -81,3 +81,27 @@ class SurveyQuestionAdmin(admin.ModelAdmin):
 
 
 # --- end of follow-ups and monthly records ---------------------------------------------
+
+
+# --- staff rules and penalties: written through the services (ladder, joint, restating) --
+from .models import Incident, SpotCheck, StaffRule  # noqa: E402
+
+
+@admin.register(StaffRule)
+class StaffRuleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "campus", "effective_from", "supervisor_amount", "principal_amount", "changed_by"]
+    list_filter = ["campus", "code"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["occurred_on", "staff", "rule_code", "level", "amount", "source", "student", "voided_at", "campus"]
+    list_filter = ["campus", "rule_code", "level", "source"]
+    search_fields = ["staff__user__username", "student__name", "note"]
+    date_hierarchy = "occurred_on"
+
+
+@admin.register(SpotCheck)
+class SpotCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["week", "advisor", "follow_up", "result", "checked_by", "campus"]
+    list_filter = ["campus", "result"]

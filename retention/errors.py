@@ -22,3 +22,8 @@ class RetentionError(StrEnum):
     REFUND_LESSONS_CHANGED = "refund_lessons_changed"  # lessons used since the dean confirmed them
     PACKAGE_REFUNDED = "package_refunded"  # billing's code: the package was refunded
     PACKAGE_EXPIRED = "package_expired"  # billing's code: past its validity, the lessons left are void
+
+    # staff rules and penalties
+    INCIDENT_VOID = "incident_void"  # 409: the incident was voided already
+    STATEMENT_SIGNED = "statement_signed"  # 409: the month's statement was signed off already
+    SPOT_CHECK_DONE = "spot_check_done"  # 409: the follow-up was marked already

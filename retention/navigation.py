@@ -14,4 +14,7 @@ ITEMS = [
     NavItem(_("挽单"), "retention:save_cases", ROLES["save_cases"], 60),
     NavItem(pgettext_lazy("refund applications", "退费"), "retention:refunds", ROLES["refunds"], 61),
     NavItem(_("退费分析"), "retention:refund_analysis", ROLES["refund_analysis"], 62),
+    NavItem(_("处罚记录"), "retention:penalties", ROLES["penalties"], 70),
+    NavItem(_("回访抽检"), "retention:spot_checks", ROLES["spot_checks"], 71),
+    NavItem(_("员工规则"), "retention:staff_rules", ROLES["staff_rules"], 72),
 ]

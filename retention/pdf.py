@@ -63,6 +63,14 @@ def refund_application_pdf(refund: Refund) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
+def staff_statement_pdf(context: dict) -> bytes:
+    """A person's monthly statement of penalties (月度处罚确认单), with the principal's sign-off."""
+    from weasyprint import HTML
+
+    html = render_to_string("retention/statement_pdf.html", context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'

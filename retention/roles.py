@@ -62,6 +62,20 @@ ROLES: dict[str, frozenset[str]] = {
     "refund_analysis": SUPERVISORS | {Role.FINANCE},
     # the campus's management fee and refund reasons (退费设置)
     "refund_settings": frozenset({Role.PRINCIPAL}),
+    # --- staff rules and penalties (辅导中期 §1–8) ---
+    # a person's own incidents (everyone); the campus's for the supervisors (`penalties_campus`)
+    "penalties": EVERY_ROLE,
+    "penalties_campus": SUPERVISORS,
+    # record an incident by hand (客服主管/分校长 执行处罚)
+    "penalty_record": SUPERVISORS,
+    # void an incident, with a reason; sign a person's monthly statement off
+    "penalty_void": frozenset({Role.PRINCIPAL}),
+    "statement_sign_off": frozenset({Role.PRINCIPAL}),
+    # the rules, and their edit (a principal: the campus's own version)
+    "staff_rules": SUPERVISORS,
+    "staff_rule_edit": frozenset({Role.PRINCIPAL}),
+    # the weekly spot-check of logged follow-ups (客服部定期抽检)
+    "spot_checks": SUPERVISORS,
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import followups, records, refunds, saving
+from .views import followups, penalties, records, refunds, saving
 
 app_name = "retention"
 urlpatterns = [
@@ -24,4 +24,13 @@ urlpatterns = [
     path("retention/refunds/<int:refund_id>/", refunds.refund_detail, name="refund"),
     path("retention/refunds/<int:refund_id>/step/", refunds.refund_step, name="refund_step"),
     path("retention/refunds/<int:refund_id>/application.pdf", refunds.refund_pdf, name="refund_pdf"),
+    # staff rules and penalties
+    path("retention/penalties/", penalties.penalty_list, name="penalties"),
+    path("retention/penalties/<int:incident_id>/void/", penalties.penalty_void, name="penalty_void"),
+    path("retention/penalties/statement/", penalties.statement, name="statement"),
+    path("retention/penalties/statement.pdf", penalties.statement_pdf, name="statement_pdf"),
+    path("retention/penalties/statement.xlsx", penalties.statement_xlsx, name="statement_xlsx"),
+    path("retention/staff-rules/", penalties.rule_list, name="staff_rules"),
+    path("retention/staff-rules/<str:code>/edit/", penalties.rule_edit, name="staff_rule_edit"),
+    path("retention/spot-checks/", penalties.spot_checks, name="spot_checks"),
 ]

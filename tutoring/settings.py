@@ -208,3 +208,6 @@ LOGGING = {
 
 # --- The center's rules that are settings, not data -------------------------------------
 CENTER_NAME = env.str("CENTER_NAME", default="未来星教育")
+
+# follow-ups drawn per advisor and week for the CS supervisor's spot-check (回访抽检)
+SPOT_CHECK_SAMPLE_SIZE = env.int("SPOT_CHECK_SAMPLE_SIZE", default=3)

@@ -1,5 +1,5 @@
 """The models of retention, one module a topic: follow-ups and monthly records; order saving
-and refunds."""
+and refunds; staff rules and penalties."""
 
 from .followups import NOT_REAL_CONTACT, REAL_CONTACT, FollowUp
 from .records import (
@@ -14,6 +14,7 @@ from .records import (
 )
 from .refunds import CampusRefundFee, Refund, RefundReason, RefundSignature, RefundStep
 from .saving import SaveCase, SaveCaseEntry
+from .staff import Incident, Level, RuleCode, SpotCheck, StaffRule, StaffStatement
 
 __all__ = [
     "NOT_REAL_CONTACT",
@@ -21,6 +22,8 @@ __all__ = [
     "CampusRefundFee",
     "FollowUp",
     "GrowthRecord",
+    "Incident",
+    "Level",
     "Homework",
     "LearningPlan",
     "MonthlyAssessment",
@@ -28,9 +31,13 @@ __all__ = [
     "RefundReason",
     "RefundSignature",
     "RefundStep",
+    "RuleCode",
     "SatisfactionSurvey",
     "SaveCase",
     "SaveCaseEntry",
+    "SpotCheck",
+    "StaffRule",
+    "StaffStatement",
     "SurveyAnswer",
     "SurveyQuestion",
     "TeacherSummary",

@@ -2,7 +2,16 @@
 
 # callers import every action from retention.services
 # ruff: noqa: F401
+from .audit import judged_month, judged_week, run_audit
 from .followups import check_may_follow_up, follow_up_log
+from .penalties import (
+    incident_record,
+    incident_void,
+    rule_in_effect,
+    rules_in_effect,
+    staff_rule_edit,
+    staff_statement_sign_off,
+)
 from .records import (
     check_keeps_records,
     growth_record_add,
@@ -50,3 +59,4 @@ from .saving import (
     save_case_note,
     save_case_open,
 )
+from .spotchecks import spot_check_mark, spot_checks_draw, spot_checks_of, week_of
