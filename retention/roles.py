@@ -62,6 +62,10 @@ ROLES: dict[str, frozenset[str]] = {
     "refund_analysis": SUPERVISORS | {Role.FINANCE},
     # the campus's management fee and refund reasons (退费设置)
     "refund_settings": frozenset({Role.PRINCIPAL}),
+    # --- KPIs (五大指标) ---
+    # the dashboard, its drill-down and export, GET /kpis: an advisor their own figures,
+    # the CS supervisor and the principal the campus and each advisor
+    "kpis": SUPERVISORS | {Role.ADVISOR},
 }
 
 
