@@ -184,8 +184,8 @@ def _sold_at() -> Subquery:
 def renewal_point(crossed_at: datetime | None, valid_until: date) -> datetime:
     """When a package called for a renewal: the lesson that brought it to the renewal line
     (30% of its lessons left, bonus included: `selectors.RENEWAL_SHARE`, the line the
-    advisor's day prompts at), or the end of its validity, whichever came first."""
-    expiry = day_start(valid_until + timedelta(days=1))
+    advisor's day prompts at), or the last day of its validity, whichever came first."""
+    expiry = day_start(valid_until)
     return min(crossed_at, expiry) if crossed_at is not None else expiry
 
 

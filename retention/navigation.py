@@ -14,4 +14,5 @@ ITEMS = [
     NavItem(_("挽单"), "retention:save_cases", ROLES["save_cases"], 60),
     NavItem(pgettext_lazy("refund applications", "退费"), "retention:refunds", ROLES["refunds"], 61),
     NavItem(_("退费分析"), "retention:refund_analysis", ROLES["refund_analysis"], 62),
+    NavItem(_("五大指标"), "retention:kpis", ROLES["kpis"], 63),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import followups, records, refunds, saving
+from .views import followups, kpis, records, refunds, saving
 
 app_name = "retention"
 urlpatterns = [
@@ -24,4 +24,7 @@ urlpatterns = [
     path("retention/refunds/<int:refund_id>/", refunds.refund_detail, name="refund"),
     path("retention/refunds/<int:refund_id>/step/", refunds.refund_step, name="refund_step"),
     path("retention/refunds/<int:refund_id>/application.pdf", refunds.refund_pdf, name="refund_pdf"),
+    # the five KPIs (五大指标)
+    path("retention/kpis/", kpis.kpi_dashboard, name="kpis"),
+    path("retention/kpis/<slug:key>/", kpis.kpi_students, name="kpi_students"),
 ]

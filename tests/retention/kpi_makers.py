@@ -24,6 +24,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MARCH = date(2026, 3, 1)
 
 
+def two_advisors(campus: Campus) -> tuple[Staff, Staff]:
+    """王老师 (wang) and 李老师 (li), the campus's two advisors."""
+    return (
+        StaffFactory(role=Role.ADVISOR, campus=campus, user__username="wang", user__first_name="王老师"),
+        StaffFactory(role=Role.ADVISOR, campus=campus, user__username="li", user__first_name="李老师"),
+    )
+
+
 def at(month: int, day: int, hour: int = 10, minute: int = 0, year: int = 2026) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 

@@ -6,37 +6,27 @@ from decimal import Decimal
 
 import pytest
 
-from core.roles import Role
 from retention import kpis
 from students.models import Student
 
 from .followup_makers import make_student
-from .kpi_makers import MARCH, at, consumption_month, enrol_referral, refund_paid, sell, use
+from .kpi_makers import MARCH, at, consumption_month, enrol_referral, refund_paid, sell, two_advisors, use
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def wang(make_staff):
-    return make_staff(Role.ADVISOR, user__username="wang", user__first_name="王老师")
-
-
-@pytest.fixture
-def li(make_staff):
-    return make_staff(Role.ADVISOR, user__username="li", user__first_name="李老师")
 
 
 def everyone(campus) -> "kpis.QuerySet[Student]":
     return Student.objects.filter(campus=campus)
 
 
-def test_lesson_consumption(campus, wang, li):
+def test_lesson_consumption(campus):
     """小明 (王): booked 2, 9, 16, 23 March; checked in on the first three; leave on the
     23rd with no make-up (scheduled, not used); a lesson used 20 February (another month);
     a deduction on 25 March reversed (not used). → used 3, scheduled 4, rate 3/4 = 0.7500.
     小红 (李): booked 3 and 10 March, both checked in, and a swipe without a lesson on the
     28th. → used 3, scheduled 2, rate 3/2 = 1.5000.
     Campus: used 3 + 3 = 6, scheduled 4 + 2 = 6, rate 1.0000."""
+    wang, li = two_advisors(campus)
     made = consumption_month(campus, wang, li)
     kpi = kpis.lesson_consumption(everyone(campus), MARCH)
     assert kpi.figures == {"used": 6, "scheduled": 6, "rate": Decimal("1.0000"), "students": 2}
@@ -50,7 +40,7 @@ def test_lesson_consumption(campus, wang, li):
     assert feb == {"used": 1, "scheduled": 0, "rate": None, "students": 1}
 
 
-def test_renewal_rate(campus, wang):
+def test_renewal_rate(campus):
     """Packages of 10 lessons: the renewal line is 3 left (30%), reached by the 7th lesson.
     A: 7th lesson 10 March, bought again 25 March (15 days) → renewed.
     B: 7th lesson 12 March, bought again 20 April (39 days) → not renewed.
@@ -60,6 +50,8 @@ def test_renewal_rate(campus, wang):
     F: bought a second package on 1 March, then its first one reached the line on 15 March
        → renewed early (续费要提前铺垫).
     March: due A, B, C, F = 4 families; renewed A, F = 2; rate 2/4 = 0.5000."""
+    wang, _li = two_advisors(campus)
+
     def seven_lessons(student, last):
         package = sell(student, sold_at=at(1, 5))
         use(package, *[at(1, 10 + i) for i in range(6)], last)
@@ -86,13 +78,14 @@ def test_renewal_rate(campus, wang):
     assert kpis.renewal_rate(everyone(campus), date(2026, 2, 1)).student_ids() == [d.pk]
 
 
-def test_subject_expansion(campus, wang, li):
+def test_subject_expansion(campus):
     """甲 (王) had piano since January and bought maths on 5 March → expands (数学).
     乙 (王) bought maths on 6 March, the first package ever → a new student, no expansion.
     丙 (李) had piano and bought piano again on 6 March → a renewal, no expansion.
     丁 (李) had piano and bought maths and English in March → expands (数学, 英语).
     戊 (李) bought maths in February after piano → February's, not March's.
     March: 2 students (甲, 丁), 3 subjects; 王 1 student 1 subject; 李 1 student 2 subjects."""
+    wang, li = two_advisors(campus)
     jia, yi = make_student(campus, wang, name="甲"), make_student(campus, wang, name="乙")
     bing, ding, wu = (make_student(campus, li, name=n) for n in "丙丁戊")
     for s in (jia, bing, ding, wu):
@@ -111,11 +104,12 @@ def test_subject_expansion(campus, wang, li):
     assert {r.student_id: r.values["subjects"] for r in kpi.rows} == {jia.pk: ["数学"], ding.pk: ["数学", "英语"]}
 
 
-def test_referrals(campus, wang, li):
+def test_referrals(campus):
     """老张家 (王's family) referred 新一 (enrolled 8 March), 新二 (still a lead) and 新四
     (enrolled 20 February); 新三 walked in and enrolled 9 March; 老李家 (李) referred 新五
     (enrolled 31 March 23:30, Shanghai time).
     March: 2 enrolled (新一 for 王, 新五 for 李), 2 referring families."""
+    wang, li = two_advisors(campus)
     zhang = make_student(campus, wang, name="老张家")
     lijia = make_student(campus, li, name="老李家")
     one = enrol_referral(campus, zhang, "新一", "13900000010", at(3, 8))
@@ -131,12 +125,13 @@ def test_referrals(campus, wang, li):
     assert kpis.referrals(everyone(campus).filter(advisor=li), MARCH).student_ids() == [five.pk]
 
 
-def test_refund_rate(campus, wang):
+def test_refund_rate(campus):
     """Active in March: 一 (10 lessons, 2 used in January: 8 left on 1 March), 二 (bought
     on 10 March), 三 (2 used, refund paid 15 March: ¥3000 − 2 × ¥300 − ¥800 fee = ¥1600).
     Not active: 四 (every lesson used in February), 五 (bought in April), 六 (valid until
     28 February).
     March: refunded 1 of 3 active students → rate 0.3333; 1 refund, ¥1600.00."""
+    wang, _li = two_advisors(campus)
     one, two, three, four, five, six = (make_student(campus, wang, name=n) for n in "一二三四五六")
     use(sell(one, sold_at=at(1, 5)), at(1, 9), at(1, 10))
     sell(two, sold_at=at(3, 10), valid_from=date(2026, 3, 10))
