@@ -457,7 +457,7 @@ def find_advisor(staff: Staff, value: str) -> Staff | None:
     """An advisor `staff` may see, by username or id; None for anyone else."""
     value = value.strip()[:150]
     found = advisors_of(staff).filter(user__username=value).first()
-    if found is None and value.isdigit() and len(value) < 12:
+    if found is None and value.isascii() and value.isdigit() and len(value) < 12:
         found = advisors_of(staff).filter(pk=int(value)).first()
     return found
 

@@ -26,7 +26,6 @@ from .. import kpis
 from ..kpi_exports import kpi_xlsx
 from ..roles import ROLES
 from .followups import refused
-from .forms_records import month_param
 
 # the trend chart's drawing area, in the SVG's own units (it scales to its card)
 TREND_WIDTH, TREND_HEIGHT, TREND_LEFT, TREND_TOP, TREND_BOTTOM = 360, 150, 8, 14, 118
@@ -93,8 +92,13 @@ def comparison_chart(rows: list[dict[str, Any]], key: str) -> dict[str, Any]:
 
 
 def _month(request: HttpRequest) -> date:
-    today = timezone.localdate()
-    return min(month_param(request.GET.get("month"), today), today.replace(day=1))
+    """The month asked for; one the API would refuse (not YYYY-MM, in the future, before
+    2000) is this month."""
+    this_month = timezone.localdate().replace(day=1)
+    try:
+        return kpis.parse_month(request.GET.get("month"), this_month)
+    except InvalidInput:
+        return this_month
 
 
 def _students(request: HttpRequest) -> tuple[Any, Staff | None] | HttpResponse:

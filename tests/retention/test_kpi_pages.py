@@ -79,9 +79,10 @@ def test_a_supervisor_narrows_to_an_advisor_of_the_campus_only(march, make_staff
     assert figures(html)["lesson_consumption.rate"] == "150.0%"
     assert client.get(DASHBOARD, {"advisor": "far"}).status_code == 404
     assert client.get(DASHBOARD, {"advisor": "nobody"}).status_code == 404
+    assert client.get(DASHBOARD, {"advisor": "²"}).status_code == 404
     assert client.get(reverse("retention:kpi_students", args=["nothing"])).status_code == 404
     # a month no page can mean falls back to this month, never a 500
-    for month in ("2026-13", "x", "9999-99"):
+    for month in ("2026-13", "x", "9999-99", "0001-01", "9999-12", "2026-3"):
         assert client.get(DASHBOARD, {"month": month}).status_code == 200
 
 
