@@ -163,3 +163,30 @@ def test_rates_and_months():
         with pytest.raises(kpis.InvalidInput) as exc:
             kpis.parse_month(bad, date(2026, 12, 1))
         assert "month" in exc.value.fields
+
+
+def test_group_class_sessions_are_scheduled_lessons_of_each_member(campus):
+    """钢琴大课 meets on 4 and 11 March and on 1 April; 小林 (王) and 小周 (李) are members.
+    小林 used a group lesson on the 4th. March: 小林 1 of 2, 小周 0 of 2; campus 1 ÷ 4 = 0.2500."""
+    from core.models import Subject
+    from scheduling.services import group_class_create, group_member_add, group_session_add
+    from tests.scheduling.helpers import make_teacher
+
+    from .kpi_makers import desk_of
+
+    wang, li = two_advisors(campus)
+    desk = desk_of(campus)
+    teacher = make_teacher(campus, "钢琴")
+    group = group_class_create(campus=campus, name="钢琴大课", subject=Subject.objects.get(name="钢琴"),
+                               teacher=teacher, by=desk)
+    lin, zhou = make_student(campus, wang, name="小林"), make_student(campus, li, name="小周")
+    for student in (lin, zhou):
+        group_member_add(group=group, student=student, by=desk)
+    for month, day in ((3, 4), (3, 11), (4, 1)):
+        group_session_add(group=group, starts_at=at(month, day, 15), ends_at=at(month, day, 16), by=desk)
+    use(sell(lin, sold_at=at(1, 5), course="钢琴大课"), at(3, 4, 15))
+
+    kpi = kpis.lesson_consumption(everyone(campus), MARCH)
+    assert kpi.figures == {"used": 1, "scheduled": 4, "rate": Decimal("0.2500"), "students": 2}
+    assert {r.student_id: (r.values["used"], r.values["scheduled"]) for r in kpi.rows} == {lin.pk: (1, 2), zhou.pk: (0, 2)}
+    assert kpi.of_advisor(li.pk).student_ids(hits_only=True) == []
