@@ -145,10 +145,13 @@ def cards(current: dict[str, kpis.Kpi], advisor: Staff | None) -> list[dict[str,
 
 
 def comparison(staff: Staff, current: dict[str, kpis.Kpi], month: date) -> list[dict[str, Any]]:
-    """Each advisor of the campus (and the students without one) on the five KPIs."""
+    """Each advisor of the campus (and the students without one) on the five KPIs; one who
+    has left only while some figure of the month is theirs."""
     rows = []
     for advisor in kpis.advisors_of(staff):
         mine = {key: kpi.of_advisor(advisor.pk) for key, kpi in current.items()}
+        if not advisor.user.is_active and not any(kpi.rows for kpi in mine.values()):
+            continue
         rows.append({"advisor": advisor, "name": advisor.display_name, "kpis": mine})
     if any(None in kpi.advisor_ids() for kpi in current.values()):
         rows.append({"advisor": None, "name": _("未分配班主任"), "kpis": {k: v.of_advisor(None) for k, v in current.items()}})

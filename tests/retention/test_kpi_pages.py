@@ -47,6 +47,7 @@ def drill(client, url: str) -> set[int]:
 
 
 def test_the_principal_sees_the_campus_with_trends_and_the_advisors_compared(march, make_staff):
+    make_staff(Role.ADVISOR, user__first_name="离职老师", user__is_active=False)  # no figure of the month
     html = signed_in(make_staff(Role.PRINCIPAL)).get(DASHBOARD, {"month": "2026-03"}).content.decode()
     shown = figures(html)
     assert shown["lesson_consumption.rate"] == "100.0%"
@@ -58,6 +59,7 @@ def test_the_principal_sees_the_campus_with_trends_and_the_advisors_compared(mar
     assert html.count('class="kpi-trend"') == 5 and "<polyline" in html and "<rect" in html
     # the comparison: 王 75.0% (3 of 4), 李 150.0% (3 of 2)
     assert "班主任对比" in html and "王老师" in html and "75.0%" in html and "150.0%" in html
+    assert ">离职老师</a>" not in html and ">离职老师</text>" not in html and ">离职老师</option>" in html
     # nothing a strict CSP would refuse
     assert "style=" not in html and not re.search(r"<script(?![^>]*\bsrc=)", html)
 
