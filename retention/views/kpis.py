@@ -173,8 +173,9 @@ def kpi_dashboard(request: HttpRequest) -> HttpResponse:
     if isinstance(whose, HttpResponse):
         return whose
     students, advisor = whose
-    current = kpis.month_kpis(students, month)
     trend = kpis.trends(students, month)
+    # the month itself is the trends' last: computed once
+    current = {key: series[-1] for key, series in trend.items()}
     compare = comparison(request.staff, current, month) if advisor is None else []
     if request.GET.get("export") == "xlsx":
         workbook = kpi_xlsx(month, advisor, current, trend, compare, names=_names(current))
