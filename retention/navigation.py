@@ -17,4 +17,5 @@ ITEMS = [
     NavItem(_("处罚记录"), "retention:penalties", ROLES["penalties"], 70),
     NavItem(_("回访抽检"), "retention:spot_checks", ROLES["spot_checks"], 71),
     NavItem(_("员工规则"), "retention:staff_rules", ROLES["staff_rules"], 72),
+    NavItem(_("五大指标"), "retention:kpis", ROLES["kpis"], 63),
 ]

@@ -76,6 +76,10 @@ ROLES: dict[str, frozenset[str]] = {
     "staff_rule_edit": frozenset({Role.PRINCIPAL}),
     # the weekly spot-check of logged follow-ups (客服部定期抽检)
     "spot_checks": SUPERVISORS,
+    # --- KPIs (五大指标) ---
+    # the dashboard, its drill-down and export, GET /kpis: an advisor their own figures,
+    # the CS supervisor and the principal the campus and each advisor
+    "kpis": SUPERVISORS | {Role.ADVISOR},
 }
 
 

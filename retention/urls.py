@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import followups, penalties, records, refunds, saving
+from .views import followups, kpis, penalties, records, refunds, saving
 
 app_name = "retention"
 urlpatterns = [
@@ -33,4 +33,7 @@ urlpatterns = [
     path("retention/staff-rules/", penalties.rule_list, name="staff_rules"),
     path("retention/staff-rules/<str:code>/edit/", penalties.rule_edit, name="staff_rule_edit"),
     path("retention/spot-checks/", penalties.spot_checks, name="spot_checks"),
+    # the five KPIs (五大指标)
+    path("retention/kpis/", kpis.kpi_dashboard, name="kpis"),
+    path("retention/kpis/<slug:key>/", kpis.kpi_students, name="kpi_students"),
 ]

@@ -5,6 +5,7 @@ router a topic. Thin: parse, check the role, call a service."""
 from ninja import Router
 
 from .followups import router as followups_router
+from .kpis import router as kpis_router
 from .penalties import router as penalties_router
 from .refunds import router as refunds_router
 
@@ -12,3 +13,4 @@ router = Router(tags=["retention"])
 router.add_router("", followups_router)
 router.add_router("", refunds_router)
 router.add_router("", penalties_router)
+router.add_router("", kpis_router)
