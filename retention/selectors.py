@@ -7,7 +7,7 @@ A rule takes the students to judge and the moment `at` it judges them at, and an
 {student id: Due}. Nothing here reads the clock except `moment_of` (the pages' "now"), so
 a worked week can be replayed with fixed dates."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -155,7 +155,7 @@ class DueStudent:
 
     @property
     def days_late(self) -> int:
-        return max(0, max((self.day - d.due_on).days for d in self.items))
+        return days_late(self.items, self.day)
 
     @property
     def kinds(self) -> list[str]:
@@ -344,12 +344,14 @@ def _booked_ahead(packages: list[LessonPackage], at: datetime) -> dict[int, int]
     subject's group classes for a group package."""
     student_ids = {p.student_id for p in packages}
     end = at + RENEWAL_HORIZON
-    lessons = list(
-        Lesson.objects.filter(
-            student_id__in=student_ids, status=Lesson.Status.SCHEDULED, starts_at__gte=at, starts_at__lt=end
-        ).values_list("student_id", "package_id", "subject_id")
-    )
-    sessions = group_sessions_of(student_ids, at, end)
+    lessons_of: dict[int, list[tuple[int | None, int]]] = defaultdict(list)
+    for student_id, package_id, subject_id in Lesson.objects.filter(
+        student_id__in=student_ids, status=Lesson.Status.SCHEDULED, starts_at__gte=at, starts_at__lt=end
+    ).values_list("student_id", "package_id", "subject_id"):
+        lessons_of[student_id].append((package_id, subject_id))
+    sessions_of: dict[int, list[int]] = defaultdict(list)
+    for student_id, subject_id in group_sessions_of(student_ids, at, end):
+        sessions_of[student_id].append(subject_id)
 
     def same_subject(package: LessonPackage, subject_id: int) -> bool:
         return package.subject_id is None or package.subject_id == subject_id
@@ -357,12 +359,12 @@ def _booked_ahead(packages: list[LessonPackage], at: datetime) -> dict[int, int]
     booked: dict[int, int] = {}
     for p in packages:
         if p.kind == LessonPackage.Kind.GROUP:
-            booked[p.pk] = sum(1 for s, subj in sessions if s == p.student_id and same_subject(p, subj))
+            booked[p.pk] = sum(1 for subj in sessions_of[p.student_id] if same_subject(p, subj))
         else:
             booked[p.pk] = sum(
                 1
-                for s, package_id, subj in lessons
-                if s == p.student_id and (package_id == p.pk or (package_id is None and same_subject(p, subj)))
+                for package_id, subj in lessons_of[p.student_id]
+                if package_id == p.pk or (package_id is None and same_subject(p, subj))
             )
     return booked
 
@@ -424,12 +426,23 @@ RULES: list[Callable[[QuerySet[Student], datetime], dict[int, Due]]] = [
 ]
 
 
-def due_students(students: QuerySet[Student], at: datetime) -> list[DueStudent]:
-    """Every student of `students` owing a call at `at`, the latest first."""
+def _calls_owed(students: QuerySet[Student], at: datetime) -> dict[int, list[Due]]:
+    """Per student of `students` owing a call at `at`, what every rule says is owed."""
     found: dict[int, list[Due]] = {}
     for rule in RULES:
         for pk, due in rule(students, at).items():
             found.setdefault(pk, []).append(due)
+    return found
+
+
+def days_late(items: list[Due], day: date) -> int:
+    """How late the most overdue of `items` is on `day` (0: none is late)."""
+    return max(0, max((day - d.due_on).days for d in items))
+
+
+def due_students(students: QuerySet[Student], at: datetime) -> list[DueStudent]:
+    """Every student of `students` owing a call at `at`, the latest first."""
+    found = _calls_owed(students, at)
     if not found:
         return []
     rows = (
@@ -461,12 +474,16 @@ class AdvisorLoad:
 def advisor_loads(advisors: Iterable[Staff], at: datetime) -> list[AdvisorLoad]:
     """For each advisor: students owing a call, how many of them late, the oldest lateness."""
     loads = {a.pk: AdvisorLoad(advisor=a) for a in advisors}
-    for row in due_students(Student.objects.filter(advisor_id__in=loads), at):
-        load = loads[row.student.advisor_id]
+    found = _calls_owed(Student.objects.filter(advisor_id__in=loads), at)
+    day = local_day(at)
+    # counts only: the students' advisors, not their files
+    for pk, advisor_id in Student.objects.filter(pk__in=found).values_list("pk", "advisor_id"):
+        late = days_late(found[pk], day)
+        load = loads[advisor_id]
         load.due += 1
-        if row.days_late > 0:
+        if late > 0:
             load.overdue += 1
-            load.oldest_days_late = max(load.oldest_days_late, row.days_late)
+            load.oldest_days_late = max(load.oldest_days_late, late)
     return sorted(loads.values(), key=lambda x: (-x.oldest_days_late, -x.overdue, -x.due, x.advisor.username))
 
 

@@ -92,6 +92,10 @@ def follow_up_new(request: HttpRequest, student_id: int) -> HttpResponse:
 # --- the advisor's day (工作台) ------------------------------------------------------------
 
 
+# cards a page: each carries its own form, and an advisor may hold two hundred families
+DAY_PAGE_SIZE = 20
+
+
 def _quick_form(row: selectors.DueStudent, data: Any = None) -> QuickFollowUpForm:
     return QuickFollowUpForm(data, initial={"kind": row.first.kind, "student": row.student.pk}, prefix_id=row.student.pk)
 
@@ -126,14 +130,22 @@ def _day_page(
             {"today": timezone.localdate(now), "loads": selectors.advisor_loads(advisors, now)},
         )
     rows = selectors.due_items_for(whose, at=now)
+    number = request.GET.get("page")
+    if bound:  # the page holding the card whose form came back with errors
+        number = next((i for i, r in enumerate(rows) if r.student.pk == bound[0]), 0) // DAY_PAGE_SIZE + 1
+    page = Paginator(rows, DAY_PAGE_SIZE).get_page(number)
+    mine = whose.pk == request.staff.pk
     return render(
         request,
         "retention/day.html",
         {
             "today": timezone.localdate(now),
             "whose": whose,
-            "mine": whose.pk == request.staff.pk,
-            "cards": _cards(rows, bound),
+            "mine": mine,
+            "cards": _cards(page.object_list, bound),
+            "page": page,
+            "query": "" if mine else f"advisor={whose.pk}",
+            "due": len(rows),
             "overdue": sum(1 for r in rows if r.days_late > 0),
         },
         status=status,

@@ -242,3 +242,26 @@ def test_the_day_costs_as_many_queries_for_many_students_as_for_one(campus, advi
     for i in range(4):
         make_student(campus, advisor, name=f"学员{i}", since=SINCE)
     assert queries() == one
+
+
+def test_the_day_shows_twenty_cards_a_page_and_counts_them_all(campus, advisor, student):
+    """An advisor may hold two hundred families: each card carries its own form, so the day
+    is paged; the count above it is every call due."""
+    for i in range(24):
+        make_student(campus, advisor, name=f"学员{i:02d}", since=SINCE)
+    client = signed_in(advisor)
+    first = client.get(DAY).content.decode()
+    second = client.get(DAY + "?page=2").content.decode()
+    assert first.count('class="due-card') + second.count('class="due-card') == 25
+    assert first.count('class="due-card') == 20
+    assert "待回访 <strong>25</strong> 人" in first and "待回访 <strong>25</strong> 人" in second
+    assert "1 / 2" in first and "?&page=2" in first
+
+
+def test_a_refused_card_comes_back_on_its_own_page(campus, advisor, student):
+    last = None
+    for i in range(24):
+        last = make_student(campus, advisor, name=f"学员{i:02d}", since=SINCE)
+    response = signed_in(advisor).post(LOG, quick(last, summary=""))
+    assert response.status_code == 422
+    assert f'id="due-{last.pk}"' in response.content.decode()

@@ -1,0 +1,82 @@
+"""The pages a campus uses all day, at chain scale: median milliseconds per page, in-process
+through the whole Django stack, signed in as the campus's principal (the advisor for the
+advisor's own pages). Run on a database filled by `generate_chain` (50 campuses, 100k
+students: 2,000 students a campus):
+
+    createdb -h 127.0.0.1 -U postgres chain100k
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/chain100k
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py generate_chain
+    .venv/bin/python bench/pages.py [--runs 20]
+"""
+
+import argparse
+import statistics
+import time
+
+from _setup import ROOT  # noqa: F401  (Django set up)
+from django.db import connection, reset_queries
+from django.test import Client
+from django.urls import reverse
+
+from billing.models import LessonPackage
+from cardreader.models import Card
+from core.models import Campus, Staff
+from core.roles import Role
+from students.models import Guardian, Student
+
+
+def pages(campus: Campus) -> list[tuple[str, Role, str]]:
+    student = Student.objects.filter(campus=campus).order_by("pk")[len_half(campus)]
+    phone = Guardian.objects.filter(student=student, is_primary=True).values_list("phone", flat=True).get()
+    card = Card.objects.filter(student=student).values_list("card_number", flat=True).get()
+    given = student.name[1:]
+    package = LessonPackage.objects.filter(student=student).order_by("-pk").first()
+    return [
+        ("student list", Role.PRINCIPAL, reverse("students:list")),
+        (f"search: given name {given}", Role.PRINCIPAL, reverse("students:list") + f"?q={given}"),
+        ("search: 7-digit phone prefix", Role.PRINCIPAL, reverse("students:list") + f"?q={phone[:7]}"),
+        ("search: card number", Role.PRINCIPAL, reverse("students:list") + f"?q={card}"),
+        ("student file", Role.PRINCIPAL, reverse("students:detail", args=[student.pk])),
+        ("week timetable", Role.PRINCIPAL, reverse("scheduling:week")),
+        ("statement", Role.PRINCIPAL, reverse("billing:statement", args=[student.pk])),
+        ("package", Role.PRINCIPAL, reverse("billing:package", args=[package.pk])),
+        ("payment records", Role.PRINCIPAL, reverse("billing:payments")),
+        ("follow-ups", Role.PRINCIPAL, reverse("retention:follow_ups")),
+        ("advisor's day (follow-ups due)", Role.ADVISOR, reverse("retention:day")),
+        ("landing page", Role.PRINCIPAL, "/"),
+    ]
+
+
+def len_half(campus: Campus) -> int:
+    return Student.objects.filter(campus=campus).count() // 2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    runs = parser.parse_args().runs
+    campus = Campus.objects.filter(code__startswith="chain").order_by("code").first()
+    if campus is None:
+        raise SystemExit("no generated chain here: run `manage.py generate_chain` first (see the docstring)")
+    clients = {}
+    for role in (Role.PRINCIPAL, Role.ADVISOR):
+        clients[role] = Client(SERVER_NAME="localhost")
+        clients[role].force_login(Staff.objects.filter(campus=campus, role=role).order_by("pk").first().user)
+    print(f"{Student.objects.count():,} students; campus {campus.code}: "
+          f"{Student.objects.filter(campus=campus).count():,} students")
+    print(f"{'page':<40} {'median':>9} {'queries':>8}")
+    for label, role, url in pages(campus):
+        client = clients[role]
+        samples = []
+        for i in range(runs + 3):
+            reset_queries()
+            start = time.perf_counter()
+            response = client.get(url)
+            if i >= 3:
+                samples.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        print(f"{label:<40} {statistics.median(samples):7.1f} ms {len(connection.queries):>8}")
+
+
+if __name__ == "__main__":
+    main()
