@@ -105,7 +105,12 @@ class Kpi:
         return self.figures[DEFINITIONS[self.key].headline]
 
     def student_ids(self, *, hits_only: bool = False) -> list[int]:
+        """The students behind the figures (`hits_only`: those the numerator counts)."""
         return [r.student_id for r in self.rows if r.hit or not hits_only]
+
+    def students(self, *, hits_only: bool = False) -> QuerySet[Student]:
+        """The same as a queryset of student files."""
+        return Student.objects.filter(pk__in=self.student_ids(hits_only=hits_only))
 
     def of_advisor(self, advisor_id: int | None) -> "Kpi":
         return Kpi(self.key, self.month, [r for r in self.rows if r.advisor_id == advisor_id])

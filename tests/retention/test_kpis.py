@@ -153,6 +153,7 @@ def test_refund_rate(campus):
     }
     assert kpi.student_ids() == sorted([one.pk, two.pk, three.pk])
     assert kpi.student_ids(hits_only=True) == [three.pk]
+    assert list(kpi.students(hits_only=True)) == [three]
     # April: 三 refunded before April began, 一 and 二 still have lessons, 五 bought
     assert kpis.refund_rate(everyone(campus), date(2026, 4, 1)).figures["active_students"] == 3
 
