@@ -3,28 +3,32 @@ consumption (课时消耗), renewals (续费), subject expansion (扩科), refer
 refund rate (退费率), per advisor, campus and month, computed from the records only.
 
 One selector a KPI, `kpi(students, month) -> Kpi`: `students` is the queryset whose KPI it
-is (a campus's students, or an advisor's), `month` any date of the month (Asia/Shanghai).
+is (a campus's students, or an advisor's), `month` any date of the month (Asia/Shanghai);
+`kpi.over(students, months)` gives several months (the twelve of a trend) in the same
+queries, each grouped by campus month in the database.
 A `Kpi` holds one `Row` per student behind the number, each with the student's advisor,
 whether the student counts toward the numerator (`hit`) and the student's own figures;
 the headline figures are summed from those rows. The dashboard, its drill-down, the
 comparison of advisors, the Excel export and `GET /api/v1/kpis` all read the same rows, so
 a number and the list behind it cannot disagree. Each selector runs a fixed number of
-queries, whatever the number of students.
+queries, whatever the number of students (the refund rate one more a month: each month's
+active students are judged by the balances when it began).
 
 Rates are `Decimal` with four places (0.8500 = 85%), rounded half up, None when there is
 nothing to divide by; money has two places (core.money)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import LedgerEntry, LessonPackage
-from core.dates import day_start
+from core.dates import CAMPUS_TZ, day_start, local_day
 from core.errors import Forbidden, InvalidInput
 from core.models import Staff
 from core.money import ZERO, money
@@ -101,7 +105,12 @@ class Kpi:
         return self.figures[DEFINITIONS[self.key].headline]
 
     def student_ids(self, *, hits_only: bool = False) -> list[int]:
+        """The students behind the figures (`hits_only`: those the numerator counts)."""
         return [r.student_id for r in self.rows if r.hit or not hits_only]
+
+    def students(self, *, hits_only: bool = False) -> QuerySet[Student]:
+        """The same as a queryset of student files."""
+        return Student.objects.filter(pk__in=self.student_ids(hits_only=hits_only))
 
     def of_advisor(self, advisor_id: int | None) -> "Kpi":
         return Kpi(self.key, self.month, [r for r in self.rows if r.advisor_id == advisor_id])
@@ -110,10 +119,51 @@ class Kpi:
         return {r.advisor_id for r in self.rows}
 
 
+def month_of(moment: datetime) -> date:
+    """The campus month a moment falls in (its first day)."""
+    return local_day(moment).replace(day=1)
+
+
+def window(months: Sequence[date]) -> tuple[datetime, datetime]:
+    """From the first month's start to the last month's end."""
+    return month_bounds(months[0])[0], month_bounds(months[-1])[1]
+
+
+def in_month(field: str) -> TruncMonth:
+    """The campus month of a datetime column, in the database."""
+    return TruncMonth(field, tzinfo=CAMPUS_TZ)
+
+
+MonthlySelector = Callable[[QuerySet[Student], Sequence[date]], dict[date, Kpi]]
+
+
+class Monthly:
+    """A KPI's selector: `kpi(students, month)` is one month's Kpi; `kpi.over(students,
+    months)` the same for several months (oldest first) in the same fixed number of queries."""
+
+    def __init__(self, over: MonthlySelector) -> None:
+        self.over = over
+        self.__doc__ = over.__doc__
+        self.__name__ = over.__name__
+
+    def __call__(self, students: QuerySet[Student], month: date) -> Kpi:
+        month = first_of_month(month)
+        return self.over(students, [month])[month]
+
+
+def _empty(months: Sequence[date]) -> dict[date, dict[int, Row]]:
+    return {m: {} for m in months}
+
+
+def _kpis(key: str, found: dict[date, dict[int, Row]]) -> dict[date, Kpi]:
+    return {m: Kpi(key, m, [rows[i] for i in sorted(rows)]) for m, rows in found.items()}
+
+
 # --- 1. lesson consumption (课时消耗) ---------------------------------------------------------
 
 
-def lesson_consumption(students: QuerySet[Student], month: date) -> Kpi:
+@Monthly
+def lesson_consumption(students: QuerySet[Student], months: Sequence[date]) -> dict[date, Kpi]:
     """Lessons used ÷ lessons scheduled in the month, per student.
 
     Used: the `used` entries of the lesson ledger dated in the month and not reversed (a
@@ -122,13 +172,14 @@ def lesson_consumption(students: QuerySet[Student], month: date) -> Kpi:
     without a make-up booked (a leave is a lesson not consumed: 严格控制学员的请假), and the
     sessions of the student's group classes that stand. Rescheduled lessons count where
     they now are; cancelled ones not at all."""
-    start, end = month_bounds(month)
+    start, end = window(months)
     used = (
         LedgerEntry.objects.filter(
             package__student__in=students, kind=LedgerEntry.Kind.USED, occurred_at__gte=start, occurred_at__lt=end,
             reversed_by__isnull=True,
         )
-        .values_list("package__student_id", "package__student__advisor_id")
+        .annotate(month=in_month("occurred_at"))
+        .values_list("month", "package__student_id", "package__student__advisor_id")
         .annotate(n=Count("pk"))
     )
     lessons = (
@@ -137,7 +188,8 @@ def lesson_consumption(students: QuerySet[Student], month: date) -> Kpi:
             Q(status=Lesson.Status.SCHEDULED)
             | Q(status=Lesson.Status.LEAVE) & ~Exists(Lesson.objects.filter(makeup_for=OuterRef("pk")))
         )
-        .values_list("student_id", "student__advisor_id")
+        .annotate(month=in_month("starts_at"))
+        .values_list("month", "student_id", "student__advisor_id")
         .annotate(n=Count("pk"))
     )
     sessions = (
@@ -145,23 +197,27 @@ def lesson_consumption(students: QuerySet[Student], month: date) -> Kpi:
             group__members__student__in=students, starts_at__gte=start, starts_at__lt=end,
             status=Lesson.Status.SCHEDULED,
         )
-        .values_list("group__members__student_id", "group__members__student__advisor_id")
+        .annotate(month=in_month("starts_at"))
+        .values_list("month", "group__members__student_id", "group__members__student__advisor_id")
         .annotate(n=Count("pk"))
     )
-    rows: dict[int, Row] = {}
+    found = _empty(months)
 
-    def add(found: Iterable[tuple[int, int | None, int]], what: str) -> None:
-        for student_id, advisor_id, n in found:
-            row = rows.setdefault(student_id, Row(student_id, advisor_id, False, {"used": 0, "scheduled": 0}))
-            row.values[what] += n
+    def add(counted: Iterable[tuple[datetime, int, int | None, int]], what: str) -> None:
+        for moment, student_id, advisor_id, n in counted:
+            rows = found.get(month_of(moment))
+            if rows is not None:
+                row = rows.setdefault(student_id, Row(student_id, advisor_id, False, {"used": 0, "scheduled": 0}))
+                row.values[what] += n
 
     add(used, "used")
     add(lessons, "scheduled")
     add(sessions, "scheduled")
-    for row in rows.values():
-        row.hit = row.values["used"] > 0
-        row.values["rate"] = rate(row.values["used"], row.values["scheduled"])
-    return Kpi("lesson_consumption", month, sorted(rows.values(), key=lambda r: r.student_id))
+    for rows in found.values():
+        for row in rows.values():
+            row.hit = row.values["used"] > 0
+            row.values["rate"] = rate(row.values["used"], row.values["scheduled"])
+    return _kpis("lesson_consumption", found)
 
 
 def _consumption_figures(rows: list[Row]) -> dict[str, Any]:
@@ -189,14 +245,15 @@ def renewal_point(crossed_at: datetime | None, valid_until: date) -> datetime:
     return min(crossed_at, expiry) if crossed_at is not None else expiry
 
 
-def renewal_rate(students: QuerySet[Student], month: date) -> Kpi:
+@Monthly
+def renewal_rate(students: QuerySet[Student], months: Sequence[date]) -> dict[date, Kpi]:
     """Families whose package reached the renewal line or ended in the month (one row a
     family, at its first such package), and whether they bought again: another package
     sold after that one and no later than 30 days after the renewal point (a purchase made
     early, before the line, counts: 续费要提前铺垫). A package refunded before its renewal
     point never called for a renewal. A family is a student file."""
-    start, end = month_bounds(month)
-    first, last = first_of_month(month), next_month(month) - timedelta(days=1)
+    start, end = window(months)
+    first, last = months[0], next_month(months[-1]) - timedelta(days=1)
     threshold = (F("lessons") + F("bonus_lessons")) * RENEWAL_SHARE[0] / RENEWAL_SHARE[1]
     crossing = LedgerEntry.objects.filter(
         package=OuterRef("pk"), kind=LedgerEntry.Kind.USED, balance_after__lte=OuterRef("threshold")
@@ -209,26 +266,31 @@ def renewal_rate(students: QuerySet[Student], month: date) -> Kpi:
         .filter(Q(crossed_at__gte=start, crossed_at__lt=end) | Q(valid_until__gte=first, valid_until__lte=last))
         .values_list("pk", "student_id", "student__advisor_id", "crossed_at", "sold_at", "valid_until", "refunded_at")
     )
-    due: dict[int, tuple[datetime, datetime, int, int | None]] = {}
+    # month → student → (renewal point, that package's sale, the package, the advisor)
+    due: dict[date, dict[int, tuple[datetime, datetime, int, int | None]]] = {m: {} for m in months}
     for pk, student_id, advisor_id, crossed_at, sold_at, valid_until, refunded_at in packages:
         point = renewal_point(crossed_at, valid_until)
-        if not (start <= point < end) or (refunded_at is not None and refunded_at < point):
+        families = due.get(month_of(point))
+        if families is None or (refunded_at is not None and refunded_at < point):
             continue
-        if student_id not in due or point < due[student_id][0]:
-            due[student_id] = (point, sold_at, pk, advisor_id)
-    sales = LedgerEntry.objects.filter(
-        package__student_id__in=list(due), kind=LedgerEntry.Kind.BOUGHT
-    ).values_list("package__student_id", "package_id", "occurred_at")
-    renewed: dict[int, datetime] = {}
-    for student_id, package_id, sold_at in sales:
-        point, first_sold, due_pk, _advisor = due[student_id]
-        if package_id != due_pk and sold_at > first_sold and sold_at <= point + RENEWAL_WINDOW:
-            renewed[student_id] = min(renewed.get(student_id, sold_at), sold_at)
-    rows = [
-        Row(student_id, advisor_id, student_id in renewed, {"due_at": point, "renewed_at": renewed.get(student_id)})
-        for student_id, (point, _sold, _pk, advisor_id) in sorted(due.items())
-    ]
-    return Kpi("renewal_rate", month, rows)
+        if student_id not in families or point < families[student_id][0]:
+            families[student_id] = (point, sold_at, pk, advisor_id)
+    sales: dict[int, list[tuple[int, datetime]]] = {}
+    for student_id, package_id, sold_at in LedgerEntry.objects.filter(
+        package__student_id__in={s for families in due.values() for s in families}, kind=LedgerEntry.Kind.BOUGHT
+    ).values_list("package__student_id", "package_id", "occurred_at"):
+        sales.setdefault(student_id, []).append((package_id, sold_at))
+    found = _empty(months)
+    for month, families in due.items():
+        for student_id, (point, first_sold, due_pk, advisor_id) in families.items():
+            again = [
+                sold_at for package_id, sold_at in sales.get(student_id, [])
+                if package_id != due_pk and first_sold < sold_at <= point + RENEWAL_WINDOW
+            ]
+            found[month][student_id] = Row(
+                student_id, advisor_id, bool(again), {"due_at": point, "renewed_at": min(again, default=None)}
+            )
+    return _kpis("renewal_rate", found)
 
 
 def _renewal_figures(rows: list[Row]) -> dict[str, Any]:
@@ -239,28 +301,32 @@ def _renewal_figures(rows: list[Row]) -> dict[str, Any]:
 # --- 3. subject expansion (扩科) -------------------------------------------------------------
 
 
-def subject_expansion(students: QuerySet[Student], month: date) -> Kpi:
+@Monthly
+def subject_expansion(students: QuerySet[Student], months: Sequence[date]) -> dict[date, Kpi]:
     """Students who, in the month, bought a package of a subject they had no package of
     before, having bought some other package before (a new student's first subject is a
     sale, not an expansion). Packages without a subject do not count."""
-    start, end = month_bounds(month)
+    start, end = window(months)
     earlier = LedgerEntry.objects.filter(
         kind=LedgerEntry.Kind.BOUGHT, package__student=OuterRef("student"), occurred_at__lt=OuterRef("sold_at")
     )
-    found = (
+    bought = (
         LessonPackage.objects.filter(student__in=students, subject__isnull=False)
         .annotate(sold_at=_sold_at())
         .filter(sold_at__gte=start, sold_at__lt=end)
         .filter(Exists(earlier), ~Exists(earlier.filter(package__subject=OuterRef("subject"))))
-        .order_by("student_id", "sold_at", "pk")
-        .values_list("student_id", "student__advisor_id", "subject__name")
+        .order_by("sold_at", "pk")
+        .values_list("sold_at", "student_id", "student__advisor_id", "subject__name")
     )
-    rows: dict[int, Row] = {}
-    for student_id, advisor_id, subject in found:
+    found = _empty(months)
+    for sold_at, student_id, advisor_id, subject in bought:
+        rows = found.get(month_of(sold_at))
+        if rows is None:
+            continue
         row = rows.setdefault(student_id, Row(student_id, advisor_id, True, {"subjects": []}))
         if subject not in row.values["subjects"]:
             row.values["subjects"].append(subject)
-    return Kpi("subject_expansion", month, list(rows.values()))
+    return _kpis("subject_expansion", found)
 
 
 def _expansion_figures(rows: list[Row]) -> dict[str, Any]:
@@ -270,25 +336,23 @@ def _expansion_figures(rows: list[Row]) -> dict[str, Any]:
 # --- 4. referrals (转介绍) --------------------------------------------------------------------
 
 
-def referrals(students: QuerySet[Student], month: date) -> Kpi:
+@Monthly
+def referrals(students: QuerySet[Student], months: Sequence[date]) -> dict[date, Kpi]:
     """Referred leads who enrolled in the month: a lead whose source is a referral by an
     existing family (`Lead.referred_by`, one of `students`) converted to a student file in
     the month. Each row is the new student; it counts for the referring family's advisor
     (the comment on `Student.referred_by`)."""
-    start, end = month_bounds(month)
-    found = (
-        Lead.objects.filter(
-            source=Lead.Source.REFERRAL, referred_by__in=students, student__isnull=False,
-            converted_at__gte=start, converted_at__lt=end,
-        )
-        .order_by("student_id")
-        .values_list("student_id", "referred_by__advisor_id", "referred_by_id", "referred_by__name")
-    )
-    rows = [
-        Row(student_id, advisor_id, True, {"referrer_id": referrer_id, "referrer": referrer})
-        for student_id, advisor_id, referrer_id, referrer in found
-    ]
-    return Kpi("referrals", month, rows)
+    start, end = window(months)
+    enrolled = Lead.objects.filter(
+        source=Lead.Source.REFERRAL, referred_by__in=students, student__isnull=False,
+        converted_at__gte=start, converted_at__lt=end,
+    ).values_list("converted_at", "student_id", "referred_by__advisor_id", "referred_by_id", "referred_by__name")
+    found = _empty(months)
+    for converted_at, student_id, advisor_id, referrer_id, referrer in enrolled:
+        rows = found.get(month_of(converted_at))
+        if rows is not None:
+            rows[student_id] = Row(student_id, advisor_id, True, {"referrer_id": referrer_id, "referrer": referrer})
+    return _kpis("referrals", found)
 
 
 def _referral_figures(rows: list[Row]) -> dict[str, Any]:
@@ -298,11 +362,9 @@ def _referral_figures(rows: list[Row]) -> dict[str, Any]:
 # --- 5. refund rate (退费率) ------------------------------------------------------------------
 
 
-def refund_rate(students: QuerySet[Student], month: date) -> Kpi:
-    """Students whose refund was paid in the month ÷ the month's active students, and the
-    amount paid back. Active: a student with a package valid during some of the month, not
-    refunded before it, that had lessons left when the month began (its ledger's balance
-    then) or was bought during the month."""
+def _active(students: QuerySet[Student], month: date) -> QuerySet[LessonPackage]:
+    """(student, advisor) of the month's active students: a package valid during some of
+    the month, not refunded before it, with lessons left when it began or bought during it."""
     start, end = month_bounds(month)
     first, last = first_of_month(month), next_month(month) - timedelta(days=1)
     balance_then = LedgerEntry.objects.filter(package=OuterRef("pk"), occurred_at__lt=start).order_by(
@@ -311,7 +373,7 @@ def refund_rate(students: QuerySet[Student], month: date) -> Kpi:
     bought_during = LedgerEntry.objects.filter(
         package=OuterRef("pk"), kind=LedgerEntry.Kind.BOUGHT, occurred_at__gte=start, occurred_at__lt=end
     )
-    active = (
+    return (
         LessonPackage.objects.filter(student__in=students, valid_from__lte=last, valid_until__gte=first)
         .filter(Q(refunded_at__isnull=True) | Q(refunded_at__gte=start))
         .annotate(balance_then=Subquery(balance_then.values("balance_after")[:1]))
@@ -319,19 +381,31 @@ def refund_rate(students: QuerySet[Student], month: date) -> Kpi:
         .values_list("student_id", "student__advisor_id")
         .distinct()
     )
+
+
+@Monthly
+def refund_rate(students: QuerySet[Student], months: Sequence[date]) -> dict[date, Kpi]:
+    """Students whose refund was paid in the month ÷ the month's active students, and the
+    amount paid back. Active: a student with a package valid during some of the month, not
+    refunded before it, that had lessons left when the month began (its ledger's balance
+    then) or was bought during the month. One query a month for the active students (each
+    month's balances are their own), one for the refunds of all the months."""
+    start, end = window(months)
+    found = {
+        m: {s: Row(s, a, False, {"refunds": 0, "amount": ZERO}) for s, a in _active(students, m)} for m in months
+    }
     paid = Refund.objects.filter(
         student__in=students, status=Refund.Status.PAID, paid_at__gte=start, paid_at__lt=end
-    ).values_list("student_id", "student__advisor_id", "amount")
-    rows: dict[int, Row] = {
-        student_id: Row(student_id, advisor_id, False, {"refunds": 0, "amount": ZERO})
-        for student_id, advisor_id in active
-    }
-    for student_id, advisor_id, amount in paid:
+    ).values_list("paid_at", "student_id", "student__advisor_id", "amount")
+    for paid_at, student_id, advisor_id, amount in paid:
+        rows = found.get(month_of(paid_at))
+        if rows is None:
+            continue
         row = rows.setdefault(student_id, Row(student_id, advisor_id, False, {"refunds": 0, "amount": ZERO}))
         row.hit = True
         row.values["refunds"] += 1
         row.values["amount"] = money(row.values["amount"] + amount)
-    return Kpi("refund_rate", month, sorted(rows.values(), key=lambda r: r.student_id))
+    return _kpis("refund_rate", found)
 
 
 def _refund_figures(rows: list[Row]) -> dict[str, Any]:
@@ -352,7 +426,7 @@ def _refund_figures(rows: list[Row]) -> dict[str, Any]:
 class Definition:
     key: str
     label: Any
-    compute: Callable[[QuerySet[Student], date], Kpi]
+    compute: Monthly
     summarise: Callable[[list[Row]], dict[str, Any]]
     # the figure shown big, charted over twelve months and compared between advisors
     headline: str
@@ -414,7 +488,7 @@ def trend_months(month: date) -> list[date]:
 def trends(students: QuerySet[Student], month: date) -> dict[str, list[Kpi]]:
     """Each KPI over the twelve months ending with `month`."""
     months = trend_months(month)
-    return {key: [d.compute(students, m) for m in months] for key, d in DEFINITIONS.items()}
+    return {key: list(d.compute.over(students, months).values()) for key, d in DEFINITIONS.items()}
 
 
 def figures_json(kpi: Kpi) -> dict[str, Any]:

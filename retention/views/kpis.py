@@ -209,8 +209,7 @@ def drill_rows(kpi: kpis.Kpi, *, hits_only: bool) -> list[dict[str, Any]]:
     each with the KPI's own columns."""
     d = kpis.DEFINITIONS[kpi.key]
     chosen = [r for r in kpi.rows if r.hit or not hits_only]
-    students = Student.objects.filter(pk__in=[r.student_id for r in chosen]).select_related("advisor__user")
-    by_id = {s.pk: s for s in students}
+    by_id = {s.pk: s for s in kpi.students(hits_only=hits_only).select_related("advisor__user")}
     return [
         {"student": by_id[r.student_id], "hit": r.hit, "cells": [display(r.values.get(c), c) for c, _label in d.columns]}
         for r in chosen

@@ -38,6 +38,10 @@ def test_lesson_consumption(campus):
     # February: 小明's one lesson used, nothing scheduled
     feb = kpis.lesson_consumption(everyone(campus), date(2026, 2, 1)).figures
     assert feb == {"used": 1, "scheduled": 0, "rate": None, "students": 1}
+    # several months at once (a trend) give each month's own figures
+    both = kpis.lesson_consumption.over(everyone(campus), [date(2026, 2, 1), MARCH])
+    assert [k.figures for k in both.values()] == [feb, kpi.figures]
+    assert both[MARCH].rows == kpi.rows
 
 
 def test_renewal_rate(campus):
@@ -149,6 +153,7 @@ def test_refund_rate(campus):
     }
     assert kpi.student_ids() == sorted([one.pk, two.pk, three.pk])
     assert kpi.student_ids(hits_only=True) == [three.pk]
+    assert list(kpi.students(hits_only=True)) == [three]
     # April: 三 refunded before April began, 一 and 二 still have lessons, 五 bought
     assert kpis.refund_rate(everyone(campus), date(2026, 4, 1)).figures["active_students"] == 3
 
@@ -190,3 +195,12 @@ def test_group_class_sessions_are_scheduled_lessons_of_each_member(campus):
     assert kpi.figures == {"used": 1, "scheduled": 4, "rate": Decimal("0.2500"), "students": 2}
     assert {r.student_id: (r.values["used"], r.values["scheduled"]) for r in kpi.rows} == {lin.pk: (1, 2), zhou.pk: (0, 2)}
     assert kpi.of_advisor(li.pk).student_ids(hits_only=True) == []
+
+
+def test_a_lesson_belongs_to_the_campus_month_it_was_used_in(campus):
+    """Used 28 February 23:30 and 1 March 00:30, Shanghai time (both 28 February in UTC):
+    one in February, one in March — the database groups by the campus month."""
+    wang, _li = two_advisors(campus)
+    use(sell(make_student(campus, wang), sold_at=at(1, 5)), at(2, 28, 23, 30), at(3, 1, 0, 30))
+    both = kpis.lesson_consumption.over(everyone(campus), [date(2026, 2, 1), MARCH])
+    assert [k.figures["used"] for k in both.values()] == [1, 1]
