@@ -18,7 +18,7 @@ from core.models import Staff
 from core.navigation import nav_for
 from core.roles import Role
 from scheduling.models import Lesson
-from students.models import Student
+from students.models import Lead, Student
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,18 +73,24 @@ def signed_in_context(browser, browser_context_args: dict, live_server, staff: S
 
 
 def pages_of(staff: Staff) -> list[str]:
-    """The landing page and the role's menu; for the roles who open students' files, a file
-    (its tabs are added as the page shows them) and a lesson."""
+    """The landing page and the role's menu; for the front desk and the advisor, a student's
+    file (its tabs are added as the page shows them), their packages and statement, a
+    package, a lesson and a lead."""
     urls = ["/"] + [link["url"] for link in nav_for(staff)]
-    if staff.role in (Role.FRONT_DESK, Role.ADVISOR, Role.PRINCIPAL, Role.DEAN):
-        student = Student.objects.filter(campus=staff.campus, guardians__isnull=False).order_by("pk").first()
+    if staff.role in (Role.FRONT_DESK, Role.ADVISOR):
+        student = Student.objects.filter(campus=staff.campus, guardians__isnull=False, packages__isnull=False,
+                                         advisor__isnull=False).order_by("pk").first()
         lesson = Lesson.objects.filter(student__campus=staff.campus).order_by("starts_at").first()
-        urls += [f"/students/{student.pk}/", f"/schedule/lessons/{lesson.pk}/"]
+        lead = Lead.objects.filter(campus=staff.campus).order_by("pk").first()
+        urls += [f"/students/{student.pk}/", f"/billing/students/{student.pk}/",
+                 f"/billing/students/{student.pk}/statement/", f"/billing/packages/{student.packages.first().pk}/",
+                 f"/schedule/lessons/{lesson.pk}/"] + ([f"/students/leads/{lead.pk}/"] if lead else [])
     return urls
 
 
 def overflows(page, url: str) -> list[str]:
-    page.goto(url)  # the page's deferred scripts have run when it has loaded
+    # deferred scripts (app.js labels the tables) run after the stylesheets, before this event
+    page.goto(url, wait_until="domcontentloaded")
     return page.evaluate(OVERFLOW, page.viewport_size["width"])
 
 
