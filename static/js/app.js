@@ -90,6 +90,12 @@
   // rows htmx swaps in (the student search) are labelled like the page's own
   document.addEventListener("htmx:afterSettle", function () { labelTables(); });
 
+  // a page the browser brings back (Back) opens with its menu folded, as a page newly loaded
+  window.addEventListener("pageshow", function (event) {
+    var toggle = document.getElementById("menu-toggle");
+    if (event.persisted && toggle) toggle.checked = false;
+  });
+
   document.addEventListener("keydown", function (event) {
     var toggle = document.getElementById("menu-toggle");
     if (event.key === "Escape" && toggle && toggle.checked) {

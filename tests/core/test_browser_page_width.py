@@ -181,6 +181,11 @@ def test_on_a_phone_a_table_is_a_card_a_row_and_the_week_a_list_of_days(demo, br
     assert page.locator("main table tr.cards-head").first.is_hidden()
     # a guardian's number dials
     assert page.locator("main table a[href^='tel:']").count() >= 2
+    # rows the search swaps in are cards with labels too
+    page.fill("input[name=q]", "张子涵")
+    expect(page.locator("main table tbody tr")).to_have_count(1)
+    label = page.locator("main table tbody td").first.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"姓名"'
 
     page.goto(live_server.url + "/schedule/")
     days = page.locator(".week .col")
