@@ -10,7 +10,8 @@
  *
  * and two for a phone: every table of the page with a header row is marked `cards` and
  * each cell gets its column's header as `data-label` (app.css shows a row as a card on a
- * narrow screen, each value after its label); Escape folds the opened menu.
+ * narrow screen, each value after its label); Escape folds the opened menu, and so does
+ * coming Back to a page.
  */
 (function () {
   "use strict";
