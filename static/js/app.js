@@ -7,6 +7,11 @@
  *   data-autosubmit               a field that sends its form when changed
  *   data-export-form="form-id"    a link whose query is that form's fields when followed
  *   <datalist data-for="input-id">  suggestions for a field rendered by Django
+ *
+ * and two for a phone: every table of the page with a header row is marked `cards` and
+ * each cell gets its column's header as `data-label` (app.css shows a row as a card on a
+ * narrow screen, each value after its label); Escape folds the opened menu, and so does
+ * coming Back to a page.
  */
 (function () {
   "use strict";
@@ -43,6 +48,60 @@
       if (input) input.setAttribute("list", list.id);
     });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", linkDatalists);
-  else linkDatalists();
+
+  // The header row: the last row of <thead>, or else a first row of header cells only.
+  function headerRow(table) {
+    if (table.tHead && table.tHead.rows.length) return table.tHead.rows[table.tHead.rows.length - 1];
+    var first = table.rows[0];
+    if (!first || first.cells.length < 2) return null;
+    for (var i = 0; i < first.cells.length; i++) if (first.cells[i].tagName !== "TH") return null;
+    return first;
+  }
+
+  function labelTable(table) {
+    var head = headerRow(table);
+    if (!head) return;  // a table of label / value rows reads well as it is
+    var labels = [];
+    Array.prototype.forEach.call(head.cells, function (cell) {
+      for (var n = 0; n < cell.colSpan; n++) labels.push(cell.textContent.trim());
+    });
+    table.classList.add("cards");
+    head.classList.add("cards-head");
+    Array.prototype.forEach.call(table.rows, function (row) {
+      if (row === head || row.parentNode === table.tHead) return;
+      var column = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        // a cell spanning columns (an "empty" line) has no single label
+        if (cell.colSpan === 1 && cell.tagName === "TD" && labels[column]) cell.setAttribute("data-label", labels[column]);
+        column += cell.colSpan;
+      });
+    });
+  }
+
+  function labelTables(root) {
+    (root || document).querySelectorAll("main table").forEach(labelTable);
+  }
+
+  function ready() {
+    linkDatalists();
+    labelTables();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+  // rows htmx swaps in (the student search) are labelled like the page's own
+  document.addEventListener("htmx:afterSettle", function () { labelTables(); });
+
+  // a page the browser brings back (Back) opens with its menu folded, as a page newly loaded
+  window.addEventListener("pageshow", function (event) {
+    var toggle = document.getElementById("menu-toggle");
+    if (event.persisted && toggle) toggle.checked = false;
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var toggle = document.getElementById("menu-toggle");
+    if (event.key === "Escape" && toggle && toggle.checked) {
+      toggle.checked = false;
+      toggle.focus();
+    }
+  });
 })();
