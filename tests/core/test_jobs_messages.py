@@ -14,7 +14,14 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from core.messaging import MAX_ATTEMPTS, RETRY_BACKOFF, channel_for, message_queue, message_send, messages_send_due
+from core.messaging import (
+    MAX_ATTEMPTS,
+    RETRY_BACKOFF,
+    channel_for,
+    message_queue,
+    message_send,
+    messages_send_due,
+)
 from core.models import Message
 
 pytestmark = pytest.mark.django_db
