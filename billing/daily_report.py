@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
 
+from django.utils.translation import gettext as _
+
 from core.dates import day_bounds
 from core.models import Campus
 from core.reports import ReportSection
@@ -32,19 +34,19 @@ def sections(campus: Campus, day: date) -> list[ReportSection]:
         item__campus=campus, kind=StockMovement.Kind.SALE, created_at__gte=start, created_at__lt=end
     ).aggregate(pieces=Sum(-F("quantity")), amount=Sum(F("unit_price") * -F("quantity")))
     return [
-        ReportSection(title="消课", order=20, rows=[
-            ("消课节数", used["used"] - used["undone"]),
+        ReportSection(title=_("消课统计"), order=20, rows=[
+            (_("消课节数"), used["used"] - used["undone"]),
         ]),
-        ReportSection(title="收费（按支付方式）", order=30, rows=[
+        ReportSection(title=_("收费（按支付方式）"), order=30, rows=[
             *[(str(label), by_method.get(value, ZERO)) for value, label in Payment.Method.choices],
-            ("收入合计", sum(by_method.values(), ZERO)),
-            ("退出金额", paid_out),
+            (_("收入合计"), sum(by_method.values(), ZERO)),
+            (_("退出金额"), paid_out),
         ]),
-        ReportSection(title="学员卡押金与工本费", order=35, rows=[
+        ReportSection(title=_("学员卡押金与工本费"), order=35, rows=[
             (str(Payment.Purpose(purpose).label), by_purpose.get(purpose, ZERO)) for purpose in CARD_PURPOSES
         ]),
-        ReportSection(title="商品销售", order=40, rows=[
-            ("售出件数", sales["pieces"] or 0),
-            ("销售金额", (sales["amount"] or ZERO).quantize(Decimal("0.01"))),
+        ReportSection(title=_("商品销售"), order=40, rows=[
+            (_("售出件数"), sales["pieces"] or 0),
+            (_("销售金额"), (sales["amount"] or ZERO).quantize(Decimal("0.01"))),
         ]),
     ]

@@ -3,6 +3,8 @@ student files of the day."""
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from core.dates import day_bounds
 from core.models import Campus
 from core.reports import ReportSection
@@ -14,11 +16,11 @@ def sections(campus: Campus, day: date) -> list[ReportSection]:
     start, end = day_bounds(day)
     return [
         ReportSection(
-            title="招生",
+            title=_("招生"),
             order=50,
             rows=[
-                ("新增咨询（线索）", Lead.objects.filter(campus=campus, created_at__gte=start, created_at__lt=end).count()),
-                ("新建学员档案", Student.objects.filter(campus=campus, created_at__gte=start, created_at__lt=end).count()),
+                (_("新增咨询（线索）"), Lead.objects.filter(campus=campus, created_at__gte=start, created_at__lt=end).count()),
+                (_("新建学员档案"), Student.objects.filter(campus=campus, created_at__gte=start, created_at__lt=end).count()),
             ],
         )
     ]
