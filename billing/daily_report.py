@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
-
 from django.utils.translation import gettext as _
 
 from core.dates import day_bounds

@@ -4,7 +4,6 @@ check-ins (签到), by the card and by hand."""
 from datetime import date
 
 from django.db.models import Count
-
 from django.utils.translation import gettext as _
 
 from core.dates import day_bounds
