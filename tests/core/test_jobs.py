@@ -263,3 +263,10 @@ def test_history_clean_up_removes_only_what_is_kept_a_while(make_staff):
     assert job_run("history_clean_up", at=at, force=True) == 0
     assert set(JobRun.objects.values_list("job", flat=True)) == {"recent", "history_clean_up"}
     assert Message.objects.count() == 1 and Todo.objects.count() == 1
+
+
+def test_hq_reads_what_the_jobs_recorded_in_the_admin(make_staff):
+    client = signed_in(make_staff(Role.HQ_ADMIN))
+    for model in ("jobrun", "todo", "message", "dailyreport"):
+        assert client.get(f"/admin/core/{model}/").status_code == 200
+        assert client.get(f"/admin/core/{model}/add/").status_code == 403
