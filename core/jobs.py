@@ -179,5 +179,6 @@ def job_run(name: str, *, at: datetime | None = None, force: bool = False) -> in
 
 def enqueue_on_commit(task, *args) -> None:
     """Send `task` to the worker once the current transaction commits (at once outside
-    one), so the worker never looks for rows it cannot see yet."""
-    transaction.on_commit(lambda: task.delay(*args))
+    one), so the worker never looks for rows it cannot see yet. A broker that cannot take
+    it is logged, not raised: what was committed stays, and the sweeps find it due."""
+    transaction.on_commit(lambda: task.delay(*args), robust=True)

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .jobs import enqueue_on_commit
 from .models import Campus, Message
 
 logger = logging.getLogger("messages")
@@ -150,7 +151,7 @@ def message_queue(
             )
     except IntegrityError:  # the same key queued at the same moment by another worker
         return None
-    transaction.on_commit(lambda: send_message.delay(message.pk))
+    enqueue_on_commit(send_message, message.pk)
     return message
 
 

@@ -198,3 +198,28 @@ def test_the_sweep_job_sends_what_is_due(gateway):
         assert job_run("messages_send", at=timezone.now() + timedelta(seconds=1)) == 2
         assert job_run("messages_send", at=timezone.now() + timedelta(seconds=2)) == 0
     assert {r["body"]["to"] for r in gateway.requests} == {"13800000001", "13800000002"}
+
+
+def test_a_broker_that_cannot_take_the_task_leaves_the_message_to_the_sweep(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from core import tasks
+
+    def broker_down(*args):
+        raise OSError("broker unreachable")
+
+    monkeypatch.setattr(tasks.send_message, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        message = message_queue(to="13800000001", body="一")
+    assert len(callbacks) == 1
+    assert Message.objects.get(pk=message.pk).status == Message.Status.PENDING
+    assert messages_send_due(timezone.now() + timedelta(seconds=1)) == 1
+
+
+def test_a_message_is_sent_by_the_worker_once_its_transaction_commits(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = message_queue(to="13800000001", body="一")
+    assert Message.objects.get(pk=message.pk).status == Message.Status.PENDING  # not before the commit
+    for callback in callbacks:
+        callback()  # the commit: the (eager) task runs
+    assert Message.objects.get(pk=message.pk).status == Message.Status.SENT
