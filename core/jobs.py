@@ -137,7 +137,7 @@ def claim(job: str, day: date, *, now: datetime | None = None) -> JobRun | None:
     taken = (
         JobRun.objects.filter(job=job, day=day)
         .filter(
-            Q(status=JobRun.Status.FAILED)
+            Q(status__in=[JobRun.Status.PENDING, JobRun.Status.FAILED])
             | Q(status=JobRun.Status.RUNNING, started_at__lt=now - STALE_RUN)
         )
         .update(status=JobRun.Status.RUNNING, started_at=now, finished_at=None, attempts=F("attempts") + 1)

@@ -167,13 +167,14 @@ class JobRun(models.Model):
     be claimed again."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("待运行")
         RUNNING = "running", _("运行中")
         DONE = "done", _("完成")
         FAILED = "failed", _("失败")
 
     job = models.CharField(_("任务"), max_length=60)
     day = models.DateField(_("日期"))
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.FAILED)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("运行次数"), default=0)
     created = models.PositiveIntegerField(_("新建记录数"), default=0)
     started_at = models.DateTimeField(_("开始"), null=True, blank=True)
