@@ -193,7 +193,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Built from the job registry (core/jobs.py) when Celery starts (tutoring/celery.py): one
 # entry per job, each a crontab in campus time.
 CELERY_BEAT_SCHEDULE: dict = {}
-CELERY_TASK_ACKS_LATE = False  # per task: core.tasks' are acks_late, being safe to run twice
+# core.tasks are acks_late (each is safe to run twice): a worker takes one at a time, so
+# one that dies leaves the others to the next worker
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # --- Outgoing messages (core/messaging.py) ----------------------------------------------
