@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import DatesInRangeForm
-from .models import ApiToken, Campus, Staff, Subject
+from .models import ApiToken, Campus, DailyReport, JobRun, Message, Staff, Subject, Todo
 
 
 class ReadOnlyAdminMixin:
@@ -46,3 +46,30 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["prefix", "kind", "staff", "campus", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["kind", "campus"]
     readonly_fields = ["key_hash", "prefix", "created_at", "last_used_at"]
+
+
+# What the jobs record (core/jobs.py, core/todos.py, core/messaging.py, core/reports.py):
+# hq_admin reads it; the jobs and their services write it.
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["job", "day", "status", "attempts", "created", "started_at", "finished_at"]
+    list_filter = ["status", "job"]
+
+
+@admin.register(Todo)
+class TodoAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["text", "assignee", "campus", "kind", "day", "done_at"]
+    list_filter = ["kind", "campus"]
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["to", "channel", "status", "attempts", "last_error", "created_at", "sent_at"]
+    list_filter = ["status", "channel", "campus"]
+    search_fields = ["to", "key"]
+
+
+@admin.register(DailyReport)
+class DailyReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["campus", "day", "filed_at", "file"]
+    list_filter = ["campus"]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from .models import Staff
+from .models import Staff, Todo
 from .navigation import nav_for
 
 
@@ -16,4 +16,6 @@ def staff(request: HttpRequest) -> dict:
         "center_name": settings.CENTER_NAME,
         "current_staff": member,
         "nav_links": nav_for(member) if member else [],
+        # the top bar's count of the person's open to-dos (the inbox, core/todos.py)
+        "todo_count": Todo.objects.filter(assignee=member, done_at__isnull=True).count() if member else 0,
     }

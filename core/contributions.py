@@ -171,12 +171,14 @@ student_api_fields: ContributionPoint[StudentApiField] = ContributionPoint("stud
 
 @dataclass(frozen=True)
 class ToDo:
-    """One thing a person has to do, with where to do it."""
+    """One thing a person has to do, with where to do it; `done_url` (a to-do of the
+    inbox, core/todos.py) is where the person ticks it off."""
 
     text: str
     url: str
     due: date | None = None
     overdue: bool = False
+    done_url: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,16 +1,20 @@
 """The landing page's panels. Each app may offer `<app>/dashboard.py` with
 `panels(staff) -> list[Panel]`; a panel with no rows shows its empty text. Above them, the
-person's to-do list: every item of the to-do sources registered for their role
+person's to-do list: the open to-dos of their inbox (`core.todos`, put there by the jobs,
+each with 完成) and every item of the to-do sources registered for their role
 (`core.contributions.todo_sources`), the most urgent first."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .contributions import ToDo, todo_sources
 from .discovery import app_modules
 from .models import Staff
+from .todos import open_todos
 
 TODO_LIMIT = 30
 
@@ -24,13 +28,27 @@ class Panel:
     order: int = 100
 
 
+def inbox_todos(staff: Staff) -> list[ToDo]:
+    """The open to-dos of the person's inbox; one from before today is overdue."""
+    today = timezone.localdate()
+    return [
+        ToDo(
+            text=todo.text, url=todo.link, due=todo.day, overdue=todo.day < today,
+            done_url=reverse("todo_done", args=[todo.pk]),
+        )
+        for todo in open_todos(staff)[:TODO_LIMIT]
+    ]
+
+
 def todos_for(staff: Staff) -> list[ToDo] | None:
     """The person's to-dos, overdue first, then by due date; None when no kind of to-do is
-    registered for their role (the landing page then shows no to-do list at all)."""
+    registered for their role and their inbox is empty (the landing page then shows no
+    to-do list at all)."""
     sources = [source for source in todo_sources.items() if staff.role in source.roles]
-    if not sources:
+    inbox = inbox_todos(staff)
+    if not sources and not inbox:
         return None
-    todos = [todo for source in sources for todo in source.items(staff)]
+    todos = inbox + [todo for source in sources for todo in source.items(staff)]
     return sorted(todos, key=lambda t: (not t.overdue, t.due or date.max))
 
 
@@ -38,7 +56,7 @@ def todo_panel(staff: Staff) -> Panel | None:
     todos = todos_for(staff)
     if todos is None:
         return None
-    rows = [{"text": t.text, "url": t.url, "overdue": t.overdue} for t in todos[:TODO_LIMIT]]
+    rows = [{"text": t.text, "url": t.url, "overdue": t.overdue, "done_url": t.done_url} for t in todos[:TODO_LIMIT]]
     return Panel(title=_("待办事项"), rows=rows, empty=_("没有待办事项"), order=0)
 
 

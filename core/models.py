@@ -157,3 +157,123 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "tk_" + secrets.token_urlsafe(32)
+
+
+class JobRun(models.Model):
+    """One scheduled job for one campus day (core/jobs.py). The row is the job's claim:
+    whoever moves it to `running` with a conditional UPDATE runs the job, a second worker
+    (a beat sent it twice, a task redelivered after a crash) finds it claimed and does
+    nothing. A run that failed, or was left `running` longer than the job could take, may
+    be claimed again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待运行")
+        RUNNING = "running", _("运行中")
+        DONE = "done", _("完成")
+        FAILED = "failed", _("失败")
+
+    job = models.CharField(_("任务"), max_length=60)
+    day = models.DateField(_("日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("运行次数"), default=0)
+    created = models.PositiveIntegerField(_("新建记录数"), default=0)
+    started_at = models.DateTimeField(_("开始"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        ordering = ["-day", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="jobrun_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day:%Y-%m-%d} {self.get_status_display()}"
+
+
+class Todo(models.Model):
+    """A to-do a job put in a person's inbox (待办): shown on their landing page beside the
+    to-dos computed on the spot, counted in the top bar, ticked off by them. `key` names
+    what it is about (`goods_low:12`); one per person, key and day, and none while an open
+    one of the same key waits (core.todos.todo_raise)."""
+
+    assignee = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="todos", verbose_name=_("负责人"))
+    campus = models.ForeignKey(Campus, on_delete=models.CASCADE, related_name="todos", verbose_name=_("校区"))
+    kind = models.CharField(_("类型"), max_length=40)
+    key = models.CharField(max_length=120)
+    day = models.DateField(_("日期"))
+    text = models.CharField(_("内容"), max_length=300)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待办")
+        verbose_name_plural = _("待办")
+        ordering = ["day", "pk"]
+        indexes = [models.Index(fields=["assignee", "done_at"])]
+        constraints = [models.UniqueConstraint(fields=["assignee", "key", "day"], name="todo_once_per_day")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Message(models.Model):
+    """An outgoing message to a parent, a teacher or a member of staff, on record whatever
+    becomes of it (core/messaging.py): the channel that carries it, its status, how many
+    attempts, the last failure and when it went. `key` makes queueing it twice one
+    message (`day_ahead:lesson:12`)."""
+
+    class Channel(models.TextChoices):
+        OUTBOX = "outbox", _("站内记录")
+        EMAIL = "email", _("邮件")
+        SMS = "sms", _("短信")
+        WECHAT = "wechat", _("企业微信")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    campus = models.ForeignKey(Campus, on_delete=models.CASCADE, null=True, blank=True, related_name="messages")
+    key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    to = models.CharField(_("收件人"), max_length=200)
+    subject = models.CharField(_("主题"), max_length=200, blank=True)
+    body = models.TextField(_("内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("失败原因"), blank=True)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.to}: {self.body[:40]}"
+
+
+class DailyReport(models.Model):
+    """The front desk's daily report (日报表) of a campus day, filed by the end-of-day job:
+    the figures as they were that evening and the Excel file."""
+
+    campus = models.ForeignKey(Campus, on_delete=models.CASCADE, related_name="daily_reports")
+    day = models.DateField(_("日期"))
+    data = models.JSONField(_("内容"))
+    file = models.FileField(_("Excel 文件"), upload_to="reports/daily/", blank=True)
+    filed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("日报表")
+        verbose_name_plural = _("日报表")
+        ordering = ["-day", "campus"]
+        constraints = [models.UniqueConstraint(fields=["campus", "day"], name="dailyreport_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.campus} {self.day:%Y-%m-%d}"

@@ -190,7 +190,26 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Built from the job registry (core/jobs.py) when Celery starts (tutoring/celery.py): one
+# entry per job, each a crontab in campus time.
 CELERY_BEAT_SCHEDULE: dict = {}
+# core.tasks are acks_late (each is safe to run twice): a worker takes one at a time, so
+# one that dies leaves the others to the next worker
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# --- Outgoing messages (core/messaging.py) ----------------------------------------------
+# Nothing configured: every message stays in the outbox table and the log.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
+SMS_API_URL = env.str("SMS_API_URL", default="")
+SMS_API_KEY = env.str("SMS_API_KEY", default="")
+SMS_SIGN = env.str("SMS_SIGN", default="")
+WECHAT_WORK_WEBHOOK_URL = env.str("WECHAT_WORK_WEBHOOK_URL", default="")
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {

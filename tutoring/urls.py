@@ -9,6 +9,8 @@ from .api import api
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("todos/<int:todo_id>/done/", core_views.todo_mark_done, name="todo_done"),
+    path("reports/daily/", core_views.daily_report_page, name="daily_report"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -30,6 +30,7 @@ PAGES = [
     ("/schedule/lessons/new/", "<h1>Book a lesson</h1>", "<h1>排课</h1>"),
     ("/schedule/tomorrow/", "<h1>Confirm tomorrow <span", "<h1>课前确认"),
     ("/schedule/groups/", "<h1>Group classes</h1>", "<h1>大课班级</h1>"),
+    ("/reports/daily/", "<h1>Daily report ·", "<h1>日报表 ·"),
 ]
 
 
