@@ -31,12 +31,13 @@ from ..models import Incident, Level, RuleCode, SpotCheck, StaffRule, StaffState
 from ..pdf import pdf_response, staff_statement_pdf
 from ..roles import ROLES, may
 from ..services.penalties import month_incidents, month_total
+from .forms_records import DATE
 
 
 class IncidentForm(DomainErrorForm):
     staff = forms.ModelChoiceField(label=gettext_lazy("员工"), queryset=Staff.objects.none())
     rule = forms.ChoiceField(label=gettext_lazy("规则"), choices=RuleCode.choices)
-    occurred_on = forms.DateField(label=gettext_lazy("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=gettext_lazy("发生日期"), widget=DATE)
     amount = forms.DecimalField(
         label=gettext_lazy("金额（仅课时上超：超出课时的费用）"), required=False, max_digits=12, decimal_places=2
     )
@@ -51,7 +52,7 @@ class IncidentForm(DomainErrorForm):
 
 
 class RuleForm(DomainErrorForm):
-    effective_from = forms.DateField(label=gettext_lazy("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=gettext_lazy("生效日期"), widget=DATE)
     steps = forms.CharField(
         label=gettext_lazy("处罚阶梯（每行一步：警告 / 罚款 金额 / 谈话转岗；课时上超的罚款不写金额）"),
         widget=forms.Textarea(attrs={"rows": 4}),
