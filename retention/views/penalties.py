@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,7 +99,7 @@ def _person(request: HttpRequest) -> Staff:
     if not wanted or not wanted.isdigit() or int(wanted) == request.staff.pk:
         return request.staff
     if not may(request.staff, "penalties_campus"):
-        raise Http404
+        raise PermissionDenied(_("只能查看本人的处罚记录"))
     return get_scoped_or_404(request, Staff.objects.select_related("user", "campus"), wanted)
 
 
@@ -121,7 +122,7 @@ def penalty_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not may(request.staff, "penalty_record"):
-            raise Http404
+            raise PermissionDenied(_("只有客服主管或校长可以登记处罚"))
         status = 422
         if form.is_valid():
             data = form.cleaned_data
@@ -190,7 +191,7 @@ def statement(request: HttpRequest) -> HttpResponse:
     context = _statement(request)
     if request.method == "POST":
         if not may(request.staff, "statement_sign_off"):
-            raise Http404
+            raise PermissionDenied(_("只有校长可以确认月度处罚"))
         try:
             services.staff_statement_sign_off(staff=context["person"], month=context["month"], by=request.staff)
             messages.success(request, _("已签字确认"))
