@@ -1,7 +1,7 @@
 """Demo rows of retention for the demo campus: a first call to one family of the demo
 advisor and a schedule notice (not a real contact) to the other, so the advisor's day
 shows one call done and one owed; the survey questions; this month's piano assessment of
-the demo teacher's first pupil. Runs after students/, billing/ and scheduling/ demos
+the demo teacher's first pupil; a warning of the demo advisor (reschedule not notified). Runs after students/, billing/ and scheduling/ demos
 (INSTALLED_APPS order). Idempotent: a family already contacted is left as it is."""
 
 from django.utils import timezone
@@ -11,8 +11,8 @@ from core.models import Campus, Staff, Subject
 from core.roles import Role
 from students.models import Student
 
-from .models import FollowUp, MonthlyAssessment
-from .services import follow_up_log, monthly_assessment_record, survey_questions_ensure
+from .models import FollowUp, Incident, MonthlyAssessment, RuleCode
+from .services import follow_up_log, incident_record, monthly_assessment_record, survey_questions_ensure
 
 # student, kind, channel, summary, satisfaction
 DEMO_FOLLOW_UPS = [
@@ -36,7 +36,18 @@ def seed(campus: Campus, staff_by_role: dict[str, Staff]) -> str:
         made += 1
     questions = len(survey_questions_ensure())
     _seed_assessment(campus, staff_by_role.get(Role.TEACHER))
+    _seed_penalty(advisor, staff_by_role.get(Role.CS_SUPERVISOR))
     return f"retention: {made} follow-ups logged now, {questions} survey questions"
+
+
+def _seed_penalty(advisor: Staff | None, supervisor: Staff | None) -> None:
+    """One warning of the demo advisor by the CS supervisor, so 处罚记录 shows the ladder."""
+    if advisor is None or supervisor is None or Incident.objects.filter(staff=advisor).exists():
+        return
+    incident_record(
+        by=supervisor, staff=advisor, rule=RuleCode.RESCHEDULE_NOT_NOTIFIED, occurred_on=timezone.localdate(),
+        note="周三调课未通知任课老师。",
+    )
 
 
 def _seed_assessment(campus: Campus, teacher: Staff | None) -> None:

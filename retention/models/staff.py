@@ -8,10 +8,12 @@ which from its date on overrides the chain's rule for that campus. An edit is a 
 from its date: an incident keeps the version it was charged under, so an edit never rewrites
 a past incident."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -200,3 +202,51 @@ class StaffStatement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.month:%Y-%m}"
+
+
+# --- the defaults (API.md § Staff rules; seed 000 辅导中期 §1–8) ---------------------------
+
+WARNING = {"level": "warning", "amount": "0.00"}
+TRANSFER_TALK = {"level": "transfer_talk", "amount": "0.00"}
+
+
+def _fine(amount: str | None) -> dict:
+    return {"level": "fine", "amount": amount}
+
+
+DEFAULTS_FROM = date(2000, 1, 1)
+# code, name, steps, supervisor's joint amount, principal's joint amount
+DEFAULT_RULES = [
+    ("weekly_contact", "每周沟通（除排课通知外）", [WARNING, _fine("10.00")], "10.00", "0.00"),
+    ("monthly_assessment", "月测评（每生每科每月）", [WARNING, _fine("10.00")], "10.00", "0.00"),
+    ("monthly_plan", "辅导计划与方案（每生每月）", [WARNING, _fine("10.00")], "10.00", "0.00"),
+    ("scheduling_refund", "排课原因造成退费", [_fine("100.00")], "100.00", "0.00"),
+    ("not_notified", "未通知到客户或任课老师", [WARNING, _fine("50.00"), TRANSFER_TALK], "0.00", "0.00"),
+    ("scheduling_error", "排课错误（撞课或排错科目）", [WARNING, _fine("50.00"), TRANSFER_TALK], "0.00", "0.00"),
+    ("reschedule_not_notified", "调课未通知到客户或任课教师", [WARNING, _fine("50.00"), TRANSFER_TALK], "0.00", "0.00"),
+    ("teacher_change_refund", "未满足更换教师要求造成退费", [_fine("100.00")], "100.00", "0.00"),
+    ("service_conduct", "服务：冲突、态度恶劣、不接电话、不参与挽单", [WARNING, _fine("100.00"), TRANSFER_TALK], "0.00", "0.00"),
+    ("frequent_teacher_change", "频繁更换任课老师：单科3次以上退费", [_fine("100.00")], "100.00", "0.00"),
+    ("low_satisfaction", "客服电话调查满意度低", [WARNING, _fine("50.00"), TRANSFER_TALK], "0.00", "0.00"),
+    ("lessons_overused", "课时上超（班主任扣超出的课时费用）", [_fine(None)], "50.00", "50.00"),
+    ("falsified_record", "作弊者重罚（回访不实）", [_fine("100.00"), TRANSFER_TALK], "0.00", "0.00"),
+]
+
+
+def create_default_rules(rule_model: type[models.Model]) -> None:
+    """The chain's version of each default rule that has none; an edited one is left as it
+    is. `rule_model` is StaffRule, or its historical model in the data migration."""
+    for code, name, steps, supervisor, principal in DEFAULT_RULES:
+        if not rule_model.objects.filter(campus__isnull=True, code=code).exists():
+            rule_model.objects.create(
+                campus=None, code=code, name=name, steps=steps, effective_from=DEFAULTS_FROM,
+                supervisor_amount=Decimal(supervisor), principal_amount=Decimal(principal),
+            )
+
+
+def seed_staff_rules(**kwargs) -> None:
+    """After every migrate (and a test database's flush): the defaults that are missing."""
+    create_default_rules(StaffRule)
+
+
+post_migrate.connect(seed_staff_rules, dispatch_uid="retention_seed_staff_rules")

@@ -289,7 +289,11 @@ def incident_void(*, incident: Incident, by: Staff, reason: Any) -> Incident:
 # --- the rules ---------------------------------------------------------------------------
 
 
-def _clean_steps(value: Any, errors: dict[str, str]) -> list[dict]:
+# the one rule whose fine is the value the audit finds (课时上超), not a fixed amount
+VALUE_FINED = frozenset({RuleCode.LESSONS_OVERUSED})
+
+
+def _clean_steps(value: Any, errors: dict[str, str], *, valued: bool) -> list[dict]:
     if not isinstance(value, list) or not value or len(value) > 10:
         errors["steps"] = "处罚阶梯至少一步，至多十步"
         return []
@@ -302,6 +306,9 @@ def _clean_steps(value: Any, errors: dict[str, str]) -> list[dict]:
         amount = step.get("amount")
         if level != Level.FINE:
             amount = "0.00"
+        elif amount is None and not valued:
+            errors["steps"] = "罚款须写金额"
+            return []
         elif amount is not None:
             try:
                 amount = money(str(amount).strip())
@@ -361,7 +368,7 @@ def staff_rule_edit(
             errors["effective_from"] = "请填写生效日期"
         elif not today <= effective_from <= today + timedelta(days=366):
             errors["effective_from"] = "生效日期应在今天起一年内（不改写已发生的处罚）"
-    cleaned = _clean_steps(steps, errors)
+    cleaned = _clean_steps(steps, errors, valued=code in VALUE_FINED)
     supervisor = _clean_joint(supervisor_amount, "supervisor_amount", errors)
     principal = _clean_joint(principal_amount, "principal_amount", errors)
     text = clean_text(note, "note", errors, max_length=200)

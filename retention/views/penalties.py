@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,12 +32,13 @@ from ..models import Incident, Level, RuleCode, SpotCheck, StaffRule, StaffState
 from ..pdf import pdf_response, staff_statement_pdf
 from ..roles import ROLES, may
 from ..services.penalties import month_incidents, month_total
+from .forms_records import DATE
 
 
 class IncidentForm(DomainErrorForm):
     staff = forms.ModelChoiceField(label=gettext_lazy("员工"), queryset=Staff.objects.none())
     rule = forms.ChoiceField(label=gettext_lazy("规则"), choices=RuleCode.choices)
-    occurred_on = forms.DateField(label=gettext_lazy("发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=gettext_lazy("发生日期"), widget=DATE)
     amount = forms.DecimalField(
         label=gettext_lazy("金额（仅课时上超：超出课时的费用）"), required=False, max_digits=12, decimal_places=2
     )
@@ -51,7 +53,7 @@ class IncidentForm(DomainErrorForm):
 
 
 class RuleForm(DomainErrorForm):
-    effective_from = forms.DateField(label=gettext_lazy("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=gettext_lazy("生效日期"), widget=DATE)
     steps = forms.CharField(
         label=gettext_lazy("处罚阶梯（每行一步：警告 / 罚款 金额 / 谈话转岗；课时上超的罚款不写金额）"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -97,7 +99,7 @@ def _person(request: HttpRequest) -> Staff:
     if not wanted or not wanted.isdigit() or int(wanted) == request.staff.pk:
         return request.staff
     if not may(request.staff, "penalties_campus"):
-        raise Http404
+        raise PermissionDenied(_("只能查看本人的处罚记录"))
     return get_scoped_or_404(request, Staff.objects.select_related("user", "campus"), wanted)
 
 
@@ -120,7 +122,7 @@ def penalty_list(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not may(request.staff, "penalty_record"):
-            raise Http404
+            raise PermissionDenied(_("只有客服主管或校长可以登记处罚"))
         status = 422
         if form.is_valid():
             data = form.cleaned_data
@@ -189,7 +191,7 @@ def statement(request: HttpRequest) -> HttpResponse:
     context = _statement(request)
     if request.method == "POST":
         if not may(request.staff, "statement_sign_off"):
-            raise Http404
+            raise PermissionDenied(_("只有校长可以确认月度处罚"))
         try:
             services.staff_statement_sign_off(staff=context["person"], month=context["month"], by=request.staff)
             messages.success(request, _("已签字确认"))

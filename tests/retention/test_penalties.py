@@ -198,6 +198,12 @@ def test_rule_edits_by_role(principal, supervisor, campus, other_campus, make_st
     with pytest.raises(InvalidInput) as refused:
         staff_rule_edit(by=hq, campus=None, **(edit | {"effective_from": days_ago(1), "steps": []}))
     assert set(refused.value.fields) == {"effective_from", "steps"}
+    # a fine without its amount is the over-used lessons' rule only
+    with pytest.raises(InvalidInput) as refused:
+        staff_rule_edit(by=hq, campus=None, **(edit | {"steps": [{"level": "fine"}]}))
+    assert "steps" in refused.value.fields
+    valued = staff_rule_edit(by=hq, campus=None, **(edit | {"code": "lessons_overused", "steps": [{"level": "fine"}]}))
+    assert valued.steps == [{"level": "fine", "amount": None}]
 
 
 def test_the_statement_is_signed_off_once_by_the_principal(person, supervisor, principal):

@@ -54,9 +54,9 @@ def test_a_person_sees_their_own_only(person, supervisor, make_staff):
     html = own.get(reverse("retention:penalties")).content.decode()
     assert "未通知到客户或任课老师" in html and "登记处罚" not in html
     other = make_staff(Role.ADVISOR)
-    assert own.get(reverse("retention:penalties"), {"staff": other.pk}).status_code == 404
+    assert own.get(reverse("retention:penalties"), {"staff": other.pk}).status_code == 403
     assert own.post(reverse("retention:penalties"), {"staff": person.pk, "rule": "not_notified",
-                                                     "occurred_on": timezone.localdate()}).status_code == 404
+                                                     "occurred_on": timezone.localdate()}).status_code == 403
 
 
 def test_another_campus_is_404(person, supervisor, make_staff, other_campus):
@@ -80,7 +80,7 @@ def test_the_statement_pdf_excel_and_sign_off(person, supervisor, principal):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[2][1] == "排课原因造成退费" and rows[2][9] == '=HYPERLINK("x")'
     assert book.active.cell(row=3, column=10).data_type == "s"
-    assert signed_in(supervisor).post(f"{reverse('retention:statement')}?staff={person.pk}&month={month()}").status_code == 404
+    assert signed_in(supervisor).post(f"{reverse('retention:statement')}?staff={person.pk}&month={month()}").status_code == 403
     signed_in(principal).post(f"{reverse('retention:statement')}?staff={person.pk}&month={month()}")
     statement = StaffStatement.objects.get()
     assert (statement.total, statement.signed_by) == (100, principal)
