@@ -20,6 +20,7 @@ from .models import (
     Room,
     TeacherChange,
     TeacherClock,
+    TeacherClockCorrection,
     TeacherProfile,
 )
 
@@ -345,7 +346,7 @@ def timekeeping(*, campus: Campus, day: date) -> list[TimekeepingRow]:
     """Every teacher who clocked or taught on `day`, with their swipes and first lesson."""
     start, end = day_bounds(day)
     clocks: dict[int, list[TeacherClock]] = {}
-    for clock in TeacherClock.objects.filter(campus=campus, day=day).order_by("seq"):
+    for clock in TeacherClock.objects.filter(campus=campus, day=day).order_by("at", "seq"):
         clocks.setdefault(clock.teacher_id, []).append(clock)
     first: dict[int, datetime] = {}
     for lesson in lessons_between(campus=campus, start=start, end=end, scheduled_only=True):
@@ -357,6 +358,15 @@ def timekeeping(*, campus: Campus, day: date) -> list[TimekeepingRow]:
     return [
         TimekeepingRow(teacher=t, clocks=clocks.get(t.pk, []), first_lesson_at=first.get(t.pk)) for t in teachers
     ]
+
+
+def clock_corrections(*, campus: Campus, day: date) -> QuerySet[TeacherClockCorrection]:
+    """The dean's corrections of the clocks of `day`: who, when, old → new, why."""
+    return (
+        TeacherClockCorrection.objects.filter(clock__campus=campus, clock__day=day)
+        .select_related("teacher__user", "created_by__user")
+        .order_by("-created_at", "-pk")
+    )
 
 
 # --- double booking ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +28,8 @@ from students.models import Student
 from . import selectors, services
 from .forms import (
     CancelForm,
+    ClockCorrectionForm,
+    ClockForm,
     GroupClassForm,
     GroupMemberForm,
     GroupSessionForm,
@@ -334,15 +337,48 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 @staff_required(*ROLES["manage_teachers"])
 def timekeeping(request: HttpRequest) -> HttpResponse:
-    """Teachers' clock-ins of a day; late = in later than 10 minutes before the first lesson."""
+    """Teachers' clock-ins of a day; late = in later than 10 minutes before the first lesson.
+    A teacher clocks 上班 / 下班 here (today); the dean corrects a wrong or missing clock."""
     day = day_param(request.GET.get("day"), timezone.localdate())
+    action = request.POST.get("action")
+    clock_form = ClockForm(request.POST if action == "clock" else None, campus=request.campus)
+    may_correct = allows(ROLES["correct_clocks"], request.staff.role)
+    correction_form = ClockCorrectionForm(
+        request.POST if action == "correct" else None, campus=request.campus, day=day
+    )
+    if request.method == "POST":
+        try:
+            if clock_form.is_bound and clock_form.is_valid():
+                clock = services.teacher_clock(
+                    teacher=clock_form.cleaned_data["teacher"], at=timezone.now(), source=_("教员考勤页"),
+                    kind=clock_form.cleaned_data["kind"],
+                )
+                messages.success(request, f"{clock.teacher.display_name} {clock.get_kind_display()}打卡成功")
+                return redirect(f"{reverse('scheduling:timekeeping')}?day={clock.day:%Y-%m-%d}")
+            if correction_form.is_bound:
+                if not may_correct:
+                    raise PermissionDenied
+                if correction_form.is_valid():
+                    data = correction_form.cleaned_data
+                    services.teacher_clock_correct(
+                        by=request.staff, teacher=data["teacher"], clock=data["clock"], at=correction_form.at,
+                        kind=data["kind"], reason=data["reason"],
+                    )
+                    messages.success(request, _("已更正考勤"))
+                    return redirect(f"{reverse('scheduling:timekeeping')}?day={day:%Y-%m-%d}")
+        except DomainError as exc:
+            (clock_form if clock_form.is_bound else correction_form).add_domain_error(exc)
+    status = 422 if clock_form.errors or correction_form.errors else 200
     return render(
         request, "scheduling/timekeeping.html",
         {
             "day": day, "prev": day - timedelta(days=1), "next": day + timedelta(days=1),
             "rows": selectors.timekeeping(campus=request.campus, day=day),
             "lead_minutes": int(selectors.CLOCK_IN_LEAD.total_seconds() // 60),
+            "clock_form": clock_form, "correction_form": correction_form if may_correct else None,
+            "corrections": selectors.clock_corrections(campus=request.campus, day=day),
         },
+        status=status,
     )
 
 

@@ -3,7 +3,7 @@ import from here: `from scheduling.services import lesson_book`."""
 
 from ..rules import NOTICE
 from ._common import room_get_or_create
-from .checkin import attendance_record, checkin_manual, lesson_checkin, teacher_clock
+from .checkin import attendance_record, checkin_manual, lesson_checkin, teacher_clock, teacher_clock_correct
 from .groups import group_class_create, group_member_add, group_session_add, group_sessions_schedule
 from .lessons import (
     Occurrence,
@@ -41,6 +41,7 @@ __all__ = [
     "room_get_or_create",
     "teacher_change",
     "teacher_clock",
+    "teacher_clock_correct",
     "teacher_profile_save",
     "usable_package_for",
 ]

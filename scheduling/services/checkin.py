@@ -9,13 +9,15 @@ from django.utils import timezone
 from billing.models import LedgerEntry, LessonPackage
 from billing.services import package_deduct
 from core.dates import local_day
-from core.errors import InvalidInput
+from core.errors import Forbidden, InvalidInput
 from core.models import Staff
-from core.roles import Role
+from core.roles import Role, allows
+from core.validation import date_problem
 from students.models import Student
 
 from ..errors import SchedulingError
-from ..models import Attendance, GroupSession, Lesson, TeacherClock
+from ..models import Attendance, GroupSession, Lesson, TeacherClock, TeacherClockCorrection
+from ..roles import ROLES
 from ..selectors import lesson_at
 
 MAX_REASON = 200
@@ -98,11 +100,7 @@ def checkin_manual(
     record, on the slip, in the attendance API and in the reconciliation like a swiped
     one. `lesson` defaults to the student's scheduled lesson at `at` (default now) when
     it uses this package."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput("手工扣课必须填写原因", {"reason": "必填"})
-    if len(reason) > MAX_REASON:
-        raise InvalidInput(f"原因最多 {MAX_REASON} 字", {"reason": "过长"})
+    reason = required_reason(reason, "手工扣课")
     at = at or timezone.now()
     if lesson is None:
         lesson = lesson_at(student=package.student, at=at)
@@ -149,3 +147,60 @@ def teacher_clock(*, teacher: Staff, at: datetime, source: str = "", kind: str |
             # Another swipe took this number between our count and insert; count again.
             continue
     raise InvalidInput("打卡过于频繁，请稍后再试", {"teacher": "请重试"})
+
+
+# The source of a clock the dean added by hand (a forgotten card, a reader down).
+ADDED_BY_HAND = "补录"
+
+
+def required_reason(reason: str, what: str) -> str:
+    """A reason that must be given (≤ 200 characters), stripped."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(f"{what}必须填写原因", {"reason": "必填"})
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"原因最多 {MAX_REASON} 字", {"reason": "过长"})
+    return reason
+
+
+@transaction.atomic
+def teacher_clock_correct(
+    *, by: Staff, teacher: Staff, at: datetime, kind: str, reason: str, clock: TeacherClock | None = None
+) -> TeacherClockCorrection:
+    """The dean corrects a teacher's clock: `clock` (a wrong one) gets the time `at` and the
+    kind `kind` (上班/下班), or, without `clock`, a missing one is added at `at`. The reason
+    is required; the correction (old and new, who, when, why) stays on record. A corrected
+    time stays on the clock's own day (a clock of another day is another correction)."""
+    if not allows(ROLES["correct_clocks"], by.role):
+        raise Forbidden("只有教务主管可以更正考勤")
+    reason = required_reason(reason, "更正考勤")
+    if teacher.role != Role.TEACHER:
+        raise InvalidInput("只有教员有考勤", {"teacher": "不是教员"}, code=SchedulingError.NOT_A_TEACHER)
+    if by.role != Role.HQ_ADMIN and teacher.campus_id != by.campus_id:
+        raise InvalidInput("教员不在本校区", {"teacher": "不在本校区"}, code=SchedulingError.OTHER_CAMPUS)
+    if kind not in TeacherClock.Kind.values:
+        raise InvalidInput("请选择上班或下班", {"kind": "可选 in、out"})
+    if problem := date_problem("swipe", at):
+        raise InvalidInput(f"打卡时间{problem}", {"at": "超出范围"})
+    Staff.objects.select_for_update().filter(pk=teacher.pk).first()
+    day = local_day(at)
+    if clock is None:
+        latest = TeacherClock.objects.filter(teacher=teacher, day=day).order_by("-seq").first()
+        clock = TeacherClock.objects.create(
+            campus_id=teacher.campus_id, teacher=teacher, at=at, day=day, seq=(latest.seq if latest else 0) + 1,
+            kind=kind, source=ADDED_BY_HAND,
+        )
+        old_at, old_kind = None, ""
+    else:
+        clock = TeacherClock.objects.select_for_update().get(pk=clock.pk)
+        if clock.teacher_id != teacher.pk:
+            raise InvalidInput("这不是该教员的打卡", {"clock": "不属于该教员"})
+        if day != clock.day:
+            raise InvalidInput("更正后的时间须在原打卡的同一天", {"at": "须为同一天"})
+        old_at, old_kind = clock.at, clock.kind
+        clock.at, clock.kind = at, kind
+        clock.save(update_fields=["at", "kind"])
+    return TeacherClockCorrection.objects.create(
+        clock=clock, teacher=teacher, old_at=old_at, old_kind=old_kind, new_at=at, new_kind=kind, reason=reason,
+        created_by=by,
+    )
