@@ -408,7 +408,7 @@ def group_out(group: GroupClass) -> dict[str, Any]:
         "teacher": group.teacher.username,
         "room": group.room.name if group.room_id else None,
         "capacity": group.capacity,
-        "students": [{"id": m.student_id, "name": m.student.name} for m in group.members.select_related("student")],
+        "students": [{"id": m.student_id, "name": m.student.name} for m in selectors.current_members(group).select_related("student")],
     }
 
 

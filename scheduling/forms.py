@@ -182,6 +182,14 @@ class GroupMemberForm(SchedulingForm):
         self.fields["student"].queryset = _students_of(campus)
 
 
+class RosterActionForm(SchedulingForm):
+    """One member's row of a group session's check-in list (手工扣课 / 请假), or the class's
+    roster (退班): who, and the reason every one of them needs."""
+
+    student = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+
 class GroupSessionForm(TimeSpanForm):
     weeks = forms.IntegerField(label=_("重复周数"), min_value=1, max_value=52, initial=1)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,6 +37,7 @@ from .forms import (
     LessonForm,
     MatchForm,
     RescheduleForm,
+    RosterActionForm,
     SchedulingForm,
     TeacherChangeForm,
     TeacherProfileForm,
@@ -44,7 +45,7 @@ from .forms import (
     day_param,
     week_param,
 )
-from .models import GroupClass, Lesson, Room, TeacherProfile
+from .models import GroupClass, GroupSession, Lesson, Room, TeacherProfile
 from .pdf import timetable_pdf
 from .roles import ROLES
 from .rules import is_late_notice, notice_deadline
@@ -474,7 +475,7 @@ def groups(request: HttpRequest) -> HttpResponse:
     classes = (
         GroupClass.objects.filter(campus=request.campus)
         .select_related("subject", "teacher__user", "room")
-        .annotate(size=Count("members", distinct=True))
+        .annotate(size=Count("members", filter=Q(members__left_at__isnull=True), distinct=True))
         .order_by("name")
     )
     return render(request, "scheduling/groups.html", {"form": form, "classes": classes}, status=status)
@@ -518,8 +519,76 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request, "scheduling/group_detail.html",
         {
             "group": group, "member_form": member_form, "session_form": session_form, "report": report,
-            "members": group.members.select_related("student").order_by("student__name"),
+            "members": group.members.select_related("student", "left_by__user").order_by(
+                F("left_at").desc(nulls_first=True), "student__name"
+            ),
             "sessions": group.sessions.select_related("room").order_by("starts_at"),
+            "sees_checkins": allows(ROLES["session_checkins"], request.staff.role),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@staff_required(*ROLES["schedule"])
+def group_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """退班: the member leaves the class (an end date and a reason; the row stays)."""
+    group = get_scoped_or_404(request, GroupClass.objects.all(), pk)
+    form = RosterActionForm(request.POST)
+    if form.is_valid():
+        student = get_scoped_or_404(request, Student.objects.all(), form.cleaned_data["student"])
+        try:
+            services.group_member_remove(group=group, student=student, by=request.staff, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{student.name} 已退班")
+    else:
+        messages.error(request, _("退班须填写原因"))
+    return redirect("scheduling:group_detail", pk=group.pk)
+
+
+@staff_required(*ROLES["session_checkins"])
+def session_checkins(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
+    """A group session's check-in list (dean, front desk): each member swiped / on leave /
+    absent; an absent one is ticked in by hand (the manual deduction, with its reason) or
+    given leave; the whole session can be cancelled (nobody charged, everyone notified)."""
+    session = get_scoped_or_404(
+        request, GroupSession.objects.select_related("group__subject", "teacher__user", "room", "campus"), session_id
+    )
+    if session.group_id != pk:
+        raise Http404
+    action = request.POST.get("action")
+    row_form = RosterActionForm(request.POST if action in ("tick", "leave") else None)
+    cancel_form = CancelForm(request.POST if action == "cancel" else None)
+    if request.method == "POST":
+        try:
+            if row_form.is_bound and row_form.is_valid():
+                student = get_scoped_or_404(request, Student.objects.all(), row_form.cleaned_data["student"])
+                reason = row_form.cleaned_data["reason"]
+                if action == "tick":
+                    package = services.session_package(session=session, student=student, at=timezone.now())
+                    services.checkin_manual(package=package, by=request.staff, reason=reason, session=session)
+                    messages.success(request, f"{student.name} 已手工签到，扣 1 课时（{package.course}）")
+                else:
+                    leave = services.session_leave(session=session, student=student, by=request.staff, reason=reason)
+                    late = _("（不足24小时通知）") if leave.late_notice else ""
+                    messages.success(request, f"{student.name} 已请假{late}")
+                return redirect("scheduling:session_checkins", pk=pk, session_id=session.pk)
+            if cancel_form.is_bound and cancel_form.is_valid():
+                services.group_session_cancel(session=session, by=request.staff, reason=cancel_form.cleaned_data["reason"])
+                messages.success(request, _("已取消本节大课，已通知教员和家长"))
+                return redirect("scheduling:session_checkins", pk=pk, session_id=session.pk)
+        except DomainError as exc:
+            (row_form if row_form.is_bound else cancel_form).add_domain_error(exc)
+    status = 422 if row_form.errors or cancel_form.errors else 200
+    rows = selectors.session_roster(session)
+    return render(
+        request, "scheduling/session_checkins.html",
+        {
+            "session": session, "group": session.group, "rows": rows, "row_form": row_form, "cancel_form": cancel_form,
+            "counts": {label: sum(1 for r in rows if r.state_label == label) for label in {r.state_label for r in rows}},
+            "scheduled": session.status == Lesson.Status.SCHEDULED,
         },
         status=status,
     )

@@ -7,16 +7,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.models import LedgerEntry, LessonPackage
-from billing.services import package_deduct
+from billing.services import package_deduct, package_for_checkin
 from core.dates import local_day
-from core.errors import Forbidden, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput
 from core.models import Staff
 from core.roles import Role, allows
 from core.validation import date_problem
 from students.models import Student
 
 from ..errors import SchedulingError
-from ..models import Attendance, GroupSession, Lesson, TeacherClock, TeacherClockCorrection
+from ..models import Attendance, GroupMember, GroupSession, Lesson, TeacherClock, TeacherClockCorrection
 from ..roles import ROLES
 from ..selectors import lesson_at
 
@@ -90,7 +90,8 @@ def lesson_checkin(
 
 @transaction.atomic
 def checkin_manual(
-    *, package: LessonPackage, by: Staff, reason: str, at: datetime | None = None, lesson: Lesson | None = None
+    *, package: LessonPackage, by: Staff, reason: str, at: datetime | None = None, lesson: Lesson | None = None,
+    session: GroupSession | None = None,
 ) -> Attendance:
     """手工扣课: a check-in without a card (card forgotten, reader down, a lesson the
     school decides to count), from the billing package page, the desk page or the API
@@ -102,6 +103,8 @@ def checkin_manual(
     it uses this package."""
     reason = required_reason(reason, "手工扣课")
     at = at or timezone.now()
+    if session is not None:
+        return _session_checkin_manual(package=package, by=by, reason=reason, at=at, session=session)
     if lesson is None:
         lesson = lesson_at(student=package.student, at=at)
         if lesson is not None and lesson.package_id not in (None, package.pk):
@@ -147,6 +150,34 @@ def teacher_clock(*, teacher: Staff, at: datetime, source: str = "", kind: str |
             # Another swipe took this number between our count and insert; count again.
             continue
     raise InvalidInput("打卡过于频繁，请稍后再试", {"teacher": "请重试"})
+
+
+def _session_checkin_manual(
+    *, package: LessonPackage, by: Staff, reason: str, at: datetime, session: GroupSession
+) -> Attendance:
+    """An absent member of a group session ticked in by hand (the session's check-in list):
+    once per session, with a group package of the student's, on the session."""
+    student = package.student
+    GroupSession.objects.select_for_update().filter(pk=session.pk).first()  # one tick at a time per session
+    if package.kind != LessonPackage.Kind.GROUP:
+        raise InvalidInput("大课只能扣大课课时包", {"package": "不是大课课时包"})
+    if not GroupMember.objects.filter(group_id=session.group_id, student=student, left_at__isnull=True).exists():
+        raise InvalidInput(f"{student.name} 不在该班", {"student": "不在班上"})
+    if session.attendances.filter(student=student).exists():
+        raise Conflict("already_checked_in", f"{student.name} 本节大课已签到，未重复扣课", {"student": "已签到"})
+    return lesson_checkin(
+        student=student, package=package, at=at, by=by, source=Attendance.Source.MANUAL, reason=reason,
+        session=session,
+    )
+
+
+def session_package(*, session: GroupSession, student: Student, at: datetime) -> LessonPackage:
+    """The package a check-in of `student` at a group session uses: the one linked to the
+    class membership, else the group package expiring first (billing's choice)."""
+    member = GroupMember.objects.filter(group_id=session.group_id, student=student, left_at__isnull=True).first()
+    if member is not None and member.package_id:
+        return member.package
+    return package_for_checkin(student=student, at=at, kind=LessonPackage.Kind.GROUP)
 
 
 # The source of a clock the dean added by hand (a forgotten card, a reader down).
