@@ -103,6 +103,13 @@ class Attendance(Recorded):
         verbose_name_plural = _("签到")
         ordering = ["-checked_in_at"]
         indexes = [models.Index(fields=["student", "checked_in_at"]), models.Index(fields=["campus", "checked_in_at"])]
+        constraints = [
+            # a member is charged once per group session, whoever writes the check-in (a
+            # swipe and the desk's tick at once: the second insert fails, and is refused)
+            models.UniqueConstraint(
+                fields=["session", "student"], condition=Q(session__isnull=False), name="attendance_once_per_session"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.student} {self.checked_in_at:%Y-%m-%d %H:%M}"

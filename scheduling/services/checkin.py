@@ -1,6 +1,7 @@
 """The check-in (签到, an Attendance): the record of a lesson used (by a swipe or by hand),
 and the teachers' clock-in/out, called by the reception."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -9,7 +10,7 @@ from django.utils import timezone
 from billing.models import LedgerEntry, LessonPackage
 from billing.services import package_deduct, package_for_checkin
 from core.dates import local_day
-from core.errors import Conflict, Forbidden, InvalidInput
+from core.errors import Conflict, Forbidden, InvalidInput, conflict_on_integrity, violated_constraints
 from core.models import Staff
 from core.roles import Role, allows
 from core.validation import date_problem
@@ -21,6 +22,8 @@ from ..roles import ROLES
 from ..selectors import lesson_at
 
 MAX_REASON = 200
+# the code of a check-in already made (API.md § Swipes uses the same)
+ALREADY_CHECKED_IN = "already_checked_in"
 
 
 def attendance_record(
@@ -82,10 +85,24 @@ def lesson_checkin(
     package and judges the rules at `at`), then the Attendance of that ledger entry, on
     its `lesson` or group `session` if it has one."""
     entry = package_deduct(package=package, at=at, by=by, reason=reason or SWIPE_LEDGER_REASON)
-    return attendance_record(
-        student=student, package=package, ledger_entry=entry, at=at, by=by, source=source, lesson=lesson,
-        lesson_kind=lesson_kind, reason=reason, session=session,
-    )
+    with conflict_on_integrity(_session_checked_in(student)):
+        return attendance_record(
+            student=student, package=package, ledger_entry=entry, at=at, by=by, source=source, lesson=lesson,
+            lesson_kind=lesson_kind, reason=reason, session=session,
+        )
+
+
+def _session_checked_in(student: Student) -> Callable[[IntegrityError], Conflict | None]:
+    """The database caught a second check-in of one member at one group session (a swipe and
+    the desk's tick at once): the same refusal as the services' own check; the caller's
+    transaction takes the lesson back."""
+
+    def to_conflict(exc: IntegrityError) -> Conflict | None:
+        if not violated_constraints(exc, ["attendance_once_per_session"]):
+            return None
+        return Conflict(ALREADY_CHECKED_IN, f"{student.name} 本节大课已签到，未重复扣课", {"student": "已签到"})
+
+    return to_conflict
 
 
 @transaction.atomic
@@ -164,7 +181,7 @@ def _session_checkin_manual(
     if not GroupMember.objects.filter(group_id=session.group_id, student=student, left_at__isnull=True).exists():
         raise InvalidInput(f"{student.name} 不在该班", {"student": "不在班上"})
     if session.attendances.filter(student=student).exists():
-        raise Conflict("already_checked_in", f"{student.name} 本节大课已签到，未重复扣课", {"student": "已签到"})
+        raise Conflict(ALREADY_CHECKED_IN, f"{student.name} 本节大课已签到，未重复扣课", {"student": "已签到"})
     return lesson_checkin(
         student=student, package=package, at=at, by=by, source=Attendance.Source.MANUAL, reason=reason,
         session=session,
