@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import day_bounds
 from core.models import Campus, Staff, Subject
 from core.roles import Role
-from students.models import Student
+from students.models import Student, TrialLesson
 from students.selectors import trial_at
 
 from .models import (
@@ -204,8 +204,9 @@ def week_timetable(
     student: Student | None = None,
     room: Room | None = None,
 ) -> list[Day]:
-    """Seven days, each with its lessons and group sessions in time order. A lesson on
-    leave or cancelled stays on the grid, marked, so the desk sees what changed."""
+    """Seven days, each with its lessons, group sessions and (for the campus or a teacher)
+    trial lessons in time order. A lesson on leave or cancelled stays on the grid, marked,
+    so the desk sees what changed."""
     start, end = week_bounds(monday)
     days = [Day(day=monday + timedelta(days=i), label=f"周{WEEKDAY_NAMES[i]}") for i in range(7)]
     filters = {"teacher": teacher, "student": student, "room": room}
@@ -234,6 +235,22 @@ def week_timetable(
                 status_label=session.get_status_display(), kind="group", kind_label=_("大课"),
             )
         )
+    if student is None and room is None:
+        # a lead's trial lesson (试听) is a lesson of its teacher's (it has no student file or room yet)
+        trials = TrialLesson.objects.filter(
+            lead__campus=campus, status__in=TrialLesson.HOLDS_TIME, starts_at__gte=start, starts_at__lt=end
+        ).select_related("lead", "teacher__user")
+        for trial in trials.filter(teacher=teacher) if teacher is not None else trials:
+            local = timezone.localtime(trial.starts_at)
+            booked = trial.status == TrialLesson.Status.BOOKED
+            days[(local.date() - monday).days].entries.append(
+                Entry(
+                    starts_at=trial.starts_at, ends_at=trial.ends_at, title=trial.lead.name, subject=trial.subject,
+                    teacher=trial.teacher.display_name, room="",
+                    status=Lesson.Status.SCHEDULED if booked else trial.status,
+                    status_label=trial.get_status_display(), kind="trial", kind_label=_("试听"),
+                )
+            )
     for day in days:
         day.entries.sort(key=lambda e: e.starts_at)
     return days

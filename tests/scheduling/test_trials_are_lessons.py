@@ -110,3 +110,14 @@ def test_the_api_answers_409_and_422(campus, lead, api_as, desk):
     assert busy.status_code == 409 and busy.json()["error"]["code"] == "schedule_conflict"
     wrong = api.post(f"/api/v1/leads/{lead.pk}/trials", {**body, "subject": "声乐"})
     assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "wrong_subject"
+
+
+def test_a_trial_is_on_its_teachers_week_and_the_campus_week(campus, lead, client_as):
+    teacher = make_teacher(campus)
+    other = make_teacher(campus)
+    book_trial(lead, teacher, "18:00")
+    client = client_as(Role.FRONT_DESK)
+    week = f"/schedule/?week={DAY}"
+    assert "小试" in client.get(week).content.decode()
+    assert "小试" in client.get(f"{week}&teacher={teacher.pk}").content.decode()
+    assert "小试" not in client.get(f"{week}&teacher={other.pk}").content.decode()
