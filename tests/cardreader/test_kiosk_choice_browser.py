@@ -69,14 +69,7 @@ def test_a_teacher_chooses_clock_out_with_the_key_o(desk_page, campus, make_staf
     page.keyboard.press("o")
     assert page.get_attribute("#kiosk-clock-out", "aria-pressed") == "true"
     key_in(page, "0090000001", ms_per_key=5)
-    try:
-        page.wait_for_selector("#kiosk-result.clock", timeout=5000)
-    except Exception:
-        from cardreader.models import Swipe
-
-        raise AssertionError(
-            str(list(Swipe.objects.values("card_text", "response"))) + page.inner_text("#kiosk-result")
-        )
+    page.wait_for_selector("#kiosk-result.clock")
     assert "下班打卡成功" in page.inner_text("#kiosk-result")
     assert TeacherClock.objects.get().kind == "out"  # the day's first, yet out: the teacher said so
     assert page.get_attribute("#kiosk-clock-out", "aria-pressed") == "false"  # for one swipe

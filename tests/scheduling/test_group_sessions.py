@@ -253,3 +253,39 @@ def test_removing_on_the_class_page_needs_a_reason(client_as, group, class_of_th
     client.post(url, {"student": class_of_three[0].pk, "reason": "搬家"})
     page = client.get(f"/schedule/groups/{group.pk}/").content.decode()
     assert "已退班" in page and "搬家" in page
+
+
+# --- the API -----------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_leave_cancels_and_lists_the_session(api_as, group, class_of_three):
+    an, bei, _le = class_of_three
+    session = a_session(group, timezone.now() + timedelta(hours=5))
+    api = api_as(Role.FRONT_DESK)
+    leave = api.post(f"/api/v1/group-sessions/{session.pk}/leave", {"student_id": an.pk, "reason": "比赛"})
+    assert leave.status_code == 201 and leave.json()["late_notice"] is True
+    assert api.post(f"/api/v1/group-sessions/{session.pk}/leave", {"student_id": bei.pk, "reason": ""}).status_code == 422
+    listed = api.get(f"/api/v1/group-sessions/{session.pk}").json()
+    assert {m["student"]["name"]: m["state"] for m in listed["members"]} == {"安安": "leave", "贝贝": "absent", "乐乐": "absent"}
+    cancelled = api.post(f"/api/v1/group-sessions/{session.pk}/cancel", {"reason": "停电"})
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    again = api.post(f"/api/v1/group-sessions/{session.pk}/cancel", {"reason": "停电"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "lesson_not_scheduled"
+
+
+def test_the_api_removes_a_member_and_keeps_the_row(api_as, group, class_of_three):
+    api = api_as(Role.DEAN)
+    response = api.post(f"/api/v1/group-classes/{group.pk}/members/remove", {"student_id": class_of_three[0].pk, "reason": "转班"})
+    assert response.status_code == 200
+    assert sorted(s["name"] for s in response.json()["students"]) == sorted(["贝贝", "乐乐"])
+    assert GroupMember.objects.filter(student=class_of_three[0], left_at__isnull=False).exists()
+
+
+def test_the_api_refuses_other_roles_and_campuses(api_as, group, class_of_three, make_staff, other_campus):
+    session = a_session(group, timezone.now() + timedelta(days=3))
+    assert api_as(Role.TEACHER).post(f"/api/v1/group-sessions/{session.pk}/cancel", {"reason": "x"}).status_code == 403
+    assert api_as(Role.ADVISOR).get(f"/api/v1/group-sessions/{session.pk}").status_code == 403
+    elsewhere = api_as(make_staff(Role.FRONT_DESK, campus=other_campus))
+    assert elsewhere.post(f"/api/v1/group-sessions/{session.pk}/cancel", {"reason": "x"}).status_code == 404
+    session.refresh_from_db()
+    assert session.status == "scheduled"
