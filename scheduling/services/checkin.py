@@ -3,6 +3,7 @@ and the teachers' clock-in/out, called by the reception."""
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -85,11 +86,14 @@ def lesson_checkin(
     package and judges the rules at `at`), then the Attendance of that ledger entry, on
     its `lesson` or group `session` if it has one."""
     entry = package_deduct(package=package, at=at, by=by, reason=reason or SWIPE_LEDGER_REASON)
+    record = partial(
+        attendance_record, student=student, package=package, ledger_entry=entry, at=at, by=by, source=source,
+        lesson=lesson, lesson_kind=lesson_kind, reason=reason, session=session,
+    )
+    if session is None:
+        return record()  # one INSERT, no savepoint: nothing unique to race for
     with conflict_on_integrity(_session_checked_in(student)):
-        return attendance_record(
-            student=student, package=package, ledger_entry=entry, at=at, by=by, source=source, lesson=lesson,
-            lesson_kind=lesson_kind, reason=reason, session=session,
-        )
+        return record()
 
 
 def _session_checked_in(student: Student) -> Callable[[IntegrityError], Conflict | None]:
