@@ -34,6 +34,7 @@ class PackageIn(Schema):
     method: str = Payment.Method.CASH
     lesson_kind: str = LessonPackage.LessonKind.MAIN
     payment_plan: str | None = None
+    group_class: int | None = Field(None, description="the group class a group package is sold for (its id)")
 
 
 class PackageOut(Schema):

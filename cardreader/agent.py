@@ -160,8 +160,14 @@ class Sender:
         backoff: float = 1.0,
         max_backoff: float = 60.0,
         on_answer: Callable[[Queued, Sent], None] | None = None,
+        lesson_kind: str | None = None,
     ) -> None:
         self.outbox = outbox
+        if lesson_kind not in (None, "main", "practice"):
+            raise ValueError("--lesson-kind must be main or practice")
+        # sent with every swipe (a reader by the practice rooms: practice); None sends none,
+        # and the server takes the scheduled lesson's kind, else main
+        self.lesson_kind = lesson_kind
         if not server.startswith(("http://", "https://")):
             raise ValueError("--server must be an http:// or https:// address")
         self.url = server.rstrip("/") + "/api/v1/swipes"
@@ -173,9 +179,10 @@ class Sender:
         self.failures = 0
 
     def post(self, item: Queued) -> Sent:
-        data = json.dumps(
-            {"swipe_id": item.swipe_id, "card": item.card, "swiped_at": item.swiped_at}
-        ).encode()
+        body = {"swipe_id": item.swipe_id, "card": item.card, "swiped_at": item.swiped_at}
+        if self.lesson_kind:
+            body["lesson_kind"] = self.lesson_kind
+        data = json.dumps(body).encode()
         request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
             self.url,
             data=data,

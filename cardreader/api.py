@@ -163,6 +163,11 @@ class SwipeIn(Schema):
     swiped_at: datetime | None = None
     lesson_kind: str | None = None
     clock: str | None = None
+    ask_kind: bool = Field(
+        False,
+        description="the kiosk: when no lesson decides and both main and practice packages are usable, "
+        "answer 409 lesson_kind_required with `choices` instead of deducting a main lesson",
+    )
 
 
 @router.post(
@@ -189,6 +194,7 @@ def create_swipe(request: HttpRequest, payload: SwipeIn):
         clock=payload.clock,
         reader=reader,
         by=staff,
+        ask_kind=payload.ask_kind,
     )
     return Status(answer.status, answer.body)
 

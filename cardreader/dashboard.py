@@ -8,6 +8,7 @@ from core.dashboard import Panel
 from core.dates import day_start
 from core.models import Staff
 
+from .errors import CardError
 from .models import Swipe
 from .roles import ROLES
 
@@ -17,7 +18,7 @@ def panels(staff: Staff) -> list[Panel]:
         return []
     refused = Swipe.objects.filter(
         campus=staff.campus, result=Swipe.Result.REFUSED, swiped_at__gte=day_start(timezone.localdate())
-    ).order_by("-swiped_at")[:10]
+    ).exclude(code=CardError.LESSON_KIND_REQUIRED).order_by("-swiped_at")[:10]
     rows = []
     for swipe in refused:
         who = (swipe.response.get("student") or {}).get("name") or swipe.card_text

@@ -19,6 +19,8 @@ class CardError(StrEnum):
     DUPLICATE_SWIPE = "duplicate_swipe"
     ALREADY_CHECKED_IN = "already_checked_in"
     SWIPE_ID_IN_USE = "swipe_id_in_use"
+    # the kiosk's question (`ask_kind`): main or practice? (409, nothing deducted)
+    LESSON_KIND_REQUIRED = "lesson_kind_required"
     # bad input (422)
     INVALID = "invalid"
     INVALID_CARD = "invalid_card"

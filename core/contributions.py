@@ -20,12 +20,14 @@ The points, each documented at its item type below:
 | `student_search_sources` | `StudentSearchSource` | `students.selectors.student_search` |
 | `student_api_fields` | `StudentApiField` | `GET /api/v1/students/{id}` |
 | `todo_sources` | `ToDoSource` | the landing page (`core.dashboard`) |
+| `busy_sources` | `BusySource` | a trial lesson's booking (`students.services.trial_book`) |
+| `package_sale_links` | `PackageSaleLink` | a package's sale (`billing.services.package_create`) |
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, Protocol, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -194,3 +196,41 @@ class ToDoSource:
 
 
 todo_sources: ContributionPoint[ToDoSource] = ContributionPoint("todo_sources")
+
+
+# --- what keeps a teacher busy ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BusySource:
+    """Something that books a teacher's time (lessons and group sessions, in scheduling),
+    asked by a lower app booking the teacher itself (a trial lesson, in students), so one
+    timetable holds both: `clash(teacher, starts_at, ends_at)` → a message saying what the
+    teacher already has in [starts_at, ends_at) (half-open: back-to-back is fine), or None
+    when they are free. The asker holds the teacher's Staff row locked (SELECT … FOR
+    UPDATE), as every booking of scheduling does, so two bookings are judged in turn."""
+
+    key: str
+    order: int
+    clash: Callable[[Staff, datetime, datetime], str | None]
+
+
+busy_sources: ContributionPoint[BusySource] = ContributionPoint("busy_sources")
+
+
+# --- what a package is sold for ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageSaleLink:
+    """Something a package is sold for, named by `key` at sale (`group_class`: the class a
+    group package is sold for, in scheduling). `link(package, value, by)` ties the new
+    package to it inside the sale's transaction: a DomainError it raises refuses the whole
+    sale (nothing sold)."""
+
+    key: str
+    order: int
+    link: Callable[[Model, Any, Staff], Any]
+
+
+package_sale_links: ContributionPoint[PackageSaleLink] = ContributionPoint("package_sale_links")

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from billing.api import DeductionIn, DeductionOut, entry_out, package_out
 from billing.models import LessonPackage
@@ -23,7 +23,7 @@ from students.models import Student
 
 from . import selectors, services
 from .errors import SchedulingError
-from .models import GroupClass, Lesson, Room, TeacherChange
+from .models import GroupClass, GroupSession, Lesson, Room, TeacherChange
 from .roles import ROLES
 from .services._common import check_teaches
 
@@ -408,7 +408,7 @@ def group_out(group: GroupClass) -> dict[str, Any]:
         "teacher": group.teacher.username,
         "room": group.room.name if group.room_id else None,
         "capacity": group.capacity,
-        "students": [{"id": m.student_id, "name": m.student.name} for m in group.members.select_related("student")],
+        "students": [{"id": m.student_id, "name": m.student.name} for m in selectors.current_members(group).select_related("student")],
     }
 
 
@@ -461,6 +461,82 @@ def group_sessions_add(request: HttpRequest, group_id: int, payload: GroupSessio
             group=group, first_starts_at=payload.starts_at, first_ends_at=payload.ends_at, weeks=payload.weeks, by=by
         )
     return Status(201, {"group_id": group.pk, "occurrences": [occurrence_out(o, "session") for o in occurrences]})
+
+
+class ReasonStudentIn(Schema):
+    student_id: int
+    reason: str = Field(max_length=200)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=200)
+
+
+def _session(request: HttpRequest, session_id: int) -> GroupSession:
+    return get_scoped_or_404(
+        request, GroupSession.objects.select_related("campus", "group", "teacher__user", "room"), session_id
+    )
+
+
+def session_out(session: GroupSession) -> dict[str, Any]:
+    """A group session with its check-in list (each member then: swiped / manual / leave / absent)."""
+    return {
+        "id": session.pk,
+        "group_id": session.group_id,
+        "starts_at": timezone.localtime(session.starts_at),
+        "ends_at": timezone.localtime(session.ends_at),
+        "status": session.status,
+        "cancel_reason": session.cancel_reason,
+        "late_notice": session.late_notice,
+        "members": [
+            {
+                "student": {"id": row.member.student_id, "name": row.member.student.name},
+                "state": row.state,
+                "attendance_id": row.attendance.pk if row.attendance else None,
+                "leave_reason": row.leave.reason if row.leave else "",
+                "leave_late_notice": row.leave.late_notice if row.leave else False,
+            }
+            for row in selectors.session_roster(session)
+        ],
+    }
+
+
+@router.get("/group-sessions/{session_id}", response={200: dict, 403: ErrorOut, 404: ErrorOut})
+def group_session_get(request: HttpRequest, session_id: int) -> dict:
+    """A group session's check-in list."""
+    require_allowed(request, ROLES["session_checkins"])
+    return session_out(_session(request, session_id))
+
+
+@router.post("/group-sessions/{session_id}/leave", response={201: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def group_session_leave(request: HttpRequest, session_id: int, payload: ReasonStudentIn) -> Status:
+    """One student's leave from one session (`late_notice` under 24 hours before the start)."""
+    by = require_allowed(request, ROLES["schedule"])
+    session = _session(request, session_id)
+    student = get_scoped_or_404(request, Student.objects.all(), payload.student_id)
+    leave = services.session_leave(session=session, student=student, by=by, reason=payload.reason)
+    return Status(201, {"session_id": session.pk, "student_id": student.pk, "late_notice": leave.late_notice})
+
+
+@router.post("/group-sessions/{session_id}/cancel", response={200: dict, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def group_session_cancel(request: HttpRequest, session_id: int, payload: ReasonIn) -> dict:
+    """Cancel a whole session: nobody charged, the teacher and every parent notified."""
+    by = require_allowed(request, ROLES["schedule"])
+    session = services.group_session_cancel(session=_session(request, session_id), by=by, reason=payload.reason)
+    return session_out(session)
+
+
+@router.post(
+    "/group-classes/{group_id}/members/remove",
+    response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def group_member_remove(request: HttpRequest, group_id: int, payload: ReasonStudentIn) -> dict:
+    """退班: the member leaves the class from now on (the membership is ended, not deleted)."""
+    by = require_allowed(request, ROLES["schedule"])
+    group = _group(request, group_id)
+    student = get_scoped_or_404(request, Student.objects.all(), payload.student_id)
+    services.group_member_remove(group=group, student=student, by=by, reason=payload.reason)
+    return group_out(group)
 
 
 # --- manual deduction (手工扣课) ----------------------------------------------------------

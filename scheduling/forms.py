@@ -13,7 +13,7 @@ from core.forms import DomainErrorForm
 from core.models import Campus, Staff, Subject
 from students.models import Student
 
-from .models import Lesson, TeacherChange, TeacherProfile
+from .models import Lesson, TeacherChange, TeacherClock, TeacherProfile
 from .selectors import teachers_of
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -182,5 +182,53 @@ class GroupMemberForm(SchedulingForm):
         self.fields["student"].queryset = _students_of(campus)
 
 
+class RosterActionForm(SchedulingForm):
+    """One member's row of a group session's check-in list (手工扣课 / 请假), or the class's
+    roster (退班): who, and the reason every one of them needs."""
+
+    student = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+
 class GroupSessionForm(TimeSpanForm):
     weeks = forms.IntegerField(label=_("重复周数"), min_value=1, max_value=52, initial=1)
+
+
+class ClockForm(SchedulingForm):
+    """打卡 on the time-keeping page: the teacher says 上班 or 下班 (now)."""
+
+    error_fields = {"clock": "kind"}
+    teacher = forms.ModelChoiceField(label=_("教员"), queryset=Staff.objects.none())
+    kind = forms.ChoiceField(label=_("上班 / 下班"), choices=TeacherClock.Kind.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, campus: Campus, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["teacher"].queryset = teachers_of(campus=campus)
+
+
+class ClockCorrectionForm(SchedulingForm):
+    """更正考勤 (the dean): a clock of the day changed, or a missing one added, with a reason."""
+
+    error_fields = {"at": "time"}
+    teacher = forms.ModelChoiceField(label=_("教员"), queryset=Staff.objects.none())
+    clock = forms.ModelChoiceField(
+        label=_("更正哪一次打卡"), queryset=TeacherClock.objects.none(), required=False,
+        empty_label=_("（补录一次漏打的卡）"),
+    )
+    kind = forms.ChoiceField(label=_("上班 / 下班"), choices=TeacherClock.Kind.choices)
+    time = forms.TimeField(label=_("时间"), widget=TIME)
+    reason = forms.CharField(label=_("原因"), max_length=200)
+
+    def __init__(self, *args: Any, campus: Campus, day: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.day = day
+        self.fields["teacher"].queryset = teachers_of(campus=campus)
+        clocks = TeacherClock.objects.filter(campus=campus, day=day).select_related("teacher__user").order_by("at")
+        self.fields["clock"].queryset = clocks
+        self.fields["clock"].label_from_instance = lambda c: (
+            f"{c.teacher.display_name} {c.get_kind_display()} {timezone.localtime(c.at):%H:%M}"
+        )
+
+    @property
+    def at(self) -> datetime:
+        return combine(self.day, self.cleaned_data["time"])

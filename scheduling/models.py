@@ -103,6 +103,13 @@ class Attendance(Recorded):
         verbose_name_plural = _("签到")
         ordering = ["-checked_in_at"]
         indexes = [models.Index(fields=["student", "checked_in_at"]), models.Index(fields=["campus", "checked_in_at"])]
+        constraints = [
+            # a member is charged once per group session, whoever writes the check-in (a
+            # swipe and the desk's tick at once: the second insert fails, and is refused)
+            models.UniqueConstraint(
+                fields=["session", "student"], condition=Q(session__isnull=False), name="attendance_once_per_session"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.student} {self.checked_in_at:%Y-%m-%d %H:%M}"
@@ -139,6 +146,27 @@ class TeacherClock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TeacherClockCorrection(Recorded):
+    """The dean's correction of a teacher's clock: a wrong one changed (its time or
+    上班/下班), or a missing one added (`old_at` empty). Who, when and why stay on record."""
+
+    clock = models.ForeignKey(TeacherClock, on_delete=models.PROTECT, related_name="corrections")
+    teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="clock_corrections")
+    old_at = models.DateTimeField(_("原打卡时间"), null=True, blank=True)
+    old_kind = models.CharField(_("原类型"), max_length=3, choices=TeacherClock.Kind.choices, blank=True)
+    new_at = models.DateTimeField(_("更正后时间"))
+    new_kind = models.CharField(_("更正后类型"), max_length=3, choices=TeacherClock.Kind.choices)
+    reason = models.CharField(_("原因"), max_length=200)
+
+    class Meta:
+        verbose_name = _("考勤更正")
+        verbose_name_plural = _("考勤更正")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} {self.new_at:%Y-%m-%d %H:%M} {self.reason}"
 
 
 class TeacherProfile(models.Model):
@@ -239,11 +267,19 @@ class GroupMember(models.Model):
         verbose_name=_("课时包"),
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # removed from the class: the row stays (the history of who was on the roster)
+    left_at = models.DateTimeField(_("退班时间"), null=True, blank=True)
+    left_reason = models.CharField(_("退班原因"), max_length=200, blank=True)
+    left_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("班级学员")
         verbose_name_plural = _("班级学员")
-        constraints = [models.UniqueConstraint(fields=["group", "student"], name="groupmember_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "student"], condition=Q(left_at__isnull=True), name="groupmember_unique_current"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.group} · {self.student}"
@@ -262,6 +298,9 @@ class GroupSession(Recorded):
     status = models.CharField(
         _("状态"), max_length=12, choices=Lesson.Status.choices, default=Lesson.Status.SCHEDULED
     )
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    late_notice = models.BooleanField(_("不足24小时通知"), default=False)
 
     class Meta:
         verbose_name = _("大课课次")
@@ -274,6 +313,23 @@ class GroupSession(Recorded):
 
     def __str__(self) -> str:
         return f"{self.group} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class SessionLeave(Recorded):
+    """One student's leave (请假) from one group session: not charged, not absent."""
+
+    session = models.ForeignKey(GroupSession, on_delete=models.PROTECT, related_name="leaves")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="session_leaves")
+    reason = models.CharField(_("请假原因"), max_length=200)
+    late_notice = models.BooleanField(_("不足24小时通知"), default=False)
+
+    class Meta:
+        verbose_name = _("大课请假")
+        verbose_name_plural = _("大课请假")
+        constraints = [models.UniqueConstraint(fields=["session", "student"], name="sessionleave_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.session}"
 
 
 class LessonChange(Recorded):
@@ -325,6 +381,9 @@ class Notification(models.Model):
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="schedule_notifications")
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     lesson = models.ForeignKey(Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications")
+    session = models.ForeignKey(
+        GroupSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     message = models.CharField(_("内容"), max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)

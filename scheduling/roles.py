@@ -14,4 +14,8 @@ ROLES: dict[str, frozenset[str]] = {
     "reconcile": SCHEDULERS | {Role.CS_SUPERVISOR},
     # the teachers' clock-ins and their profiles
     "manage_teachers": frozenset({Role.DEAN, Role.PRINCIPAL, Role.FRONT_DESK}),
+    # correct a wrong or missing clock, with a reason (the dean keeps the time-keeping)
+    "correct_clocks": frozenset({Role.DEAN}),
+    # a group session's check-in list: who swiped, who is on leave, who is absent
+    "session_checkins": frozenset({Role.DEAN, Role.FRONT_DESK}),
 }

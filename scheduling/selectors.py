@@ -10,16 +10,20 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import day_bounds
 from core.models import Campus, Staff, Subject
 from core.roles import Role
-from students.models import Student
+from students.models import Student, TrialLesson
+from students.selectors import trial_at
 
 from .models import (
     Attendance,
+    GroupClass,
     GroupMember,
     GroupSession,
     Lesson,
     Room,
+    SessionLeave,
     TeacherChange,
     TeacherClock,
+    TeacherClockCorrection,
     TeacherProfile,
 )
 
@@ -56,14 +60,16 @@ def session_at(*, student: Student, at: datetime) -> GroupSession | None:
     or None: the same window and choice as `lesson_at`. Annotated with `checked_in` (this
     student's check-in of it) and `member_package_id` (the group package the student's
     membership uses)."""
-    membership = GroupMember.objects.filter(group=OuterRef("group"), student=student)
+    membership = GroupMember.objects.filter(group=OuterRef("group"), student=student, left_at__isnull=True)
     return (
         GroupSession.objects.filter(
             group__members__student=student,
+            group__members__left_at__isnull=True,
             status=Lesson.Status.SCHEDULED,
             starts_at__lte=at + CHECK_IN_EARLY,
             ends_at__gt=at,
         )
+        .exclude(leaves__student=student)  # on leave from it: that swipe is not for this session
         .annotate(
             checked_in=Exists(Attendance.objects.filter(session=OuterRef("pk"), student=student)),
             member_package_id=Subquery(membership.values("package")[:1]),
@@ -72,6 +78,47 @@ def session_at(*, student: Student, at: datetime) -> GroupSession | None:
         .order_by("checked_in", "starts_at", "pk")
         .first()
     )
+
+
+def current_members(group: GroupClass) -> QuerySet[GroupMember]:
+    """The class's roster now: members not removed (a removed one keeps a row with `left_at`)."""
+    return GroupMember.objects.filter(group=group, left_at__isnull=True)
+
+
+@dataclass
+class RosterRow:
+    """One member on a group session's check-in list."""
+
+    member: GroupMember
+    attendance: Attendance | None = None
+    leave: SessionLeave | None = None
+
+    @property
+    def state(self) -> str:
+        if self.attendance is not None:
+            return "swiped" if self.attendance.source == Attendance.Source.SWIPE else "manual"
+        return "leave" if self.leave is not None else "absent"
+
+    @property
+    def state_label(self) -> str:
+        return str(ROSTER_STATES[self.state])
+
+
+ROSTER_STATES = {"swiped": _("已刷卡"), "manual": _("手工签到"), "leave": _("请假"), "absent": _("未到")}
+
+
+def session_roster(session: GroupSession) -> list[RosterRow]:
+    """A group session's check-in list: each member of the class at the session's start
+    (joined before it ends, not removed before it starts), swiped / on leave / absent."""
+    members = (
+        GroupMember.objects.filter(group_id=session.group_id, joined_at__lt=session.ends_at)
+        .filter(Q(left_at__isnull=True) | Q(left_at__gt=session.starts_at))
+        .select_related("student", "package")
+        .order_by("student__name", "pk")
+    )
+    attendances = {a.student_id: a for a in session.attendances.select_related("created_by__user").order_by("pk")}
+    leaves = {leave.student_id: leave for leave in session.leaves.all()}
+    return [RosterRow(m, attendances.get(m.student_id), leaves.get(m.student_id)) for m in members]
 
 
 # --- timetables --------------------------------------------------------------------------
@@ -117,6 +164,7 @@ def sessions_between(
     return _overlapping(
         GroupSession.objects.select_related("group__subject", "teacher__user", "room"),
         campus=campus, start=start, end=end, teacher=teacher, group__members__student=student, room=room,
+        group__members__left_at__isnull=True if student is not None else None,
     )
 
 
@@ -156,8 +204,9 @@ def week_timetable(
     student: Student | None = None,
     room: Room | None = None,
 ) -> list[Day]:
-    """Seven days, each with its lessons and group sessions in time order. A lesson on
-    leave or cancelled stays on the grid, marked, so the desk sees what changed."""
+    """Seven days, each with its lessons, group sessions and (for the campus or a teacher)
+    trial lessons in time order. A lesson on leave or cancelled stays on the grid, marked,
+    so the desk sees what changed."""
     start, end = week_bounds(monday)
     days = [Day(day=monday + timedelta(days=i), label=f"周{WEEKDAY_NAMES[i]}") for i in range(7)]
     filters = {"teacher": teacher, "student": student, "room": room}
@@ -186,6 +235,22 @@ def week_timetable(
                 status_label=session.get_status_display(), kind="group", kind_label=_("大课"),
             )
         )
+    if student is None and room is None:
+        # a lead's trial lesson (试听) is a lesson of its teacher's (it has no student file or room yet)
+        trials = TrialLesson.objects.filter(
+            lead__campus=campus, status__in=TrialLesson.HOLDS_TIME, starts_at__gte=start, starts_at__lt=end
+        ).select_related("lead", "teacher__user")
+        for trial in trials.filter(teacher=teacher) if teacher is not None else trials:
+            local = timezone.localtime(trial.starts_at)
+            booked = trial.status == TrialLesson.Status.BOOKED
+            days[(local.date() - monday).days].entries.append(
+                Entry(
+                    starts_at=trial.starts_at, ends_at=trial.ends_at, title=trial.lead.name, subject=trial.subject,
+                    teacher=trial.teacher.display_name, room="",
+                    status=Lesson.Status.SCHEDULED if booked else trial.status,
+                    status_label=trial.get_status_display(), kind="trial", kind_label=_("试听"),
+                )
+            )
     for day in days:
         day.entries.sort(key=lambda e: e.starts_at)
     return days
@@ -345,7 +410,7 @@ def timekeeping(*, campus: Campus, day: date) -> list[TimekeepingRow]:
     """Every teacher who clocked or taught on `day`, with their swipes and first lesson."""
     start, end = day_bounds(day)
     clocks: dict[int, list[TeacherClock]] = {}
-    for clock in TeacherClock.objects.filter(campus=campus, day=day).order_by("seq"):
+    for clock in TeacherClock.objects.filter(campus=campus, day=day).order_by("at", "seq"):
         clocks.setdefault(clock.teacher_id, []).append(clock)
     first: dict[int, datetime] = {}
     for lesson in lessons_between(campus=campus, start=start, end=end, scheduled_only=True):
@@ -357,6 +422,15 @@ def timekeeping(*, campus: Campus, day: date) -> list[TimekeepingRow]:
     return [
         TimekeepingRow(teacher=t, clocks=clocks.get(t.pk, []), first_lesson_at=first.get(t.pk)) for t in teachers
     ]
+
+
+def clock_corrections(*, campus: Campus, day: date) -> QuerySet[TeacherClockCorrection]:
+    """The dean's corrections of the clocks of `day`: who, when, old → new, why."""
+    return (
+        TeacherClockCorrection.objects.filter(clock__campus=campus, clock__day=day)
+        .select_related("teacher__user", "created_by__user")
+        .order_by("-created_at", "-pk")
+    )
 
 
 # --- double booking ---------------------------------------------------------------------
@@ -376,9 +450,11 @@ def find_conflicts(
     room: Room | None,
     exclude_lesson: Lesson | None = None,
     exclude_session: GroupSession | None = None,
+    with_trials: bool = True,
 ) -> dict[str, str]:
     """What is already booked in [starts_at, ends_at): {"teacher"|"student"|"room": message}.
-    Half-open intervals: a lesson ending at 10:00 and one starting at 10:00 do not clash."""
+    Half-open intervals: a lesson ending at 10:00 and one starting at 10:00 do not clash.
+    A lead's trial lesson holds its teacher's time too (students' `trial_at`)."""
     overlap = Q(status=Lesson.Status.SCHEDULED, starts_at__lt=ends_at, ends_at__gt=starts_at)
     lessons = Lesson.objects.filter(overlap).select_related("student", "teacher__user", "room")
     sessions = GroupSession.objects.filter(overlap).select_related("group", "teacher__user", "room")
@@ -399,7 +475,9 @@ def find_conflicts(
     if student_ids:
         clash = (
             lessons.filter(student_id__in=student_ids).first()
-            or sessions.filter(group__members__student_id__in=student_ids).distinct().first()
+            or sessions.filter(group__members__student_id__in=student_ids, group__members__left_at__isnull=True)
+            .distinct()
+            .first()
         )
         if clash is not None:
             who = clash.student.name if isinstance(clash, Lesson) else "学员"
@@ -408,7 +486,19 @@ def find_conflicts(
         clash = lessons.filter(room=room).first() or sessions.filter(room=room).first()
         if clash is not None:
             fields["room"] = f"教室{room.name}{describe(clash)}"
+    if teacher is not None and "teacher" not in fields and with_trials:
+        trial = trial_at(teacher=teacher, starts_at=starts_at, ends_at=ends_at)
+        if trial is not None:
+            fields["teacher"] = f"教员{teacher}{span_text(trial.starts_at, trial.ends_at)} 已有{trial.lead.name}的{trial.subject}试听"
     return fields
+
+
+def teacher_busy(teacher: Staff, starts_at: datetime, ends_at: datetime) -> str | None:
+    """What of scheduling's (a lesson, a group session) the teacher has in [starts_at,
+    ends_at): the `busy_sources` answer students' trial booking asks (it checks trials itself)."""
+    return find_conflicts(
+        starts_at=starts_at, ends_at=ends_at, teacher=teacher, student_ids=[], room=None, with_trials=False
+    ).get("teacher")
 
 
 def booking_problems(

@@ -22,6 +22,8 @@ urlpatterns = [
     path("schedule/teacher-changes/", views.teacher_changes, name="teacher_changes"),
     path("schedule/groups/", views.groups, name="groups"),
     path("schedule/groups/<int:pk>/", views.group_detail, name="group_detail"),
+    path("schedule/groups/<int:pk>/remove/", views.group_member_remove, name="group_member_remove"),
+    path("schedule/groups/<int:pk>/sessions/<int:session_id>/", views.session_checkins, name="session_checkins"),
     # 手工扣课 of billing's package page keeps billing's path, but a lesson used by hand is
     # a check-in (an Attendance), which only scheduling can record and billing cannot
     # import: scheduling serves that path, and the package page posts to it by this name.

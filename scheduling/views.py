@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +28,8 @@ from students.models import Student
 from . import selectors, services
 from .forms import (
     CancelForm,
+    ClockCorrectionForm,
+    ClockForm,
     GroupClassForm,
     GroupMemberForm,
     GroupSessionForm,
@@ -34,6 +37,7 @@ from .forms import (
     LessonForm,
     MatchForm,
     RescheduleForm,
+    RosterActionForm,
     SchedulingForm,
     TeacherChangeForm,
     TeacherProfileForm,
@@ -41,7 +45,7 @@ from .forms import (
     day_param,
     week_param,
 )
-from .models import GroupClass, Lesson, Room, TeacherProfile
+from .models import GroupClass, GroupSession, Lesson, Room, TeacherProfile
 from .pdf import timetable_pdf
 from .roles import ROLES
 from .rules import is_late_notice, notice_deadline
@@ -334,15 +338,48 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
 
 @staff_required(*ROLES["manage_teachers"])
 def timekeeping(request: HttpRequest) -> HttpResponse:
-    """Teachers' clock-ins of a day; late = in later than 10 minutes before the first lesson."""
+    """Teachers' clock-ins of a day; late = in later than 10 minutes before the first lesson.
+    A teacher clocks 上班 / 下班 here (today); the dean corrects a wrong or missing clock."""
     day = day_param(request.GET.get("day"), timezone.localdate())
+    action = request.POST.get("action")
+    clock_form = ClockForm(request.POST if action == "clock" else None, campus=request.campus)
+    may_correct = allows(ROLES["correct_clocks"], request.staff.role)
+    correction_form = ClockCorrectionForm(
+        request.POST if action == "correct" else None, campus=request.campus, day=day
+    )
+    if request.method == "POST":
+        try:
+            if clock_form.is_bound and clock_form.is_valid():
+                clock = services.teacher_clock(
+                    teacher=clock_form.cleaned_data["teacher"], at=timezone.now(), source=_("教员考勤页"),
+                    kind=clock_form.cleaned_data["kind"],
+                )
+                messages.success(request, f"{clock.teacher.display_name} {clock.get_kind_display()}打卡成功")
+                return redirect(f"{reverse('scheduling:timekeeping')}?day={clock.day:%Y-%m-%d}")
+            if correction_form.is_bound:
+                if not may_correct:
+                    raise PermissionDenied
+                if correction_form.is_valid():
+                    data = correction_form.cleaned_data
+                    services.teacher_clock_correct(
+                        by=request.staff, teacher=data["teacher"], clock=data["clock"], at=correction_form.at,
+                        kind=data["kind"], reason=data["reason"],
+                    )
+                    messages.success(request, _("已更正考勤"))
+                    return redirect(f"{reverse('scheduling:timekeeping')}?day={day:%Y-%m-%d}")
+        except DomainError as exc:
+            (clock_form if clock_form.is_bound else correction_form).add_domain_error(exc)
+    status = 422 if clock_form.errors or correction_form.errors else 200
     return render(
         request, "scheduling/timekeeping.html",
         {
             "day": day, "prev": day - timedelta(days=1), "next": day + timedelta(days=1),
             "rows": selectors.timekeeping(campus=request.campus, day=day),
             "lead_minutes": int(selectors.CLOCK_IN_LEAD.total_seconds() // 60),
+            "clock_form": clock_form, "correction_form": correction_form if may_correct else None,
+            "corrections": selectors.clock_corrections(campus=request.campus, day=day),
         },
+        status=status,
     )
 
 
@@ -438,7 +475,7 @@ def groups(request: HttpRequest) -> HttpResponse:
     classes = (
         GroupClass.objects.filter(campus=request.campus)
         .select_related("subject", "teacher__user", "room")
-        .annotate(size=Count("members", distinct=True))
+        .annotate(size=Count("members", filter=Q(members__left_at__isnull=True), distinct=True))
         .order_by("name")
     )
     return render(request, "scheduling/groups.html", {"form": form, "classes": classes}, status=status)
@@ -482,8 +519,76 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request, "scheduling/group_detail.html",
         {
             "group": group, "member_form": member_form, "session_form": session_form, "report": report,
-            "members": group.members.select_related("student").order_by("student__name"),
+            "members": group.members.select_related("student", "left_by__user").order_by(
+                F("left_at").desc(nulls_first=True), "student__name"
+            ),
             "sessions": group.sessions.select_related("room").order_by("starts_at"),
+            "sees_checkins": allows(ROLES["session_checkins"], request.staff.role),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@staff_required(*ROLES["schedule"])
+def group_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """退班: the member leaves the class (an end date and a reason; the row stays)."""
+    group = get_scoped_or_404(request, GroupClass.objects.all(), pk)
+    form = RosterActionForm(request.POST)
+    if form.is_valid():
+        student = get_scoped_or_404(request, Student.objects.all(), form.cleaned_data["student"])
+        try:
+            services.group_member_remove(group=group, student=student, by=request.staff, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{student.name} 已退班")
+    else:
+        messages.error(request, _("退班须填写原因"))
+    return redirect("scheduling:group_detail", pk=group.pk)
+
+
+@staff_required(*ROLES["session_checkins"])
+def session_checkins(request: HttpRequest, pk: int, session_id: int) -> HttpResponse:
+    """A group session's check-in list (dean, front desk): each member swiped / on leave /
+    absent; an absent one is ticked in by hand (the manual deduction, with its reason) or
+    given leave; the whole session can be cancelled (nobody charged, everyone notified)."""
+    session = get_scoped_or_404(
+        request, GroupSession.objects.select_related("group__subject", "teacher__user", "room", "campus"), session_id
+    )
+    if session.group_id != pk:
+        raise Http404
+    action = request.POST.get("action")
+    row_form = RosterActionForm(request.POST if action in ("tick", "leave") else None)
+    cancel_form = CancelForm(request.POST if action == "cancel" else None)
+    if request.method == "POST":
+        try:
+            if row_form.is_bound and row_form.is_valid():
+                student = get_scoped_or_404(request, Student.objects.all(), row_form.cleaned_data["student"])
+                reason = row_form.cleaned_data["reason"]
+                if action == "tick":
+                    package = services.session_package(session=session, student=student, at=timezone.now())
+                    services.checkin_manual(package=package, by=request.staff, reason=reason, session=session)
+                    messages.success(request, f"{student.name} 已手工签到，扣 1 课时（{package.course}）")
+                else:
+                    leave = services.session_leave(session=session, student=student, by=request.staff, reason=reason)
+                    late = _("（不足24小时通知）") if leave.late_notice else ""
+                    messages.success(request, f"{student.name} 已请假{late}")
+                return redirect("scheduling:session_checkins", pk=pk, session_id=session.pk)
+            if cancel_form.is_bound and cancel_form.is_valid():
+                services.group_session_cancel(session=session, by=request.staff, reason=cancel_form.cleaned_data["reason"])
+                messages.success(request, _("已取消本节大课，已通知教员和家长"))
+                return redirect("scheduling:session_checkins", pk=pk, session_id=session.pk)
+        except DomainError as exc:
+            (row_form if row_form.is_bound else cancel_form).add_domain_error(exc)
+    status = 422 if row_form.errors or cancel_form.errors else 200
+    rows = selectors.session_roster(session)
+    return render(
+        request, "scheduling/session_checkins.html",
+        {
+            "session": session, "group": session.group, "rows": rows, "row_form": row_form, "cancel_form": cancel_form,
+            "counts": {label: sum(1 for r in rows if r.state_label == label) for label in {r.state_label for r in rows}},
+            "scheduled": session.status == Lesson.Status.SCHEDULED,
         },
         status=status,
     )

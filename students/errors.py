@@ -12,3 +12,6 @@ class StudentError(StrEnum):
     FINDING_CLOSED = "finding_closed"
     LAST_GUARDIANS = "last_guardians"
     FIRST_CALL_DONE = "first_call_done"
+    # a trial lesson is a lesson (the same codes as scheduling's bookings)
+    WRONG_SUBJECT = "wrong_subject"
+    SCHEDULE_CONFLICT = "schedule_conflict"

@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -227,12 +229,16 @@ class TrialLesson(Recorded):
     """A trial lesson (试听) of a lead. The first one lasts 40 minutes."""
 
     FIRST_MINUTES = 40
+    LONGEST_MINUTES = 180
 
     class Status(models.TextChoices):
         BOOKED = "booked", _("已预约")
         ATTENDED = "attended", _("已试听")
         NO_SHOW = "no_show", _("未到")
         CANCELLED = "cancelled", _("已取消")
+
+    # a trial in these holds its teacher's time (the timetable and the double-booking checks)
+    HOLDS_TIME = (Status.BOOKED, Status.ATTENDED)
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="trials")
     subject = models.CharField(_("科目"), max_length=50)
@@ -249,6 +255,10 @@ class TrialLesson(Recorded):
 
     def __str__(self) -> str:
         return f"{self.lead.name} {self.subject} {self.starts_at:%m-%d %H:%M}"
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
 
 
 class Assessment(models.Model):

@@ -2,6 +2,7 @@
 follow-ups) is not read here: they answer the contribution points of core/contributions.py."""
 
 import re
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -9,7 +10,7 @@ from core.contributions import student_search_sources
 from core.models import Campus, Staff
 from core.roles import Role
 
-from .models import AdvisorAssignment, Assessment, Guardian, HygieneRound, Lead, Student
+from .models import AdvisorAssignment, Assessment, Guardian, HygieneRound, Lead, Student, TrialLesson
 
 DIGITS = re.compile(r"^\d{3,11}$")
 MAX_QUERY = 100
@@ -105,3 +106,16 @@ def pending_analyses(campus_id: int) -> QuerySet[Assessment]:
         .select_related("lead", "student")
         .order_by("analysis_due", "pk")
     )
+
+
+def trial_at(*, teacher: Staff, starts_at: datetime, ends_at: datetime) -> TrialLesson | None:
+    """The teacher's trial lesson (a lead's 试听) overlapping [starts_at, ends_at), or None.
+    A trial holds its teacher's time like a lesson (half-open: back to back is fine); the
+    bookings of scheduling ask this too."""
+    trials = TrialLesson.objects.filter(
+        teacher=teacher,
+        status__in=TrialLesson.HOLDS_TIME,
+        starts_at__lt=ends_at,
+        starts_at__gt=starts_at - timedelta(minutes=TrialLesson.LONGEST_MINUTES),
+    ).select_related("lead")
+    return next((t for t in trials.order_by("starts_at", "pk") if t.ends_at > starts_at), None)

@@ -47,6 +47,30 @@ def _center_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """billing's ledger check (`check_ledger`) after every test that moved lessons: every
+    package's cached counts equal its ledger. It runs after the test's body and before its
+    fixtures are torn down, so it sees the test's own rows; one `EXISTS` query when no
+    lesson moved. A test that breaks the caches on purpose is marked `ledger_tampered`."""
+    result = yield
+    if _uses_database(item) and item.get_closest_marker("ledger_tampered") is None:
+        from billing.models import LedgerEntry
+        from billing.selectors import ledger_mismatches
+
+        if LedgerEntry.objects.exists():
+            checked, mismatches = ledger_mismatches()
+            assert not mismatches, f"check_ledger: {len(mismatches)} of {checked} packages differ from their ledger: {mismatches}"
+    return result
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {

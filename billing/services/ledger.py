@@ -68,7 +68,10 @@ def refusal_error(code: BillingError, package: LessonPackage | None = None, at: 
             message = f"课时包“{package.course}”尚欠 ¥{package.balance_due:.2f}，请先补交"
         elif code == BillingError.NO_LESSONS_LEFT:
             message = f"课时包“{package.course}”课时已用完，请续费"
-    return Conflict(code, message)
+    error = Conflict(code, message)
+    # the package refused, for the next step a page offers (补交 on that package's payment form)
+    error.package_id = package.pk if package is not None else None  # type: ignore[attr-defined]
+    return error
 
 
 def _append(

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.contributions import package_sale_links
 from core.errors import InvalidInput
 from core.models import Staff, Subject
 from core.money import money
@@ -120,13 +121,15 @@ def package_create(
     sold_at: datetime | None = None,
     lesson_kind: str = LessonPackage.LessonKind.MAIN,
     payment_plan: str | None = None,
+    group_class: int | None = None,
 ) -> LessonPackage:
     """Sell a package (课时包 / 充次): the `bought` and `bonus` ledger entries, and the
     first payment (with its receipt) when anything is paid now. `subject` may be given by
     its name, as the form and the API do (an unknown name is 422). `sold_at` (default
     now) dates the entries, for a sale taken over from the old card-swipe software.
     `lesson_kind` is main (上课) or practice (陪练, its own balance); `payment_plan` is fixed
-    here (`package_sale_plan`), and `created_by` is who sold it."""
+    here (`package_sale_plan`), and `created_by` is who sold it. `group_class` (an id)
+    ties a group package to the class it is sold for (`package_sale_links`)."""
     terms = package_validate(
         PackageTerms(course, kind, lessons, bonus_lessons, price, paid, valid_from, valid_until)
     )
@@ -158,6 +161,12 @@ def package_create(
             note="首付" if terms.paid < terms.price else "全款",
             at=now,
         )
+    if group_class is not None:
+        # the class a group package is sold for: scheduling ties them (core.contributions)
+        link = package_sale_links.get("group_class")
+        if link is None:
+            raise InvalidInput("无法关联大课班级", {"group_class": "不可用"})
+        link.link(package, group_class, by)
     return package
 
 

@@ -11,10 +11,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
+from billing.errors import BillingError
 from billing.models import LessonPackage
-from billing.services import package_for_checkin
+from billing.services import lesson_refusal, package_for_checkin
 from core.errors import Conflict, DomainError, InvalidInput
 from core.models import Campus, Staff
 from core.services import api_token_issue
@@ -181,13 +184,43 @@ def _already_checked_in_refusal(card: Card, earlier: Attendance, booked: Lesson 
     )
 
 
+KIND_CHOICES = [
+    {"value": Lesson.Kind.MAIN.value, "label": "主课", "key": "1"},
+    {"value": Lesson.Kind.PRACTICE.value, "label": "陪练", "key": "2"},
+]
+
+
+def usable_lesson_kinds(*, student: Student, at: datetime) -> set[str]:
+    """The lesson kinds (main, practice) of which `student` has a usable 1-on-1 package at `at`."""
+    packages = LessonPackage.objects.filter(
+        student=student, kind=LessonPackage.Kind.ONE_ON_ONE, refunded_at__isnull=True, lessons_left__gt=0
+    )
+    return {p.lesson_kind for p in packages if lesson_refusal(p, at) is None}
+
+
+def _kind_question(card: Card, student: Student) -> _Refused:
+    """The kiosk asks 主课 / 陪练 (`ask_kind`): nothing is deducted, the kiosk posts the
+    swipe again (a new swipe_id, the same swiped_at) with the `lesson_kind` chosen."""
+    return _Refused(
+        Conflict(CardError.LESSON_KIND_REQUIRED, f"{student.name} 有主课和陪练两种课时，请选择本次是主课还是陪练"),
+        card,
+        {"student": _student_out(student), "choices": KIND_CHOICES},
+    )
+
+
 def _checkin(
-    *, card: Card, campus: Campus, at: datetime, lesson_kind: str | None, by: Staff | None
+    *, card: Card, campus: Campus, at: datetime, lesson_kind: str | None, by: Staff | None, ask_kind: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Deduct one lesson for a student card's swipe. Returns the body and the links."""
+    """Deduct one lesson for a student card's swipe. Returns the body and the links.
+    With `ask_kind` (the kiosk) and no `lesson_kind`, a swipe that no scheduled lesson or
+    session explains, of a student with usable main and practice packages, is answered
+    with the question (409 lesson_kind_required) instead of a main lesson."""
     student = card.student
     assert student is not None
     lesson = lesson_at(student=student, at=at, lesson_kind=lesson_kind)
+    undecided = lesson is None and lesson_kind is None and ask_kind and session_at(student=student, at=at) is None
+    if undecided and len(usable_lesson_kinds(student=student, at=at)) > 1:
+        raise _kind_question(card, student)
     kind = lesson_kind or (lesson.lesson_kind if lesson else Lesson.Kind.MAIN)
     # a group class is a main lesson: a practice swipe is never one of its sessions
     session = session_at(student=student, at=at) if lesson is None and kind == Lesson.Kind.MAIN else None
@@ -257,6 +290,7 @@ def _judge(
     clock_kind: str | None,
     reader: Reader | None,
     by: Staff | None,
+    ask_kind: bool = False,
 ) -> tuple[Card, dict[str, Any], dict[str, Any]]:
     if problem := date_problem("swipe", at, now=now):
         raise _Refused(
@@ -291,8 +325,33 @@ def _judge(
             "at": timezone.localtime(at).isoformat(),
         }
         return card, body, {"clock": clock}
-    body, links = _checkin(card=card, campus=campus, at=at, lesson_kind=lesson_kind, by=by)
+    body, links = _checkin(card=card, campus=campus, at=at, lesson_kind=lesson_kind, by=by, ask_kind=ask_kind)
     return card, body, links
+
+
+def next_steps(refused: _Refused, card_text: str) -> list[dict[str, str]]:
+    """What the desk does next about a refusal, as links the kiosk shows (labels in
+    Chinese): 补交 the package's payment form, 续费 a new package, 办卡 an unknown card,
+    补卡 a lost one, 手工扣课 a real second lesson."""
+    code = refused.error.code
+    student = refused.card.student if refused.card is not None else None
+    steps: list[dict[str, str]] = []
+    if code == CardError.UNKNOWN_CARD:
+        steps.append({"action": "issue_card", "label": "办卡", "url": reverse("cardreader:cards")})
+    elif code == CardError.CARD_LOST and refused.card is not None:
+        replace = reverse("cardreader:card_replace", args=[refused.card.pk])
+        steps.append({"action": "replace_card", "label": "补卡", "url": replace})
+    if student is None:
+        return steps
+    package_id = getattr(refused.error, "package_id", None)
+    if code == BillingError.PAYMENT_DUE and package_id:
+        steps.append({"action": "pay", "label": "补交", "url": reverse("billing:package", args=[package_id]) + "#pay"})
+    if code in (BillingError.NO_PACKAGE, BillingError.NO_LESSONS_LEFT, BillingError.PACKAGE_EXPIRED):
+        steps.append({"action": "renew", "label": "续费", "url": reverse("billing:package_new", args=[student.pk])})
+    if code == CardError.ALREADY_CHECKED_IN:
+        deduct = f"{reverse('cardreader:deduct')}?{urlencode({'q': card_text})}"
+        steps.append({"action": "manual_deduction", "label": "手工扣课", "url": deduct})
+    return steps
 
 
 def _replay(swipe_id: str, campus: Campus) -> SwipeAnswer:
@@ -314,6 +373,7 @@ def swipe_record(
     clock: str | None = None,
     reader: Reader | None = None,
     by: Staff | None = None,
+    ask_kind: bool = False,
 ) -> SwipeAnswer:
     """One swipe of a card at `campus`, judged at `swiped_at` (default now), in one short
     transaction: the time window, the card (`cards_matching`) and its status, the repeat
@@ -358,6 +418,7 @@ def swipe_record(
                         clock_kind=clock,
                         reader=reader,
                         by=by,
+                        ask_kind=ask_kind,
                     )
                 swipe.card = found
                 swipe.result = body["result"]
@@ -372,7 +433,11 @@ def swipe_record(
                 swipe.card = refused.card
                 swipe.code = refused.error.code
                 swipe.http_status = refused.error.status
-                swipe.response = {**refused.error.as_envelope(), **refused.extra}
+                swipe.response = {
+                    **refused.error.as_envelope(),
+                    **refused.extra,
+                    "next_steps": next_steps(refused, card_text),
+                }
             swipe.save(
                 update_fields=[
                     "card",

@@ -2,8 +2,10 @@
 notifications of a change."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from core.dates import aware
 from core.errors import Conflict, InvalidInput, violated_constraints
@@ -151,6 +153,19 @@ def notify(*, lesson: Lesson, kind: str, message: str) -> list[Notification]:
             ),
         ]
     )
+
+
+def lock_scheduled(queryset: QuerySet, pk: int, noun: str) -> Any:
+    """The row `pk` of `queryset` (a Lesson or a GroupSession), locked, if it is still
+    scheduled; else 409 lesson_not_scheduled saying what it is now."""
+    locked = queryset.select_for_update(of=("self",)).get(pk=pk)
+    if locked.status != Lesson.Status.SCHEDULED:
+        raise Conflict(
+            SchedulingError.NOT_SCHEDULED,
+            f"该{noun}当前状态为“{locked.get_status_display()}”，不能再操作",
+            {"status": locked.status},
+        )
+    return locked
 
 
 def lesson_text(lesson: Lesson) -> str:

@@ -23,6 +23,7 @@ from ._common import (
     claim_slot,
     conflict_from_integrity,
     lesson_text,
+    lock_scheduled,
     notify,
     resolve_room,
     span_text,
@@ -193,16 +194,8 @@ def lesson_series_create(
 
 
 def _locked_scheduled(lesson: Lesson) -> Lesson:
-    locked = Lesson.objects.select_for_update(of=("self",)).select_related("student", "teacher__user", "room", "subject").get(
-        pk=lesson.pk
-    )
-    if locked.status != Lesson.Status.SCHEDULED:
-        raise Conflict(
-            SchedulingError.NOT_SCHEDULED,
-            f"该课程当前状态为“{locked.get_status_display()}”，不能再操作",
-            {"status": locked.status},
-        )
-    return locked
+    lessons = Lesson.objects.select_related("student", "teacher__user", "room", "subject")
+    return lock_scheduled(lessons, lesson.pk, "课程")
 
 
 def _not_attended(lesson: Lesson, action: str) -> None:

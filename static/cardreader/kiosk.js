@@ -11,6 +11,18 @@
  *
  * Swipes the server cannot be reached for are kept in localStorage with their swipe_id and
  * time and sent again later: the server's swipe_id is idempotent, so nothing is doubled.
+ *
+ * The kiosk posts with ask_kind: when no scheduled lesson decides and the student has usable
+ * main and practice packages, the server asks (409 lesson_kind_required, nothing deducted);
+ * the kiosk shows 主课 / 陪练 as two large buttons, answered by the key 1 or 2 (or a click),
+ * and posts the swipe again with a new swipe_id, the first swipe's time and the kind. No
+ * answer within CHOICE_MS: nothing is deducted.
+ *
+ * A teacher picks 上班 / 下班 (keys I / O, or the buttons) before swiping; a bare swipe
+ * alternates (the server's default). The choice holds for one swipe or CLOCK_MS.
+ *
+ * A refusal shows what to do next (补交, 续费, 办卡, 补卡, 手工扣课: the server's next_steps),
+ * in Chinese: never a code.
  */
 (function () {
   "use strict";
@@ -22,6 +34,8 @@
   var QUEUE_KEY = "cardreader.kiosk.queue";
   var PING_MS = 10000;
   var RETRY_MS = 5000;
+  var CHOICE_MS = 8000;  // the 主课 / 陪练 question waits this long, then nothing is deducted
+  var CLOCK_MS = 30000;  // a teacher's 上班 / 下班 choice holds this long
 
   var root = document.getElementById("kiosk");
   if (!root) return;
@@ -33,6 +47,9 @@
   var queuedLabel = document.getElementById("kiosk-queued");
   var log = document.getElementById("kiosk-log");
   var soundBox = document.getElementById("kiosk-sound");
+  var clockIn = document.getElementById("kiosk-clock-in");
+  var clockOut = document.getElementById("kiosk-clock-out");
+  var clockLabel = document.getElementById("kiosk-clock-choice");
 
   var TITLES = {
     unknown_card: "无法识别的卡",
@@ -46,8 +63,41 @@
     already_checked_in: "已签到，未重复扣课",
     swiped_at_out_of_range: "刷卡时间不正确",
     forbidden: "无权刷卡",
-    unauthorized: "请重新登录"
+    unauthorized: "请重新登录",
+    invalid: "刷卡数据不正确"
   };
+
+  // --- a question on screen: 主课 / 陪练 ----------------------------------------------------
+  var question = null;  // {keys: {"1": choice, ...}, timer}
+
+  function closeQuestion() {
+    if (question) clearTimeout(question.timer);
+    question = null;
+  }
+
+  function answerQuestion(choice) {
+    var q = question;
+    closeQuestion();
+    q.answer(choice);
+  }
+
+  // --- a teacher's 上班 / 下班 ---------------------------------------------------------------
+  var clockChoice = null;
+  var clockTimer = null;
+
+  function chooseClock(kind) {
+    clockChoice = clockChoice === kind ? null : kind;
+    clearTimeout(clockTimer);
+    if (clockChoice) clockTimer = setTimeout(function () { chooseClock(null); }, CLOCK_MS);
+    if (clockIn) clockIn.setAttribute("aria-pressed", clockChoice === "in" ? "true" : "false");
+    if (clockOut) clockOut.setAttribute("aria-pressed", clockChoice === "out" ? "true" : "false");
+    if (clockLabel) {
+      clockLabel.textContent = clockChoice === "in" ? "下一次教员刷卡：上班" :
+        clockChoice === "out" ? "下一次教员刷卡：下班" : "教员刷卡默认上班、下班交替";
+    }
+  }
+  if (clockIn) clockIn.addEventListener("click", function () { chooseClock("in"); });
+  if (clockOut) clockOut.addEventListener("click", function () { chooseClock("out"); });
 
   function codeToChar(code) {
     var m = /^(?:Digit|Numpad)([0-9])$/.exec(code);
@@ -90,6 +140,27 @@
     if (e.repeat || e.ctrlKey || e.altKey || e.metaKey) { resetBurst(); return; }
     var now = e.timeStamp || performance.now();
     var gap = burst.last ? now - burst.last : 0;
+    // a person's single key (not a reader's burst): the answer to the question on screen,
+    // or a teacher's 上班 / 下班
+    if (!editable(document.activeElement) && (!burst.chars || gap >= MAX_GAP_MS)) {
+      var digit = /^(?:Digit|Numpad)([0-9])$/.exec(e.code);
+      if (question && digit && question.keys[digit[1]]) {
+        // the answer, unless it is the first key of a reader's burst (another card): a key
+        // that nothing follows within MAX_GAP_MS
+        var choice = question.keys[digit[1]];
+        var started = now;
+        setTimeout(function () {
+          if (question && burst.first === started && burst.chars.length === 1) {
+            resetBurst();
+            answerQuestion(choice);
+          }
+        }, MAX_GAP_MS + 20);
+      } else if (e.code === "KeyI" || e.code === "KeyO") {
+        resetBurst();
+        chooseClock(e.code === "KeyI" ? "in" : "out");
+        return;
+      }
+    }
     if (isEnter(e)) {
       var meanGap = (now - burst.first) / Math.max(1, burst.chars.length);
       var isSwipe = burst.chars.length >= MIN_LENGTH && burst.last && gap < MAX_GAP_MS && meanGap < MEAN_GAP_MS;
@@ -153,8 +224,11 @@
   }
 
   function post(item) {
-    var body = { swipe_id: item.swipe_id, card: item.card };
+    // a queued swipe is judged without a question: nobody is at the kiosk to answer it
+    var body = { swipe_id: item.swipe_id, card: item.card, ask_kind: !item.lesson_kind && !item.queued };
     if (item.swiped_at) body.swiped_at = item.swiped_at;
+    if (item.lesson_kind) body.lesson_kind = item.lesson_kind;
+    if (item.clock) body.clock = item.clock;
     return fetch(swipeUrl, {
       method: "POST",
       credentials: "same-origin",
@@ -175,16 +249,30 @@
     return new Date(Date.now() + clockOffsetMs).toISOString();
   }
 
-  function submitSwipe(card) {
+  function submitSwipe(card, lessonKind, at) {
+    closeQuestion();
     var item = { swipe_id: uuid4(), card: card };
-    var at = serverNow();
+    if (lessonKind) {
+      item.lesson_kind = lessonKind;
+      item.swiped_at = at;  // the answer to the question: the swipe's own time
+    }
+    if (clockChoice) {
+      item.clock = clockChoice;
+      chooseClock(null);
+    }
+    at = at || serverNow();
     showPending(card);
     post(item).then(function (answer) {
       online(true);
+      if (answer.status === 409 && answer.data.error && answer.data.error.code === "lesson_kind_required") {
+        askKind(card, at, answer.data);
+        return;
+      }
       show(card, answer.status, answer.data);
     }, function () {
       var q = loadQueue();
       item.swiped_at = at;
+      item.queued = true;
       q.push(item);
       saveQueue(q);
       online(false);
@@ -227,6 +315,49 @@
     ]);
   }
 
+  function askKind(card, at, data) {
+    var choices = data.choices || [];
+    var keys = {};
+    var buttons = el("div", "kiosk-choices");
+    choices.forEach(function (c) {
+      keys[c.key] = c.value;
+      var b = el("button", "kiosk-choice", c.key + " " + c.label);
+      b.type = "button";
+      b.dataset.kind = c.value;
+      b.addEventListener("click", function () { if (question) answerQuestion(c.value); });
+      buttons.appendChild(b);
+    });
+    render("ask", [
+      el("p", "kiosk-name", (data.student && data.student.name) || ""),
+      el("p", "kiosk-big", "本次上主课还是陪练？请按 1 或 2"),
+      buttons,
+      el("p", "kiosk-hint-small", "未选择则不扣课")
+    ]);
+    question = {
+      keys: keys,
+      answer: function (kind) { submitSwipe(card, kind, at); },
+      timer: setTimeout(function () {
+        closeQuestion();
+        render("refused", [
+          el("p", "kiosk-name", (data.student && data.student.name) || ""),
+          el("p", "kiosk-big", "未选择主课或陪练，本次未扣课，请重新刷卡")
+        ]);
+      }, CHOICE_MS)
+    };
+  }
+
+  function nextSteps(steps) {
+    var box = el("p", "kiosk-next noprint");
+    (steps || []).forEach(function (s) {
+      var a = el("a", "button kiosk-step", s.label);
+      a.href = s.url;
+      a.target = "_blank";
+      a.dataset.action = s.action;
+      box.appendChild(a);
+    });
+    return box;
+  }
+
   function show(card, status, data) {
     addLog(card, status, data);
     if ((status === 200 || status === 201) && data.result === "checked_in") {
@@ -260,7 +391,8 @@
     if (data.student) nodes2.push(el("p", "kiosk-name", data.student.name));
     nodes2.push(el("p", "kiosk-name", TITLES[error.code] || "刷卡失败"));
     nodes2.push(el("p", "kiosk-big", error.message || ""));
-    nodes2.push(el("p", "kiosk-code", "卡号 " + card + " · " + error.code + " · 未扣课"));
+    if (data.next_steps && data.next_steps.length) nodes2.push(nextSteps(data.next_steps));
+    nodes2.push(el("p", "kiosk-code", "卡号 " + card + " · 未扣课"));
     render("refused", nodes2);
     beep();
   }

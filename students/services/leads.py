@@ -7,7 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import Conflict
+from core.contributions import busy_sources
+from core.errors import Conflict, InvalidInput
 from core.models import Campus, Staff
 from core.roles import Role
 from core.text import clean_text
@@ -22,6 +23,7 @@ from ..models import (
     Student,
     TrialLesson,
 )
+from ..selectors import trial_at
 from .audit import record
 from .policy import check_opens_files, require_allowed
 from .students import student_create
@@ -134,6 +136,32 @@ def lead_convert(
     return student
 
 
+def trial_clash(*, teacher: Staff, starts_at: datetime, ends_at: datetime) -> str | None:
+    """What the teacher already has in [starts_at, ends_at): another trial, or what an
+    upper app books (lessons and group sessions: `core.contributions.busy_sources`)."""
+    clash = trial_at(teacher=teacher, starts_at=starts_at, ends_at=ends_at)
+    if clash is not None:
+        start, end = timezone.localtime(clash.starts_at), timezone.localtime(clash.ends_at)
+        return f"教员{teacher} {start:%m月%d日 %H:%M}–{end:%H:%M} 已有{clash.lead.name}的{clash.subject}试听"
+    return next((m for source in busy_sources.items() if (m := source.clash(teacher, starts_at, ends_at))), None)
+
+
+def trial_check_teacher(*, teacher: Staff, subject: str, starts_at: datetime, minutes: int) -> None:
+    """A trial is a lesson: its teacher teaches its subject (422 wrong_subject) and is free
+    then (409 schedule_conflict, the teacher's row locked as scheduling's bookings lock it)."""
+    if not teacher.subjects.filter(name__iexact=subject).exists():
+        taught = "、".join(teacher.subjects.values_list("name", flat=True)) or "无"
+        raise InvalidInput(
+            f"{teacher} 不教{subject}（任教科目：{taught}）",
+            {"subject": f"该教员不教{subject}"},
+            code=StudentError.WRONG_SUBJECT,
+        )
+    list(Staff.objects.select_for_update().filter(pk=teacher.pk).values_list("pk"))
+    clash = trial_clash(teacher=teacher, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes))
+    if clash:
+        raise Conflict(StudentError.SCHEDULE_CONFLICT, f"撞课：{clash}", {"teacher": clash})
+
+
 @transaction.atomic
 def trial_book(
     *, lead: Lead, by: Staff, teacher: Staff, subject: str, starts_at: datetime, minutes: int | None = None
@@ -152,9 +180,10 @@ def trial_book(
     first = not lead.trials.exclude(status=TrialLesson.Status.CANCELLED).exists()
     if first:
         minutes = TrialLesson.FIRST_MINUTES
-    elif not isinstance(minutes, int) or isinstance(minutes, bool) or not 20 <= minutes <= 180:
+    elif not isinstance(minutes, int) or isinstance(minutes, bool) or not 20 <= minutes <= TrialLesson.LONGEST_MINUTES:
         errors["minutes"] = "时长应为 20–180 分钟"
     refuse(errors)
+    trial_check_teacher(teacher=teacher, subject=subject, starts_at=starts_at, minutes=minutes)
     trial = TrialLesson.objects.create(
         lead=lead, subject=subject, teacher=teacher, starts_at=starts_at, minutes=minutes, created_by=by
     )

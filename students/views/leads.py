@@ -51,6 +51,7 @@ def lead_board(request: HttpRequest) -> HttpResponse:
 def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lead = get_scoped_or_404(request, Lead.objects.select_related("referred_by", "student"), pk)
     errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -86,6 +87,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("students:lead", pk=lead.pk)
         except DomainError as exc:
             errors = exc.fields
+            status = exc.status  # 409 for a trial over the teacher's timetable, as the API answers
             messages.error(request, exc.message)
     return render(
         request,
@@ -100,7 +102,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": lead.assessments.all(),
             "entries": lead.reception_entries.all(),
         },
-        status=422 if errors else 200,
+        status=status,
     )
 
 

@@ -137,6 +137,7 @@ def test_check_ledger_passes_on_a_consistent_ledger(package, desk, capsys):
     assert capsys.readouterr().out.strip().endswith("1 packages checked")
 
 
+@pytest.mark.ledger_tampered
 def test_check_ledger_catches_a_tampered_cache(package, campus, desk, capsys):
     sell(make_student(campus), desk)
     LessonPackage.objects.filter(pk=package.pk).update(lessons_left=6)
@@ -147,6 +148,7 @@ def test_check_ledger_catches_a_tampered_cache(package, campus, desk, capsys):
     assert f"package {package.pk}" in err and "lessons_left 6 ≠ ledger 7" in err
 
 
+@pytest.mark.ledger_tampered
 def test_check_ledger_catches_a_tampered_used_count(package, capsys):
     LessonPackage.objects.filter(pk=package.pk).update(lessons_used=3)
     with pytest.raises(CommandError):
@@ -154,6 +156,7 @@ def test_check_ledger_catches_a_tampered_used_count(package, capsys):
     assert "lessons_used 3 ≠ ledger 0" in capsys.readouterr().err
 
 
+@pytest.mark.ledger_tampered
 def test_check_ledger_exits_with_status_1_as_manage_py_runs_it(package, monkeypatch):
     from billing.management.commands.check_ledger import Command
 

@@ -9,10 +9,9 @@ from django.utils import timezone
 from billing.models import LedgerEntry
 from core.errors import InvalidInput
 from core.roles import Role
-from core.services import subject_get_or_create
 from scheduling.models import Attendance
-from scheduling.services import group_class_create, group_member_add, group_session_add
-from tests.scheduling.helpers import make_teacher
+from scheduling.services import group_member_add, group_session_add
+from tests.scheduling.helpers import music_theory_class
 
 from .helpers import a_package, a_student_with_card, swipe
 
@@ -25,11 +24,7 @@ def used(package) -> int:
 
 @pytest.fixture
 def group(campus, make_staff):
-    teacher = make_teacher(campus, "乐理", user__username="t_group")
-    return group_class_create(
-        campus=campus, name="乐理周末班", subject=subject_get_or_create(name="乐理"), teacher=teacher,
-        by=make_staff(Role.DEAN), room="大教室",
-    )
+    return music_theory_class(campus, make_staff(Role.DEAN))
 
 
 def a_session(group, starts):

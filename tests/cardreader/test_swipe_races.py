@@ -16,8 +16,8 @@ from cardreader.services import swipe_record
 from core.roles import Role
 from core.services import subject_get_or_create
 from scheduling.models import Attendance
-from scheduling.services import group_class_create, group_member_add, group_session_add
-from tests.scheduling.helpers import make_teacher
+from scheduling.services import checkin_manual, group_class_create, group_member_add, group_session_add
+from tests.scheduling.helpers import make_teacher, music_theory_class
 
 from .helpers import a_package, a_reader, a_student_with_card
 
@@ -159,3 +159,28 @@ def test_members_of_a_group_swiping_twice_at_once_are_each_charged_once_per_sess
     for package in packages:
         assert LedgerEntry.objects.filter(package=package, kind="used").count() == 1
     assert Attendance.objects.filter(session__group=group).count() == 5
+
+
+def test_a_swipe_and_the_desks_tick_of_one_member_at_once_charge_once(campus, make_staff):
+    """The session's check-in list (the desk's manual tick) and the member's own swipe at the
+    same moment: one lesson, one attendance on the session; the other is refused."""
+    desk = make_staff(Role.FRONT_DESK)
+    reader, _client = a_reader(campus)
+    group = music_theory_class(campus, None)
+    starts = timezone.now() - timedelta(minutes=10)
+    session = group_session_add(group=group, starts_at=starts, ends_at=starts + timedelta(hours=2), by=None)
+    student, _card = a_student_with_card(campus, desk)
+    package = a_package(student, desk, kind="group", course="乐理大课")
+    group_member_add(group=group, student=student, by=None, package=package)
+    jobs = [
+        partial(swipe_record, swipe_id=str(uuid.uuid4()), card="0012345678", campus=campus, reader=reader),
+        partial(checkin_manual, package=package, by=desk, reason="点名补签", session=session),
+    ] * 3
+
+    results = run_together(jobs)
+
+    assert LedgerEntry.objects.filter(package=package, kind="used").count() == 1
+    assert Attendance.objects.filter(session=session, student=student).count() == 1
+    refused = [r for r in results if isinstance(r, Exception) or getattr(r, "status", 201) == 409]
+    assert len(refused) == 5
+    assert not any(isinstance(r, Exception) and not hasattr(r, "code") for r in results), results

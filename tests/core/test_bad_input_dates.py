@@ -44,7 +44,7 @@ def _day_at(day: date, hour: int) -> datetime:
 
 def extremes(entry: EntryPoint, i: int) -> list:
     """The earliest and the latest value `entry` accepts; the i-th entry point takes its
-    own hour, so two lessons at an extreme never clash."""
+    own hour, so two lessons (or trials) at an extreme never clash."""
     today = timezone.localdate()
     if entry.kind == "birthday":
         return [today - RANGES["birthday"].back, today - timedelta(days=1)]
@@ -59,6 +59,8 @@ def extremes(entry: EntryPoint, i: int) -> list:
         return [_day_at(timezone.localdate(low) + timedelta(days=1), 6 + i % 16),
                 _day_at(timezone.localdate(high) - timedelta(days=1), 6 + i % 16)]
     margin = timedelta(minutes=2)
+    if entry.kind == "trial":  # a trial holds its teacher's time too: an hour of its own
+        margin += timedelta(hours=i)
     return [low + margin, high - margin]
 
 

@@ -37,3 +37,15 @@ def make_package_with_use(student: Student, when: datetime) -> tuple[LessonPacka
     used = LedgerEntry.objects.create(package=package, kind=LedgerEntry.Kind.USED, lessons=-1, balance_after=9,
                                       occurred_at=when)
     return package, used
+
+
+def music_theory_class(campus: Campus, by: Staff | None, **kwargs):
+    """A group class 乐理周末班 of a teacher of 乐理, in the room 大教室."""
+    from core.services import subject_get_or_create
+    from scheduling.services import group_class_create
+
+    teacher = make_teacher(campus, "乐理", user__username="t_group")
+    return group_class_create(
+        campus=campus, name="乐理周末班", subject=subject_get_or_create(name="乐理"), teacher=teacher, by=by,
+        room="大教室", **kwargs,
+    )

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from core.roles import Role
+from core.services import subject_get_or_create
 from students.models import AdvisorAssignment, Guardian, Lead, Student
 
 from .helpers import guardians, make_student, student_body
@@ -340,6 +341,7 @@ def test_reception_log_through_the_api(api_as):
 def test_trials_and_assessments_through_the_api(api_as, make_staff):
     api = api_as("consultant")
     teacher = make_staff(Role.TEACHER)
+    teacher.subjects.set([subject_get_or_create(name="钢琴")])
     lead_id = api.post("/api/v1/leads", {"name": "小周", "phone": "13700000009", "source": "online"}).json()[
         "id"
     ]

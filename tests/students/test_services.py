@@ -6,6 +6,7 @@ from django.utils import timezone
 from core.dashboard import panels_for as panels
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.roles import Role
+from core.services import subject_get_or_create
 from students import services
 from students.models import AdvisorAssignment, Guardian, HygieneFinding, Lead, ReceptionEntry, Student
 
@@ -288,13 +289,14 @@ def test_a_lead_needs_name_phone_and_a_known_source(campus, make_staff, data, fi
 
 def test_the_first_trial_lesson_is_forty_minutes(campus, make_staff):
     desk, teacher = make_staff(), make_staff(Role.TEACHER)
+    teacher.subjects.set([subject_get_or_create(name="钢琴")])
     lead = services.lead_create(
         campus=campus, by=desk, data={"name": "小李", "phone": "13700000001", "source": "online"}
     )
     at = timezone.now() + timedelta(days=1)
     first = services.trial_book(lead=lead, by=desk, teacher=teacher, subject="钢琴", starts_at=at, minutes=90)
     second = services.trial_book(
-        lead=lead, by=desk, teacher=teacher, subject="钢琴", starts_at=at, minutes=60
+        lead=lead, by=desk, teacher=teacher, subject="钢琴", starts_at=at + timedelta(days=1), minutes=60
     )
     assert (first.minutes, second.minutes) == (40, 60)
     lead.refresh_from_db()

@@ -24,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--outbox", default="var/agent-outbox.sqlite3", help="the durable local queue")
         parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
         parser.add_argument("--max-backoff", type=float, default=60.0)
+        parser.add_argument(
+            "--lesson-kind",
+            choices=["main", "practice"],
+            help="the lesson kind this reader's swipes are for (default: the scheduled lesson's, else main)",
+        )
 
     def handle(self, *args, **options) -> None:
         stop, wake = threading.Event(), threading.Event()
@@ -44,6 +49,7 @@ class Command(BaseCommand):
                 timeout=options["timeout"],
                 max_backoff=options["max_backoff"],
                 on_answer=self.answered,
+                lesson_kind=options["lesson_kind"],
             )
         except ValueError as exc:
             outbox.close()
