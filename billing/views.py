@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -294,9 +294,20 @@ def payments(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "total": selectors.payments_total(found)["total"],
+            "by_method": selectors.payments_by_method(found),
+            "by_purpose": selectors.payments_by_purpose(found),
             "query": query.urlencode(),
         },
     )
+
+
+@staff_required(*ROLES["pay"])
+def dues(request: HttpRequest) -> HttpResponse:
+    """待收学费: what families still owe, package by package, each with its payment form."""
+    owing = selectors.packages_owing(request.campus)
+    page = Paginator(owing, 50).get_page(request.GET.get("page"))
+    total = money(owing.aggregate(due=Sum(F("price") - F("paid")))["due"] or 0)
+    return render(request, "billing/due.html", {"page": page, "total": total, "query": ""})
 
 
 @staff_required(*ROLES["shelf"])

@@ -16,7 +16,8 @@ from students.models import Student
 from .models import Lesson, TeacherChange, TeacherProfile
 from .selectors import teachers_of
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# an <input type="date"> reads only ISO dates: the locale's "2026/12/01" would show it empty
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

@@ -12,3 +12,4 @@ class StudentError(StrEnum):
     FINDING_CLOSED = "finding_closed"
     LAST_GUARDIANS = "last_guardians"
     FIRST_CALL_DONE = "first_call_done"
+    NUMBER_TAKEN = "student_number_taken"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("students/phone-check/", students.phone_check, name="phone_check"),
     path("students/<int:pk>/", students.student_detail, name="detail"),
     path("students/<int:pk>/edit/", students.student_edit, name="edit"),
+    path("students/<int:pk>/number/", students.student_number, name="number"),
     path("students/<int:pk>/file.pdf", students.student_pdf, name="pdf"),
     path("students/<int:pk>/guardians/", students.guardian_action, name="guardians"),
     path("students/<int:pk>/assessments/", assessments.student_assessment, name="assessments"),
