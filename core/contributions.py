@@ -19,6 +19,7 @@ The points, each documented at its item type below:
 | `student_tab_sections` | `StudentTabSection` | the student file, below a tab's own content |
 | `student_search_sources` | `StudentSearchSource` | `students.selectors.student_search` |
 | `student_api_fields` | `StudentApiField` | `GET /api/v1/students/{id}` |
+| `statement_sections` | `StatementSection` | billing's 课时对账单 (`/billing/students/<id>/statement/`) |
 | `taught_students` | `TaughtStudents` | `students.selectors.visible_students` (a teacher's students) |
 | `todo_sources` | `ToDoSource` | the landing page (`core.dashboard`) |
 """
@@ -124,7 +125,14 @@ class StudentTabSection(StudentFilePart):
     tab: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class StatementSection(StudentFilePart):
+    """A section of the student's 课时对账单 page (billing's), below the packages and the
+    ledger: e.g. the lessons of a range of days (scheduling's)."""
+
+
 student_tabs: ContributionPoint[StudentTab] = ContributionPoint("student_tabs")
+statement_sections: ContributionPoint[StatementSection] = ContributionPoint("statement_sections")
 student_tab_sections: ContributionPoint[StudentTabSection] = ContributionPoint("student_tab_sections")
 
 

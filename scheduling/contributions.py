@@ -9,22 +9,39 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from core.contributions import StudentTab, TaughtStudents, student_tabs, taught_students
+from core.contributions import (
+    StatementSection,
+    StudentTab,
+    TaughtStudents,
+    statement_sections,
+    student_tabs,
+    taught_students,
+)
 from core.models import Staff
 from students.models import Student
 
 from .models import Attendance, GroupMember, Lesson
+from .selectors import lesson_records as lesson_record_list
+from .selectors import records_range
 
 LIMIT = 100
 
 
+def lesson_records(request: HttpRequest, student: Student) -> dict[str, Any]:
+    """查询学员上课记录: the lessons and group sessions of ?from=&to= (a month either side of
+    today by default), each linked to its lesson (leave and reschedule are there)."""
+    first, last, problem = records_range(request.GET.get("from"), request.GET.get("to"))
+    return {
+        "records": lesson_record_list(student=student, first_day=first, last_day=last),
+        "records_from": first,
+        "records_to": last,
+        "records_problem": problem,
+    }
+
+
 def lessons_tab(request: HttpRequest, student: Student) -> dict[str, Any]:
     return {
-        "lessons": list(
-            Lesson.objects.filter(student=student)
-            .select_related("teacher__user", "subject", "room")
-            .order_by("-starts_at")[:LIMIT]
-        ),
+        **lesson_records(request, student),
         "attendances": list(
             Attendance.objects.filter(student=student).select_related("package").order_by("-checked_in_at")[:LIMIT]
         ),
@@ -47,6 +64,9 @@ def group_students(teacher: Staff):
 taught_students.register(
     TaughtStudents(key="lessons", order=10, find=lesson_students),
     TaughtStudents(key="groups", order=20, find=group_students),
+)
+statement_sections.register(
+    StatementSection(key="lessons", order=10, template="scheduling/_lesson_records.html", context=lesson_records)
 )
 student_tabs.register(
     StudentTab(key="lessons", label=_("课程"), order=30, template="scheduling/student_tab_lessons.html", context=lessons_tab)

@@ -23,6 +23,7 @@ from core.models import Staff
 from core.roles import Role, allows
 from core.scoping import get_scoped_or_404
 from students.models import Student
+from students.picker import StudentPicker
 
 from . import selectors, services
 from .forms import (
@@ -116,7 +117,10 @@ def week(request: HttpRequest) -> HttpResponse:
             "query": "&".join(f"{k}={v}" for k, v in query.items()),
             "teachers": _campus_teachers(request),
             "rooms": Room.objects.filter(campus=request.campus),
-            "students": Student.objects.filter(campus=request.campus).order_by("name"),
+            # the student of the week, chosen with the student picker (empty: everyone's)
+            "student_picker": StudentPicker(queryset=Student.objects.filter(campus=request.campus)).render(
+                "student", filters["student"].pk if filters["student"] else None, {"id": "week-student"}
+            ),
             "today": timezone.localdate(),
             "can_book": _can_schedule(request),
         },

@@ -9,6 +9,7 @@ urlpatterns = [
     path("students/import/", roster.roster_import, name="import"),
     path("students/new/", students.student_new, name="new"),
     path("students/phone-check/", students.phone_check, name="phone_check"),
+    path("students/pick/", students.student_pick, name="pick"),
     path("students/<int:pk>/", students.student_detail, name="detail"),
     path("students/<int:pk>/edit/", students.student_edit, name="edit"),
     path("students/<int:pk>/number/", students.student_number, name="number"),

@@ -94,6 +94,14 @@ def sign_in_page(page, live_server, staff: Staff) -> None:
     page.wait_for_url(live_server.url + "/")
 
 
+def pick_student(page, field: str, text: str) -> None:
+    """Choose a student with the student picker (students/picker.py) as a clerk does: type
+    in its search box `field`, click the match that names `text`."""
+    page.fill(field, text)
+    page.click(f"{field}-results li:has-text('{text}')")
+    page.wait_for_selector(f"{field} ~ [data-picker-status]:has-text('{text}')")
+
+
 # --- order saving (挽单) and refunds (退费) ---------------------------------------------------
 # Packages are sold and used through billing's services, cases and refunds through
 # retention's, so the tests exercise the rules they rely on.

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -34,6 +34,7 @@ from ..forms import (
     student_form_data,
 )
 from ..models import Guardian, Student
+from ..picker import picker_label
 from ..roles import ROLES
 from . import PAGE_SIZE, opens_files
 
@@ -60,6 +61,24 @@ def student_list(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "students/_rows.html", context)
     return render(request, "students/list.html", context)
+
+
+PICK_LIMIT = 10
+
+
+@staff_required(*ROLES["view"])
+def student_pick(request: HttpRequest) -> JsonResponse:
+    """The student picker's matches for ?q= (students/picker.py): the student search box's
+    search, of the caller's campus and, for a teacher, of their own students only."""
+    q = request.GET.get("q", "").strip()
+    items = []
+    if q:
+        students = selectors.student_list(scope(request, Student.objects.all()), q, viewer=request.staff)
+        for student in students[:PICK_LIMIT]:
+            hint = " · ".join(part for part in (student.grade, student.school) if part)
+            items.append({"id": student.pk, "label": picker_label(student), "name": student.name,
+                          "number": student.number, "hint": hint})
+    return JsonResponse({"items": items})
 
 
 # --- the student file -------------------------------------------------------------------

@@ -145,3 +145,11 @@ def test_letters_in_a_number_field_reach_the_form_and_are_called_not_a_number(cl
     response = page.post(f"/billing/students/{student.pk}/packages/new/", {"lessons": "十节"})
     html = response.content.decode()
     assert "整数" in html and response.status_code in (200, 422)
+
+
+def test_the_pages_name_the_sites_icon(client_as, desk):
+    from django.contrib.staticfiles import finders
+
+    html = client_as(desk).get("/students/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg"' in html
+    assert finders.find("favicon.svg")
