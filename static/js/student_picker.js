@@ -49,6 +49,11 @@
     });
   }
 
+  // what the picker says, in the page's language (the widget's data-said-* attributes)
+  Picker.prototype.words = function (key) {
+    return this.root.getAttribute("data-said-" + key) || "";
+  };
+
   Picker.prototype.say = function (text) {
     if (this.status) this.status.textContent = text;
   };
@@ -65,9 +70,9 @@
         var items = data.items || [];
         if (chooseOnlyOne && items.length === 1) { self.choose(items[0]); return; }
         self.show(items);
-        if (!items.length) self.say("没有找到“" + q + "”");
+        if (!items.length) self.say(self.words("none") + " “" + q + "”");
       })
-      .catch(function () { self.say("无法连接服务器，请稍后再试"); });
+      .catch(function () { self.say(self.words("offline")); });
   };
 
   Picker.prototype.show = function (items) {
@@ -116,7 +121,7 @@
     this.value.value = String(item.id);
     this.query.value = item.label;
     this.show([]);
-    this.say("已选：" + item.label);
+    this.say(this.words("chosen") + item.label);
     this.value.dispatchEvent(new Event("change", { bubbles: true }));
   };
 
