@@ -2,17 +2,13 @@
 the same action let in exactly the roles it names, and hq_admin, the same way."""
 
 import uuid
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from cardreader.roles import ROLES
 from core.roles import Role
-from core.services import subject_get_or_create
-from scheduling.services import lesson_book
 from tests.access import assert_doors_follow_the_table
-from tests.factories import StudentFactory
+from tests.factories import StudentFactory, teaches
 
 from .helpers import a_student_with_card
 
@@ -38,14 +34,6 @@ def test_the_page_and_the_api_let_in_the_roles_of_the_table(role, campus, make_s
         ),
     }
     assert_doors_follow_the_table(ROLES, staff, doors)
-
-
-def teaches(teacher, student) -> None:
-    piano = subject_get_or_create(name="钢琴")
-    teacher.subjects.add(piano)
-    starts = timezone.now() + timedelta(days=1)
-    lesson_book(student=student, teacher=teacher, subject=piano, starts_at=starts, ends_at=starts + timedelta(hours=1),
-                by=None)
 
 
 def test_the_table_never_names_hq_admin():
