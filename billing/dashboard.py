@@ -1,6 +1,5 @@
 """Landing-page panels of billing: money due, packages running out, the shelf's warnings."""
 
-from django.db.models import F
 from django.urls import reverse
 
 from core.dashboard import Panel
@@ -9,7 +8,7 @@ from core.roles import allows
 
 from .models import LessonPackage
 from .roles import ROLES
-from .selectors import goods_low_stock, packages_expiring
+from .selectors import goods_low_stock, packages_expiring, packages_owing
 
 
 def _package_row(package: LessonPackage, text: str) -> dict:
@@ -19,17 +18,13 @@ def _package_row(package: LessonPackage, text: str) -> dict:
 def panels(staff: Staff) -> list[Panel]:
     result: list[Panel] = []
     if allows(ROLES["pay"], staff.role):
-        due = (
-            LessonPackage.objects.filter(campus=staff.campus, refunded_at__isnull=True, paid__lt=F("price"))
-            .select_related("student")
-            .order_by("valid_until")[:10]
-        )
+        due = packages_owing(staff.campus)[:10]
         result.append(
             Panel(
                 title="待收学费",
                 rows=[_package_row(p, f"尚欠 ¥{p.balance_due:.2f}（{p.get_payment_plan_display()}）") for p in due],
                 empty="没有欠费",
-                link=reverse("billing:payments"),
+                link=reverse("billing:due"),
                 order=40,
             )
         )

@@ -7,6 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DomainErrorForm
+from core.models import Campus
+from students.models import Student
+from students.picker import StudentPickerField
 
 from .models import LessonPackage, Payment
 
@@ -90,6 +93,10 @@ class StockInForm(DomainErrorForm):
 
 class SaleForm(DomainErrorForm):
     quantity = forms.IntegerField(label=_("数量"), min_value=1, max_value=100000, initial=1)
-    student = forms.IntegerField(label=_("学员编号（可选）"), required=False)
+    student = StudentPickerField(label=_("学员（可选，散客不填）"), required=False)
     buyer_name = forms.CharField(label=_("散客姓名（可选）"), max_length=50, required=False)
     method = forms.ChoiceField(label=_("支付方式"), choices=METHOD_CHOICES)
+
+    def __init__(self, *args, campus: Campus, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = Student.objects.filter(campus=campus)

@@ -2,15 +2,18 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.dates import day_start
 from core.errors import InvalidInput
 from core.models import Campus, Subject
+from core.money import money
 from students.models import Student
 
 from .models import GoodsItem, LedgerEntry, LessonPackage, Payment
@@ -49,8 +52,61 @@ def payments_filter(
     return payments.select_related("campus", "student", "package", "created_by__user").order_by("-paid_at", "-pk")
 
 
+def packages_owing(campus: Campus) -> QuerySet[LessonPackage]:
+    """待收学费: the packages of `campus` not refunded whose price is not paid in full, the
+    soonest to expire first."""
+    return (
+        LessonPackage.objects.filter(campus=campus, refunded_at__isnull=True, paid__lt=F("price"))
+        .select_related("student")
+        .order_by("valid_until", "pk")
+    )
+
+
 def payments_total(payments: QuerySet[Payment]) -> dict:
     return payments.aggregate(total=Sum("amount"))
+
+
+@dataclass
+class TotalRow:
+    """One line of the totals: what it counts, how many records and their net sum."""
+
+    label: str
+    count: int
+    total: Decimal
+
+
+# How finance reads the money: tuition apart from card deposits (money held and given back),
+# card fees and goods. Each group nets what it paid out (a refund) against what it took.
+PURPOSE_GROUPS: tuple[tuple[str, frozenset[str]], ...] = (
+    (_("学费（课时费，扣除退费）"), frozenset({Payment.Purpose.PACKAGE, Payment.Purpose.PACKAGE_REFUND})),
+    (_("学员卡押金（收取扣除退还）"), frozenset({Payment.Purpose.CARD_DEPOSIT, Payment.Purpose.CARD_DEPOSIT_REFUND})),
+    (_("补卡工本费"), frozenset({Payment.Purpose.CARD_FEE})),
+    (_("商品销售"), frozenset({Payment.Purpose.GOODS_SALE})),
+    (_("其他收费"), frozenset({Payment.Purpose.OTHER})),
+)
+
+
+def _sums(payments: QuerySet[Payment], key: str) -> dict[str, tuple[int, Decimal]]:
+    rows = payments.order_by().values(key).annotate(n=Count("pk"), total=Sum("amount"))
+    return {row[key]: (row["n"], money(row["total"] or 0)) for row in rows}
+
+
+def payments_by_method(payments: QuerySet[Payment]) -> list[TotalRow]:
+    """The records' net sum per payment method (cash, card, WeChat, Alipay, transfer), every
+    method listed, so the cash drawer and each account can be checked against it."""
+    sums = _sums(payments, "method")
+    return [TotalRow(str(label), *sums.get(value, (0, money(0)))) for value, label in Payment.Method.choices]
+
+
+def payments_by_purpose(payments: QuerySet[Payment]) -> list[TotalRow]:
+    """The records' net sum per group of purposes (PURPOSE_GROUPS): tuition, card deposits,
+    card fees, goods, other."""
+    sums = _sums(payments, "purpose")
+    rows = []
+    for label, purposes in PURPOSE_GROUPS:
+        parts = [sums.get(p, (0, money(0))) for p in purposes]
+        rows.append(TotalRow(str(label), sum(n for n, _total in parts), money(sum(t for _n, t in parts))))
+    return rows
 
 
 def student_packages(student: Student) -> QuerySet[LessonPackage]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("billing/receipts/<int:payment_id>/", views.receipt, name="receipt"),
     path("billing/receipts/<int:payment_id>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("billing/payments/", views.payments, name="payments"),
+    path("billing/due/", views.dues, name="due"),
     path("billing/goods/", views.goods, name="goods"),
     path("billing/goods/<int:item_id>/", views.goods_item, name="goods_item"),
 ]

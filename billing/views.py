@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import xlsx
+from core.contributions import statement_sections
 from core.decorators import staff_required
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError
 from core.money import money
 from core.roles import allows
 from core.scoping import get_scoped_or_404, scope
 from students.models import Student
 from students.selectors import student_search
+from students.views.students import render_part
 
 from . import pdf, selectors, services
 from .exports import payments_xlsx
@@ -253,7 +255,13 @@ def receipt_pdf(request: HttpRequest, payment_id: int) -> HttpResponse:
 def statement(request: HttpRequest, student_id: int) -> HttpResponse:
     """课时对账单: every ledger entry of the student, and why."""
     student = get_scoped_or_404(request, Student.objects.all(), student_id)
-    return render(request, "billing/statement.html", pdf.statement_context(student))
+    # below the ledger, what other apps add (scheduling: the lessons of a range of days)
+    sections = [
+        render_part(request, student, section)
+        for section in statement_sections.items()
+        if section.shown_to(request, student)
+    ]
+    return render(request, "billing/statement.html", {**pdf.statement_context(student), "sections": sections})
 
 
 @staff_required(*ROLES["view"])
@@ -294,9 +302,20 @@ def payments(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "total": selectors.payments_total(found)["total"],
+            "by_method": selectors.payments_by_method(found),
+            "by_purpose": selectors.payments_by_purpose(found),
             "query": query.urlencode(),
         },
     )
+
+
+@staff_required(*ROLES["pay"])
+def dues(request: HttpRequest) -> HttpResponse:
+    """待收学费: what families still owe, package by package, each with its payment form."""
+    owing = selectors.packages_owing(request.campus)
+    page = Paginator(owing, 50).get_page(request.GET.get("page"))
+    total = money(owing.aggregate(due=Sum(F("price") - F("paid")))["due"] or 0)
+    return render(request, "billing/due.html", {"page": page, "total": total, "query": ""})
 
 
 @staff_required(*ROLES["shelf"])
@@ -330,7 +349,7 @@ def goods_item(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_scoped_or_404(request, GoodsItem.objects.all(), item_id)
     action = request.POST.get("action") if request.method == "POST" else None
     stock_form = StockInForm(request.POST if action == "stock_in" else None)
-    sale_form = SaleForm(request.POST if action == "sell" else None)
+    sale_form = SaleForm(request.POST if action == "sell" else None, campus=request.campus)
     edit_form = GoodsForm(
         request.POST if action == "edit" else None,
         initial={f: getattr(item, f) for f in ("category", "name", "spec", "unit", "warning_line", "price")},
@@ -363,16 +382,11 @@ def _goods_action(request: HttpRequest, item: GoodsItem, action: str | None, dat
         move = services.goods_stock_in(item=item, quantity=data["quantity"], by=request.staff, note=data["note"])
         return _("已入库 %(n)s%(unit)s，库存 %(stock)s") % {"n": move.quantity, "unit": item.unit, "stock": move.stock_after}
     if action == "sell":
-        student = None
-        if data.get("student"):
-            student = scope(request, Student.objects.all()).filter(pk=data["student"]).first()
-            if student is None:
-                raise InvalidInput(_("没有这个学员"), {"student": _("本校区没有这个学员")})
         move = services.goods_sell(
             item=item,
             quantity=data["quantity"],
             by=request.staff,
-            student=student,
+            student=data.get("student"),  # of the caller's campus: the form's queryset
             buyer_name=data["buyer_name"],
             method=data["method"],
         )

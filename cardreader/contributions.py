@@ -7,7 +7,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Schema
 
@@ -41,7 +41,8 @@ class StudentCardOut(Schema):
 
 
 def student_cards(student: Student) -> QuerySet[Card]:
-    return Card.objects.filter(student=student).order_by("-pk")
+    # `replaced_by_id`: the card that replaced a lost one, if any
+    return Card.objects.filter(student=student).annotate(replaced_by_id=F("replaced_by__pk")).order_by("-pk")
 
 
 def student_card_payload(card: Card) -> dict[str, Any]:
@@ -54,9 +55,13 @@ def student_cards_payload(student: Student) -> list[dict[str, Any]]:
 
 def card_section(request: HttpRequest, student: Student) -> dict[str, Any]:
     cards = list(student_cards(student))
-    has_active = any(c.status == Card.Status.ACTIVE for c in cards)
-    may_issue = request.staff.role in CARD_DESK or request.staff.role == Role.HQ_ADMIN
-    return {"cards": cards, "can_issue": may_issue and not has_active}
+    # 办卡 only for a student without a card in use: an active card, or a lost one not
+    # replaced yet (that one goes through 补卡, offered beside it)
+    holds_card = any(
+        c.status == Card.Status.ACTIVE or (c.status == Card.Status.LOST and not c.replaced_by_id) for c in cards
+    )
+    may_manage = request.staff.role in CARD_DESK or request.staff.role == Role.HQ_ADMIN
+    return {"cards": cards, "can_issue": may_manage and not holds_card, "may_manage": may_manage}
 
 
 def students_by_card(q: str, campus: Campus | None) -> QuerySet | None:

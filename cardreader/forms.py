@@ -7,7 +7,10 @@ from core.forms import DomainErrorForm
 
 
 class CardForm(DomainErrorForm):
-    card_number = forms.CharField(label=_("卡号（10 位数字）"), max_length=64)
+    # a card reader's burst fills it wherever the focus is on the page (static/js/student_picker.js)
+    card_number = forms.CharField(
+        label=_("卡号（10 位数字）"), max_length=64, widget=forms.TextInput(attrs={"data-burst-fill": ""})
+    )
     chip_uid = forms.CharField(label=_("芯片号（8 位十六进制，可不填）"), max_length=64, required=False)
 
 

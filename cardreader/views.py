@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing.forms import DeductionForm
-from billing.models import LessonPackage
+from billing.models import LessonPackage, Payment
 from billing.roles import ROLES as BILLING_ROLES
 from billing.services import lesson_refusal
 from core.decorators import staff_required
@@ -85,18 +86,23 @@ def cards(request: HttpRequest) -> HttpResponse:
 
 
 def _card_form_page(
-    request: HttpRequest, form: CardForm, act: Callable[[dict[str, Any]], str], context: dict[str, Any]
+    request: HttpRequest,
+    form: CardForm,
+    act: Callable[[dict[str, Any]], str | tuple[str, str]],
+    context: dict[str, Any],
 ) -> HttpResponse:
     """A card form (issue, a teacher's card, replace): on a valid POST `act` calls the
-    service and says what was done, then back to the cards; a refusal beside its field."""
+    service and says what was done (and where to go next: the cards unless it says), a
+    refusal beside its field."""
     if request.method == "POST" and form.is_valid():
         try:
             done = act(form.cleaned_data)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, done)
-            return redirect("cardreader:cards")
+            said, next_url = done if isinstance(done, tuple) else (done, reverse("cardreader:cards"))
+            messages.success(request, said)
+            return redirect(next_url)
     return render(
         request, "cardreader/card_form.html", {"form": form, **context}, status=422 if form.errors else 200
     )
@@ -145,10 +151,12 @@ def _cards_qs() -> QuerySet[Card]:
     return Card.objects.select_related("student", "teacher__user", "campus")
 
 
-@require_POST
 @staff_required(*ROLES["cards"])
 def card_lost(request: HttpRequest, card_id: int) -> HttpResponse:
+    """挂失, asked first: the page says which card and whose, the POST reports it lost."""
     card = get_scoped_or_404(request, _cards_qs(), card_id)
+    if request.method != "POST":
+        return render(request, "cardreader/card_lost.html", {"card": card})
     try:
         services.card_report_lost(card=card, by=request.staff)
     except DomainError as exc:
@@ -179,10 +187,14 @@ def card_return(request: HttpRequest, card_id: int) -> HttpResponse:
 def card_replace(request: HttpRequest, card_id: int) -> HttpResponse:
     old = get_scoped_or_404(request, _cards_qs(), card_id)
 
-    def replace(data: dict[str, Any]) -> str:
+    def replace(data: dict[str, Any]) -> str | tuple[str, str]:
         new = services.card_replace(card=old, by=request.staff, **data)
-        fee = _("，收工本费 ¥20.00") if new.student_id else ""
-        return _("已补办新卡 %(number)s") % {"number": new.card_number} + fee
+        said = _("已补办新卡 %(number)s") % {"number": new.card_number}
+        if not new.student_id:
+            return said
+        # the fee's receipt, to print for the family: the page the desk lands on
+        fee = Payment.objects.filter(student=new.student, purpose=Payment.Purpose.CARD_FEE).order_by("-pk").first()
+        return said + _("，收工本费 ¥20.00"), reverse("billing:receipt", args=[fee.pk])
 
     return _card_form_page(
         request,

@@ -19,6 +19,8 @@ The points, each documented at its item type below:
 | `student_tab_sections` | `StudentTabSection` | the student file, below a tab's own content |
 | `student_search_sources` | `StudentSearchSource` | `students.selectors.student_search` |
 | `student_api_fields` | `StudentApiField` | `GET /api/v1/students/{id}` |
+| `statement_sections` | `StatementSection` | billing's 课时对账单 (`/billing/students/<id>/statement/`) |
+| `taught_students` | `TaughtStudents` | `students.selectors.visible_students` (a teacher's students) |
 | `todo_sources` | `ToDoSource` | the landing page (`core.dashboard`) |
 | `busy_sources` | `BusySource` | a trial lesson's booking (`students.services.trial_book`) |
 | `package_sale_links` | `PackageSaleLink` | a package's sale (`billing.services.package_create`) |
@@ -125,7 +127,14 @@ class StudentTabSection(StudentFilePart):
     tab: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class StatementSection(StudentFilePart):
+    """A section of the student's 课时对账单 page (billing's), below the packages and the
+    ledger: e.g. the lessons of a range of days (scheduling's)."""
+
+
 student_tabs: ContributionPoint[StudentTab] = ContributionPoint("student_tabs")
+statement_sections: ContributionPoint[StatementSection] = ContributionPoint("statement_sections")
 student_tab_sections: ContributionPoint[StudentTabSection] = ContributionPoint("student_tab_sections")
 
 
@@ -166,6 +175,24 @@ class StudentApiField:
 
 
 student_api_fields: ContributionPoint[StudentApiField] = ContributionPoint("student_api_fields")
+
+
+# --- whom a teacher teaches ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaughtStudents:
+    """Students a teacher teaches (their lessons, their group classes' rosters, …):
+    `find(teacher)` returns a queryset of ONE column of student ids (`.order_by()` and
+    `.values("student_id")`). A teacher's student pages show the UNION of every source's
+    students, and no one else; with no source registered, none."""
+
+    key: str
+    order: int
+    find: Callable[[Staff], QuerySet]
+
+
+taught_students: ContributionPoint[TaughtStudents] = ContributionPoint("taught_students")
 
 
 # --- a person's to-do list on the landing page ----------------------------------------------------

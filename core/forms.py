@@ -20,6 +20,17 @@ class DomainErrorForm(forms.Form):
 
     error_fields: ClassVar[dict[str, str]] = {}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.NumberInput):
+                # A browser sends an <input type="number"> holding letters as empty, and the
+                # page could only say "必填": as text (a number keypad all the same) what was
+                # typed reaches the form, which says it must be a number.
+                widget.input_type = "text"
+                widget.attrs["inputmode"] = "decimal" if isinstance(field, forms.DecimalField) else "numeric"
+
     def add_domain_error(self, exc: DomainError) -> None:
         for name, text in exc.fields.items():
             field = self.error_fields.get(name, name)

@@ -458,7 +458,8 @@ def group_sessions_add(request: HttpRequest, group_id: int, payload: GroupSessio
         occurrences = [services.Occurrence(starts_at=session.starts_at, ends_at=session.ends_at, session=session)]
     else:
         occurrences = services.group_sessions_schedule(
-            group=group, first_starts_at=payload.starts_at, first_ends_at=payload.ends_at, weeks=payload.weeks, by=by
+            group=group, first_starts_at=payload.starts_at, first_ends_at=payload.ends_at, weeks=payload.weeks, by=by,
+            room=payload.room or None,
         )
     return Status(201, {"group_id": group.pk, "occurrences": [occurrence_out(o, "session") for o in occurrences]})
 

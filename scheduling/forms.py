@@ -12,11 +12,13 @@ from core.dates import CAMPUS_TZ
 from core.forms import DomainErrorForm
 from core.models import Campus, Staff, Subject
 from students.models import Student
+from students.picker import StudentPickerField
 
 from .models import Lesson, TeacherChange, TeacherClock, TeacherProfile
 from .selectors import teachers_of
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# an <input type="date"> reads only ISO dates: the locale's "2026/12/01" would show it empty
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -61,7 +63,7 @@ class TimeSpanForm(SchedulingForm):
 
 
 class LessonForm(TimeSpanForm):
-    student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none())
+    student = StudentPickerField(label=_("学员"))
     teacher = forms.ModelChoiceField(label=_("教员"), queryset=Staff.objects.none())
     subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.all())
     lesson_kind = forms.ChoiceField(label=_("课型"), choices=Lesson.Kind.choices, initial=Lesson.Kind.MAIN)
@@ -120,7 +122,7 @@ class TeacherProfileForm(SchedulingForm):
 
 class MatchForm(SchedulingForm):
     subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.all())
-    student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none(), required=False)
+    student = StudentPickerField(label=_("学员"), required=False)
     weekday = forms.TypedChoiceField(
         label=_("星期"), choices=[("", "—"), *[(i, f"周{n}") for i, n in enumerate("一二三四五六日")]],
         coerce=int, required=False, empty_value=None,
@@ -134,7 +136,7 @@ class MatchForm(SchedulingForm):
 
 
 class TeacherChangeForm(SchedulingForm):
-    student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none())
+    student = StudentPickerField(label=_("学员"))
     subject = forms.ModelChoiceField(label=_("科目"), queryset=Subject.objects.all())
     teacher = forms.ModelChoiceField(label=_("新教员"), queryset=Staff.objects.none())
     requested_by = forms.ChoiceField(label=_("提出方"), choices=TeacherChange.RequestedBy.choices)
@@ -175,7 +177,7 @@ class GroupClassForm(SchedulingForm):
 
 
 class GroupMemberForm(SchedulingForm):
-    student = forms.ModelChoiceField(label=_("学员"), queryset=Student.objects.none())
+    student = StudentPickerField(label=_("学员"))
 
     def __init__(self, *args, campus: Campus, **kwargs) -> None:
         super().__init__(*args, **kwargs)

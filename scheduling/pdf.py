@@ -11,9 +11,19 @@ from core.models import Campus
 from .selectors import Day
 
 COPIES = ("教员联", "家长联", "存档联")
+PARENT_COPY = "家长联"
 
 
-def timetable_pdf(*, campus: Campus, monday: date, subject_line: str, days: list[Day]) -> bytes:
+def copies_for(*, one_student: bool) -> tuple[str, ...]:
+    """The copies to print. The parent's copy goes home with a family, so it is printed only
+    of one student's week: a week of the campus, a teacher or a room holds other families'
+    lessons and is printed for the teacher and the archive only."""
+    return COPIES if one_student else tuple(c for c in COPIES if c != PARENT_COPY)
+
+
+def timetable_pdf(
+    *, campus: Campus, monday: date, subject_line: str, days: list[Day], copies: tuple[str, ...] = COPIES
+) -> bytes:
     """One page per copy, each with the whole week; `subject_line` says whose timetable."""
     from weasyprint import HTML
 
@@ -25,7 +35,7 @@ def timetable_pdf(*, campus: Campus, monday: date, subject_line: str, days: list
             "sunday": monday + timedelta(days=6),
             "subject_line": subject_line,
             "days": days,
-            "copies": COPIES,
+            "copies": copies,
             "printed_at": timezone.localtime(),
         },
     )

@@ -530,3 +530,98 @@ def booking_problems(
         )
     )
     return problems
+
+
+# --- a student's lesson records (查询学员上课记录) ------------------------------------------
+
+RECORDS_DEFAULT_BACK = timedelta(days=30)
+RECORDS_DEFAULT_AHEAD = timedelta(days=30)
+RECORDS_MAX_SPAN = timedelta(days=366)
+# the kinds as the lesson records name them (the manual's 主课/陪练/大课)
+RECORD_KINDS = {Lesson.Kind.MAIN: _("主课"), Lesson.Kind.PRACTICE: _("陪练")}
+
+
+@dataclass
+class LessonRecord:
+    """One lesson or group session of a student: who taught it, its kind (主课/陪练/大课),
+    whether and how the student checked in (刷卡/手工) and from which package."""
+
+    starts_at: datetime
+    ends_at: datetime
+    subject: str
+    teacher: str
+    room: str
+    kind_label: str
+    status_label: str
+    checkin_label: str
+    package: str
+    lesson_id: int | None = None
+    group_id: int | None = None
+
+
+def records_range(value_from: str | None, value_to: str | None) -> tuple[date, date, str]:
+    """The days asked for (?from=&to=, YYYY-MM-DD; by default a month either side of today)
+    and what was wrong with the request, if anything (the default range is used then)."""
+    today = timezone.localdate()
+    default = (today - RECORDS_DEFAULT_BACK, today + RECORDS_DEFAULT_AHEAD)
+    try:
+        start = date.fromisoformat(value_from) if value_from else default[0]
+        end = date.fromisoformat(value_to) if value_to else default[1]
+    except ValueError:
+        return *default, _("日期格式应为 YYYY-MM-DD，已显示默认范围")
+    if end < start:
+        return *default, _("结束日期不能早于开始日期，已显示默认范围")
+    if end - start > RECORDS_MAX_SPAN:
+        return *default, _("一次最多查询一年，已显示默认范围")
+    return start, end, ""
+
+
+def _checkin(attendance: Attendance | None) -> tuple[str, str]:
+    if attendance is None:
+        return "—", ""
+    return attendance.get_source_display(), attendance.package.course
+
+
+def lesson_records(*, student: Student, first_day: date, last_day: date) -> list[LessonRecord]:
+    """The student's lessons and group sessions starting between `first_day` and
+    `last_day` (campus dates, both included), newest first. A rescheduled lesson is listed
+    at its new time only (its replacement); leave and cancellations stay, marked."""
+    start, end = day_bounds(first_day)[0], day_bounds(last_day)[1]
+    records: list[LessonRecord] = []
+    lessons = (
+        Lesson.objects.filter(student=student, starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=Lesson.Status.RESCHEDULED)
+        .select_related("teacher__user", "subject", "room", "package")
+        .prefetch_related("attendances__package")
+    )
+    for lesson in lessons:
+        source, package = _checkin(next(iter(lesson.attendances.all()), None))
+        records.append(
+            LessonRecord(
+                starts_at=lesson.starts_at, ends_at=lesson.ends_at, subject=lesson.subject.name,
+                teacher=lesson.teacher.display_name, room=lesson.room.name if lesson.room_id else "",
+                kind_label=str(RECORD_KINDS.get(lesson.lesson_kind, lesson.get_lesson_kind_display())),
+                status_label=lesson.get_status_display(), checkin_label=source, package=package or (lesson.package.course if lesson.package_id else ""),
+                lesson_id=lesson.pk,
+            )
+        )
+    sessions = (
+        GroupSession.objects.filter(group__members__student=student, starts_at__gte=start, starts_at__lt=end)
+        .select_related("group__subject", "teacher__user", "room")
+        .distinct()
+    )
+    attended = {
+        a.session_id: a
+        for a in Attendance.objects.filter(student=student, session__in=sessions).select_related("package")
+    }
+    for session in sessions:
+        source, package = _checkin(attended.get(session.pk))
+        records.append(
+            LessonRecord(
+                starts_at=session.starts_at, ends_at=session.ends_at, subject=session.group.subject.name,
+                teacher=session.teacher.display_name, room=session.room.name if session.room_id else "",
+                kind_label=str(_("大课")), status_label=session.get_status_display(), checkin_label=source,
+                package=package, group_id=session.group_id,
+            )
+        )
+    return sorted(records, key=lambda r: r.starts_at, reverse=True)

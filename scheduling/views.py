@@ -24,6 +24,7 @@ from core.models import Staff
 from core.roles import Role, allows
 from core.scoping import get_scoped_or_404
 from students.models import Student
+from students.picker import StudentPicker
 
 from . import selectors, services
 from .forms import (
@@ -46,7 +47,7 @@ from .forms import (
     week_param,
 )
 from .models import GroupClass, GroupSession, Lesson, Room, TeacherProfile
-from .pdf import timetable_pdf
+from .pdf import copies_for, timetable_pdf
 from .roles import ROLES
 from .rules import is_late_notice, notice_deadline
 
@@ -120,7 +121,10 @@ def week(request: HttpRequest) -> HttpResponse:
             "query": "&".join(f"{k}={v}" for k, v in query.items()),
             "teachers": _campus_teachers(request),
             "rooms": Room.objects.filter(campus=request.campus),
-            "students": Student.objects.filter(campus=request.campus).order_by("name"),
+            # the student of the week, chosen with the student picker (empty: everyone's)
+            "student_picker": StudentPicker(queryset=Student.objects.filter(campus=request.campus)).render(
+                "student", filters["student"].pk if filters["student"] else None, {"id": "week-student"}
+            ),
             "today": timezone.localdate(),
             "can_book": _can_schedule(request),
         },
@@ -129,12 +133,14 @@ def week(request: HttpRequest) -> HttpResponse:
 
 @staff_required(*ROLES["view"])
 def week_pdf(request: HttpRequest) -> HttpResponse:
-    """The week printed in three copies: teacher, parent, archive."""
+    """The week printed in three copies: teacher, parent, archive — the parent's only of one
+    student's week (`pdf.copies_for`)."""
     monday = week_param(request.GET.get("week"))
     filters = _week_filters(request)
     days = selectors.week_timetable(campus=request.campus, monday=monday, **filters)
     content = timetable_pdf(
-        campus=request.campus, monday=monday, subject_line=_whose(filters, request.campus.name), days=days
+        campus=request.campus, monday=monday, subject_line=_whose(filters, request.campus.name), days=days,
+        copies=copies_for(one_student=filters["student"] is not None),
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="timetable-{monday:%Y%m%d}.pdf"'
@@ -510,7 +516,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("scheduling:group_detail", pk=group.pk)
                 report = services.group_sessions_schedule(
                     group=group, first_starts_at=session_form.starts_at, first_ends_at=session_form.ends_at,
-                    weeks=weeks, by=request.staff,
+                    weeks=weeks, by=request.staff, room=session_form.cleaned_data["room"] or None,
                 )
         except DomainError as exc:
             (member_form if member_form.is_bound else session_form).add_domain_error(exc)

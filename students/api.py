@@ -71,6 +71,7 @@ class GuardianOut(Schema):
 class StudentOut(Schema):
     id: int
     campus: str
+    number: str = Field(description="学生编号: unique per campus")
     name: str
     gender: str
     birthday: date
@@ -248,21 +249,23 @@ STUDENT_LINKS = {"campus", "advisor", "referred_by", "guardians"}
 LEAD_LINKS = {"campus", "referred_by", "student_id"}
 
 
-def student_payload(student: Student) -> dict[str, Any]:
+def student_payload(student: Student, *, phones: bool = True) -> dict[str, Any]:
+    """The student's own fields and family; `phones` False (a teacher's view) leaves each
+    guardian's phone empty."""
     data = {name: getattr(student, name) for name in StudentOut.model_fields if name not in STUDENT_LINKS}
     data["campus"] = student.campus.code
     data["advisor"] = _username(student.advisor)
     data["referred_by"] = student.referred_by_id
     data["guardians"] = [
-        {"id": g.id, "name": g.name, "relation": g.relation, "phone": g.phone, "is_primary": g.is_primary}
+        {"id": g.id, "name": g.name, "relation": g.relation, "phone": g.phone if phones else "", "is_primary": g.is_primary}
         for g in student.guardians.all()
     ]
     return data
 
 
-def student_detail_payload(student: Student) -> dict[str, Any]:
+def student_detail_payload(student: Student, *, phones: bool = True) -> dict[str, Any]:
     """The student with what other apps add (`GET /students/{id}`)."""
-    data = student_payload(student)
+    data = student_payload(student, phones=phones)
     for field in student_api_fields.items():
         data[field.key] = field.value(student)
     return data
@@ -314,14 +317,17 @@ def list_students(
     """`advisor`: "mine", "none" (not handed over yet) or an advisor's username."""
     staff = require_allowed(request, ROLES["view"])
     students = selectors.student_list(scope(request, Student.objects.all()), q, advisor=advisor, viewer=staff)
-    return paginate(students, limit, offset, out=student_payload)
+    phones = selectors.shows_phones(staff)
+    return paginate(students, limit, offset, out=lambda s: student_payload(s, phones=phones))
 
 
 @router.get("/students/{student_id}", response={200: StudentDetailOut, **ERRORS})
 def get_student(request: HttpRequest, student_id: int):
-    require_allowed(request, ROLES["view"])
-    student = get_scoped(request, _students(request).prefetch_related("guardians"), student_id)
-    return student_detail_payload(student)
+    staff = require_allowed(request, ROLES["view"])
+    # a teacher: only a student they teach (another is not found), without the family's phones
+    students = selectors.visible_students(_students(request).prefetch_related("guardians"), staff)
+    student = get_scoped(request, students, student_id)
+    return student_detail_payload(student, phones=selectors.shows_phones(staff))
 
 
 @router.patch("/students/{student_id}", response={200: StudentOut, **ERRORS})

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.contributions import StudentTab, StudentTabSection, student_tab_sections, student_tabs
 
 from .models import Guardian, Lead, Student
+from .selectors import shows_phones
 from .services import may
 
 FAMILY_TAB = "family"
@@ -24,6 +25,7 @@ def family(request: HttpRequest, student: Student) -> dict[str, Any]:
         "guardians": list(student.guardians.all()),
         "relations": Guardian.Relation.choices,
         "can_edit": may(request.staff, "edit"),
+        "show_phones": shows_phones(request.staff),
     }
 
 
@@ -53,7 +55,10 @@ def history(request: HttpRequest, student: Student) -> dict[str, Any]:
         if entry.history_type == "~" and entry.prev_record is not None:
             delta = entry.diff_against(entry.prev_record)
             changes = "、".join(names.get(c.field, c.field) for c in delta.changes)
-        events.append({"at": entry.history_date, "text": f"{kind} {changes}".strip(), "by": entry.history_user})
+        user = entry.history_user
+        # who did it by name, as staff know each other (the username is a sign-in, not a name)
+        by = (user.get_full_name() or user.username) if user is not None else ""
+        events.append({"at": entry.history_date, "text": f"{kind} {changes}".strip(), "by": by})
     for a in student.advisor_assignments.select_related("advisor__user", "assigned_by__user"):
         events.append(
             {"at": a.assigned_at, "text": f"接档：{a.advisor.display_name}（首次回访 {a.first_call_due}）", "by": a.assigned_by}

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dashboard import Panel
+from core.dates import local_day
 from core.models import Staff
 from core.roles import Role
 
@@ -24,7 +25,7 @@ def panels(staff: Staff) -> list[Panel]:
     result: list[Panel] = []
     if staff.role in (Role.CS_SUPERVISOR, Role.PRINCIPAL):
         rows = [
-            {"text": f"{s.name}（{s.created_at:%m-%d} 建档）", "url": reverse("students:handover")}
+            {"text": f"{s.name}（{local_day(s.created_at):%m-%d} 建档）", "url": reverse("students:handover")}
             for s in unassigned_students(staff)[:LIMIT]
         ]
         result.append(

@@ -15,3 +15,4 @@ class StudentError(StrEnum):
     # a trial lesson is a lesson (the same codes as scheduling's bookings)
     WRONG_SUBJECT = "wrong_subject"
     SCHEDULE_CONFLICT = "schedule_conflict"
+    NUMBER_TAKEN = "student_number_taken"

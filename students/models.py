@@ -1,10 +1,39 @@
 from datetime import datetime, timedelta
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import Campus, Recorded, Staff
+
+NUMBER_MAX = 20
+NUMBER_DIGITS = 6
+
+
+class StudentNumberSequence(models.Model):
+    """The last 学生编号 given at a campus. A new file takes the next one, as six digits
+    (000001, 000002, …), skipping any number already given by hand."""
+
+    campus = models.OneToOneField(Campus, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.campus_id}: {self.last}"
+
+    @classmethod
+    def take(cls, campus_id: int) -> str:
+        """The next free number of the campus; the sequence row is locked until the caller's
+        transaction ends, so two files opened at once never take the same number."""
+        cls.objects.get_or_create(campus_id=campus_id)
+        sequence = cls.objects.select_for_update().get(campus_id=campus_id)
+        taken = Student.objects.filter(campus_id=campus_id)
+        while True:
+            sequence.last += 1
+            number = f"{sequence.last:0{NUMBER_DIGITS}d}"
+            if not taken.filter(number=number).exists():
+                break
+        sequence.save(update_fields=["last"])
+        return number
 
 
 class Student(Recorded):
@@ -27,6 +56,9 @@ class Student(Recorded):
         POOR_UNWELL = "poor_unwell", _("成绩差·心理欠佳")
 
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="students", verbose_name=_("校区"))
+    # 学生编号: unique per campus, taken from the campus's sequence when the file is opened
+    # (StudentNumberSequence), changed by hand with services.student_number_change
+    number = models.CharField(_("学生编号"), max_length=NUMBER_MAX, blank=True)
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birthday = models.DateField(_("出生日期"))
@@ -60,9 +92,24 @@ class Student(Recorded):
             # name prefix search on PostgreSQL (LIKE 'x%' needs the pattern operator class)
             models.Index(fields=["name"], name="student_name_prefix", opclasses=["varchar_pattern_ops"]),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campus", "number"], condition=~models.Q(number=""), name="student_unique_number_per_campus"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # every way a file is opened (the form, the API, a lead enrolled, the roster import)
+        # gets its number here, from the campus's sequence
+        if self._state.adding and not self.number:
+            with transaction.atomic():
+                self.number = StudentNumberSequence.take(self.campus_id)
+                super().save(*args, **kwargs)
+            return
+        super().save(*args, **kwargs)
 
     @property
     def primary_guardian(self) -> "Guardian | None":

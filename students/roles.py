@@ -13,10 +13,14 @@ SUPERVISORS = frozenset({Role.CS_SUPERVISOR, Role.PRINCIPAL})
 ROLES: dict[str, frozenset[str]] = {
     # the student list and search, a file and its tabs, its PDF, the roster export
     "view": EVERY_ROLE,
+    # the roster export (guardians' phones included; a teacher's pages show none)
+    "export": EVERY_ROLE - {Role.TEACHER},
     # open a student file: by hand, by enrolling a lead, by importing a roster
     "open_file": DESKS,
     # change a file and its family
     "edit": DESKS,
+    # change a student's number (学生编号; the manual's 手动修改学生编号)
+    "number": frozenset({Role.FRONT_DESK, Role.ADVISOR}),
     # hand a student over to an advisor (接档; SPEC: the supervisor, the principal oversees)
     "handover": SUPERVISORS,
     # tick off the first call after a hand-over (an advisor: their own hand-over only)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
-from core.contributions import student_search_sources
+from core.contributions import student_search_sources, taught_students
 from core.models import Campus, Staff
 from core.roles import Role
 
@@ -17,7 +17,7 @@ MAX_QUERY = 100
 
 
 def student_search(queryset: QuerySet[Student], q: str | None, *, campus: Campus | None = None) -> QuerySet[Student]:
-    """The students of `queryset` whose name contains `q`, any guardian's phone starts with
+    """The students of `queryset` whose name contains `q`, whose 学生编号 is `q`, any guardian's phone starts with
     `q`, or whom a search source registered by another app names (a card number or chip
     typed in any format, …). `campus` is the campus `queryset` is narrowed to, if any: a source
     matches within it, on its own index.
@@ -29,7 +29,11 @@ def student_search(queryset: QuerySet[Student], q: str | None, *, campus: Campus
         return queryset
     if "\x00" in q:
         return queryset.none()
-    branches = [Student.objects.filter(name__icontains=q).order_by().values("pk")]
+    branches = [
+        Student.objects.filter(name__icontains=q).order_by().values("pk"),
+        # the 学生编号, as stored (upper case), on the (campus, number) index
+        Student.objects.filter(number=q.upper()).order_by().values("pk"),
+    ]
     compact = re.sub(r"[\s-]", "", q)
     if DIGITS.match(compact):
         branches.append(Guardian.objects.filter(phone__startswith=compact).order_by().values("student_id"))
@@ -39,6 +43,23 @@ def student_search(queryset: QuerySet[Student], q: str | None, *, campus: Campus
             branches.append(ids)
     ids = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
     return queryset.filter(pk__in=ids)
+
+
+def visible_students(queryset: QuerySet[Student], viewer: Staff | None) -> QuerySet[Student]:
+    """The students of `queryset` `viewer` may open: a teacher, only those they teach (the
+    `taught_students` point: scheduling's lessons and group classes); everyone else, all."""
+    if viewer is None or viewer.role != Role.TEACHER:
+        return queryset
+    branches = [source.find(viewer) for source in taught_students.items()]
+    if not branches:
+        return queryset.none()
+    ids = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
+    return queryset.filter(pk__in=ids)
+
+
+def shows_phones(viewer: Staff) -> bool:
+    """Guardians' phone numbers are for the desks that call families, not for teaching."""
+    return viewer.role != Role.TEACHER
 
 
 def student_list(
@@ -54,7 +75,7 @@ def student_list(
         queryset = queryset.filter(advisor__user__username=advisor[:150])
     campus = viewer.campus if viewer is not None and not viewer.sees_all_campuses else None
     return (
-        student_search(queryset, q, campus=campus)
+        student_search(visible_students(queryset, viewer), q, campus=campus)
         .select_related("campus", "advisor__user")
         .prefetch_related("guardians")
         .order_by("-created_at", "-pk")

@@ -94,6 +94,31 @@ def sign_in_page(page, live_server, staff: Staff) -> None:
     page.wait_for_url(live_server.url + "/")
 
 
+def teaches(teacher: Staff, student: Student) -> None:
+    """Make `teacher` one of `student`'s teachers (a piano lesson tomorrow): a teacher opens
+    the files of the students they teach only."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.services import subject_get_or_create
+    from scheduling.services import lesson_book
+
+    piano = subject_get_or_create(name="钢琴")
+    teacher.subjects.add(piano)
+    starts = timezone.now() + timedelta(days=1)
+    lesson_book(student=student, teacher=teacher, subject=piano, starts_at=starts, ends_at=starts + timedelta(hours=1),
+                by=None)
+
+
+def pick_student(page, field: str, text: str) -> None:
+    """Choose a student with the student picker (students/picker.py) as a clerk does: type
+    in its search box `field`, click the match that names `text`."""
+    page.fill(field, text)
+    page.click(f"{field}-results li:has-text('{text}')")
+    page.wait_for_selector(f"{field} ~ [data-picker-status]:has-text('{text}')")
+
+
 # --- order saving (挽单) and refunds (退费) ---------------------------------------------------
 # Packages are sold and used through billing's services, cases and refunds through
 # retention's, so the tests exercise the rules they rely on.

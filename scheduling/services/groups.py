@@ -115,9 +115,16 @@ def group_session_add(
 
 @transaction.atomic
 def group_sessions_schedule(
-    *, group: GroupClass, first_starts_at: datetime, first_ends_at: datetime, weeks: int, by: Staff | None
+    *,
+    group: GroupClass,
+    first_starts_at: datetime,
+    first_ends_at: datetime,
+    weeks: int,
+    by: Staff | None,
+    room: Room | str | None = None,
 ) -> list[Occurrence]:
-    """Weekly sessions of a group class; clashing weeks are skipped and reported."""
+    """Weekly sessions of a group class, each in `room` (else the class's room); clashing
+    weeks are skipped and reported."""
     if not 1 <= weeks <= 52:
         raise InvalidInput("周数须为 1–52", {"weeks": "超出范围"})
     check_times(first_starts_at, first_ends_at)
@@ -126,7 +133,9 @@ def group_sessions_schedule(
         occurrence = Occurrence(starts_at=starts_at, ends_at=ends_at)
         try:
             with transaction.atomic():
-                occurrence.session = group_session_add(group=group, starts_at=starts_at, ends_at=ends_at, by=by)
+                occurrence.session = group_session_add(
+                    group=group, starts_at=starts_at, ends_at=ends_at, by=by, room=room
+                )
         except Conflict as exc:
             occurrence.conflicts = exc.fields
         occurrences.append(occurrence)

@@ -30,6 +30,7 @@ from .students import (
     guardian_set_primary,
     guardian_update,
     student_create,
+    student_number_change,
     student_update,
 )
 from .validation import (
@@ -80,6 +81,7 @@ __all__ = [
     "student_assign_advisor",
     "student_create",
     "student_first_call_made",
+    "student_number_change",
     "student_update",
     "trial_book",
     "trial_record_outcome",

@@ -1,16 +1,17 @@
 """The student file and its family."""
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from core.errors import Conflict
+from core.errors import Conflict, DomainError, conflict_on_integrity, violated_constraints
 from core.models import Campus, Staff
 from core.text import clean_text
 
 from ..errors import StudentError
-from ..models import Guardian, Student
+from ..models import NUMBER_MAX, Guardian, Student
 from .audit import record
 from .handover import hand_over
 from .policy import check_opens_files, require_allowed
@@ -68,6 +69,37 @@ def student_update(*, student: Student, by: Staff, changes: Mapping[str, Any]) -
     for name, value in clean.items():
         setattr(student, name, value)
     return record(student, by)
+
+
+NUMBER_SHAPE = re.compile(rf"^[0-9A-Za-z-]{{1,{NUMBER_MAX}}}$")
+NUMBER_UNIQUE = "student_unique_number_per_campus"
+
+
+def _number_taken(number: str) -> Conflict:
+    return Conflict(StudentError.NUMBER_TAKEN, f"学生编号 {number} 已被本校区其他学员使用", {"number": "已被占用"})
+
+
+@transaction.atomic
+def student_number_change(*, student: Student, by: Staff, number: str) -> Student:
+    """Give the student another 学生编号 (the manual's 手动修改学生编号): letters, digits and
+    "-", at most 20, unique at the student's campus. The file's history keeps the old one."""
+    require_allowed(by, "number")
+    number = (number or "").strip().upper()
+    if not NUMBER_SHAPE.match(number):
+        refuse({"number": f"学生编号须为 1–{NUMBER_MAX} 位字母、数字或“-”"})
+    student = Student.objects.select_for_update().get(pk=student.pk)
+    if student.number == number:
+        return student
+    if Student.objects.filter(campus_id=student.campus_id, number=number).exclude(pk=student.pk).exists():
+        raise _number_taken(number)
+    student.number = number
+
+    def race(exc: IntegrityError) -> DomainError | None:
+        return _number_taken(number) if violated_constraints(exc, [NUMBER_UNIQUE]) else None
+
+    with conflict_on_integrity(race):
+        record(student, by, update_fields=["number"])
+    return student
 
 
 def _demote_primary(guardians: list[Guardian], by: Staff) -> None:

@@ -77,7 +77,7 @@ def check_student_fields(
     if present("gender"):
         gender = data.get("gender")
         if gender not in Student.Gender.values:
-            errors["gender"] = "请选择性别（M 男 / F 女）"
+            errors["gender"] = "请选择性别：男或女"
         clean["gender"] = gender
     if present("birthday"):
         birthday = data.get("birthday")
@@ -155,6 +155,7 @@ def check_student(
 
 
 FIELD_LABELS = {
+    "number": "学生编号",
     "name": "姓名",
     "gender": "性别",
     "birthday": "出生日期",

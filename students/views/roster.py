@@ -22,7 +22,7 @@ IMPORT_SESSION_KEY = "students_roster_import"
 EXPORT_LIMIT = 100_000
 
 
-@staff_required(*ROLES["view"])
+@staff_required(*ROLES["export"])
 def student_export(request: HttpRequest) -> HttpResponse:
     """The list as it is filtered on screen (?q=), as an Excel file."""
     students = selectors.student_list(

@@ -8,8 +8,10 @@ sections other apps add to it: this page never names what another app keeps."""
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -32,6 +34,7 @@ from ..forms import (
     student_form_data,
 )
 from ..models import Guardian, Student
+from ..picker import picker_label
 from ..roles import ROLES
 from . import PAGE_SIZE, opens_files
 
@@ -52,13 +55,42 @@ def student_list(request: HttpRequest) -> HttpResponse:
         "advisor": advisor,
         "advisors": selectors.advisors_of(request.campus.pk),
         "is_advisor": request.staff.role == Role.ADVISOR,
+        "show_phones": selectors.shows_phones(request.staff),
+        "can_export": services.may(request.staff, "export"),
     }
     if request.htmx:
         return render(request, "students/_rows.html", context)
     return render(request, "students/list.html", context)
 
 
+PICK_LIMIT = 10
+
+
+@staff_required(*ROLES["view"])
+def student_pick(request: HttpRequest) -> JsonResponse:
+    """The student picker's matches for ?q= (students/picker.py): the student search box's
+    search, of the caller's campus and, for a teacher, of their own students only."""
+    q = request.GET.get("q", "").strip()
+    items = []
+    if q:
+        students = selectors.student_list(scope(request, Student.objects.all()), q, viewer=request.staff)
+        for student in students[:PICK_LIMIT]:
+            hint = " · ".join(part for part in (student.grade, student.school) if part)
+            items.append({"id": student.pk, "label": picker_label(student), "name": student.name,
+                          "number": student.number, "hint": hint})
+    return JsonResponse({"items": items})
+
+
 # --- the student file -------------------------------------------------------------------
+
+
+def opened_student(request: HttpRequest, queryset: QuerySet[Student], pk: int) -> Student:
+    """The student `pk` of the caller's campus (else 404) whom the caller may open: a
+    teacher, only a student they teach (else 403, `selectors.visible_students`)."""
+    student = get_scoped_or_404(request, queryset, pk)
+    if not selectors.visible_students(Student.objects.filter(pk=student.pk), request.staff).exists():
+        raise PermissionDenied("教员只能查看自己所教学员的档案")
+    return student
 
 
 @opens_files
@@ -89,7 +121,7 @@ def file_tabs(request: HttpRequest, student: Student) -> list[StudentTab]:
 
 @staff_required(*ROLES["view"])
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_scoped_or_404(
+    student = opened_student(
         request, Student.objects.select_related("campus", "advisor__user", "referred_by").prefetch_related("guardians"), pk
     )
     tabs = file_tabs(request, student)
@@ -105,6 +137,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tab": tab.key if tab is not None else "",
         "parts": [render_part(request, student, part) for part in parts],
         "can_edit": services.may(request.staff, "edit"),
+        "can_number": services.may(request.staff, "number"),
     }
     return render(request, "students/detail.html", context)
 
@@ -124,6 +157,23 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context["values"] = {name: getattr(student, name) for name in STUDENT_FIELDS}
     context["values"]["birthday"] = student.birthday.isoformat()
     return render(request, "students/edit.html", context)
+
+
+@staff_required(*ROLES["number"])
+def student_number(request: HttpRequest, pk: int) -> HttpResponse:
+    """手动修改学生编号: the number, unique at the campus; the file's history keeps the old one."""
+    student = get_scoped_or_404(request, Student.objects.all(), pk)
+    context: dict[str, Any] = {"student": student, "number": student.number}
+    if request.method == "POST":
+        context["number"] = request.POST.get("number", "")
+        try:
+            services.student_number_change(student=student, by=request.staff, number=context["number"])
+        except DomainError as exc:
+            context.update(error=exc.fields.get("number") or exc.message, message=exc.message)
+            return render(request, "students/number.html", context, status=exc.status)
+        messages.success(request, "学生编号已保存")
+        return redirect("students:detail", pk=student.pk)
+    return render(request, "students/number.html", context)
 
 
 @require_POST
@@ -173,12 +223,15 @@ def phone_check(request: HttpRequest) -> HttpResponse:
     return render(request, "students/_phone_check.html", context)
 
 
-def render_student_pdf(student: Student) -> bytes:
+def render_student_pdf(student: Student, *, phones: bool = True) -> bytes:
     from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
 
     html = render_to_string(
         "students/file_pdf.html",
-        {"student": student, "guardians": list(student.guardians.all()), "printed_at": timezone.localtime()},
+        {
+            "student": student, "guardians": list(student.guardians.all()), "printed_at": timezone.localtime(),
+            "show_phones": phones,
+        },
     )
     return HTML(string=html).write_pdf()
 
@@ -186,7 +239,7 @@ def render_student_pdf(student: Student) -> bytes:
 @staff_required(*ROLES["view"])
 def student_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The student file (学员档案) for the parent to check and sign."""
-    student = get_scoped_or_404(request, Student.objects.select_related("campus", "advisor__user"), pk)
-    response = HttpResponse(render_student_pdf(student), content_type="application/pdf")
+    student = opened_student(request, Student.objects.select_related("campus", "advisor__user"), pk)
+    response = HttpResponse(render_student_pdf(student, phones=selectors.shows_phones(request.staff)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="student-{student.pk}.pdf"'
     return response

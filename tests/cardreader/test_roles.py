@@ -8,7 +8,7 @@ import pytest
 from cardreader.roles import ROLES
 from core.roles import Role
 from tests.access import assert_doors_follow_the_table
-from tests.factories import StudentFactory
+from tests.factories import StudentFactory, teaches
 
 from .helpers import a_student_with_card
 
@@ -20,6 +20,8 @@ def test_the_page_and_the_api_let_in_the_roles_of_the_table(role, campus, make_s
     desk = make_staff(Role.FRONT_DESK)
     holder, card = a_student_with_card(campus, desk)
     staff = make_staff(role)
+    if role == Role.TEACHER:
+        teaches(staff, holder)  # a teacher opens the files of their own students only
     doors = {
         "swipe": (("/kiosk/", None), ("/api/v1/swipes", {"swipe_id": str(uuid.uuid4()), "card": card.card_number})),
         "cards": (

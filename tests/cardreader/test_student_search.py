@@ -90,7 +90,7 @@ def test_search_by_card_number_or_chip_and_the_card_in_the_file(api_as, campus):
     ]
 
 
-def test_the_family_tab_shows_the_card_and_offers_a_card_until_one_is_active(desk, campus):
+def test_the_family_tab_offers_a_card_only_without_one_in_use(desk, campus):
     student = make_student(campus, desk.staff, name="待办卡")
     page = reverse("students:detail", args=[student.pk])
     issue = reverse("cardreader:card_issue", args=[student.pk])
@@ -101,7 +101,9 @@ def test_the_family_tab_shows_the_card_and_offers_a_card_until_one_is_active(des
     assert NUMBER in html and "使用中" in html and issue not in html
     card_report_lost(card=card, by=desk.staff)
     html = desk.get(page).content.decode()
-    assert "已挂失" in html and issue in html
+    # a lost card is replaced (补卡, which carries the deposit over), not issued anew
+    assert "已挂失" in html and issue not in html
+    assert reverse("cardreader:card_replace", args=[card.pk]) in html
 
 
 def test_only_the_card_desk_is_offered_a_card(client, make_staff, campus):

@@ -18,7 +18,7 @@ from retention.models import SaveCase
 from retention.services import save_case_open
 from students import services
 from students.models import AdvisorAssignment
-from tests.factories import StudentFactory, signed_in, sold_package
+from tests.factories import StudentFactory, signed_in, sold_package, teaches
 
 from .followup_makers import log, make_student
 
@@ -54,7 +54,10 @@ def test_every_role_of_the_campus_reads_the_tab_and_who_may_log_gets_the_link(ha
     own = file_tab(signed_in(advisor), student, "followups")
     assert "家长说孩子很喜欢钢琴课" in own and reverse("retention:follow_up_new", args=[student.pk]) in own
     for role in (Role.FRONT_DESK, Role.TEACHER, Role.FINANCE, Role.ADVISOR):
-        html = file_tab(signed_in(make_staff(role)), student, "followups")
+        staff = make_staff(role)
+        if role == Role.TEACHER:
+            teaches(staff, student)  # a teacher opens the files of their own students only
+        html = file_tab(signed_in(staff), student, "followups")
         assert 'href="?tab=followups"' in html and "家长说孩子很喜欢钢琴课" in html, role
         # another advisor reads the log but does not log for a student not theirs
         assert reverse("retention:follow_up_new", args=[student.pk]) not in html, role

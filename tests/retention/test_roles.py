@@ -7,7 +7,7 @@ from django.urls import reverse
 from core.roles import Role, allows
 from retention.roles import ROLES
 from tests.access import api_lets_in, assert_doors_follow_the_table, page_lets_in
-from tests.factories import drafted_refund, signed_in, sold_package
+from tests.factories import drafted_refund, signed_in, sold_package, teaches
 
 from .followup_makers import make_student
 
@@ -48,6 +48,8 @@ def test_the_page_and_the_api_let_in_the_roles_of_the_table(role, campus, make_s
 def test_who_reads_a_students_log_through_the_api_sees_the_files_tab(role, campus, make_staff):
     staff = make_staff(role)
     student = make_student(campus, name="林小满")
+    if role == Role.TEACHER:
+        teaches(staff, student)  # a teacher opens the files of their own students only
     html = signed_in(staff).get(reverse("students:detail", args=[student.pk]), {"tab": "followups"}).content.decode()
     reads = api_lets_in(staff, f"/api/v1/students/{student.pk}/follow-ups")
     assert reads == allows(ROLES["read"], role) == ('href="?tab=followups"' in html)

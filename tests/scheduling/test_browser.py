@@ -10,7 +10,7 @@ from core.roles import Role
 from core.services import subject_get_or_create
 from scheduling.models import Lesson
 from scheduling.services import lesson_book
-from tests.factories import StudentFactory, sign_in_page
+from tests.factories import StudentFactory, pick_student, sign_in_page
 
 from .helpers import make_teacher
 
@@ -30,7 +30,7 @@ def test_the_lesson_form_shows_a_conflict_live_and_books_a_free_slot(page, live_
     sign_in_page(page, live_server, desk)
 
     page.goto(live_server.url + "/schedule/lessons/new/")
-    page.select_option("#id_student", str(student.pk))
+    pick_student(page, "#id_student", "王小明")
     page.select_option("#id_teacher", str(teacher.pk))
     page.select_option("#id_subject", label="钢琴")
     page.fill("#id_day", day.isoformat())

@@ -44,5 +44,5 @@ def test_the_lessons_tab_shows_the_booked_lessons(desk_client, campus, make_staf
 def test_the_lessons_tab_keeps_the_assessments_below_the_lessons(desk_client, campus):
     student = make_student(campus, desk_client.staff)
     html = desk_client.get(reverse("students:detail", args=[student.pk]), {"tab": "lessons"}).content.decode()
-    assert html.index("暂无课程记录") < html.index("暂无签到") < html.index("暂无测评")
+    assert html.index("这段时间没有课") < html.index("暂无签到") < html.index("暂无测评")
     assert "登记测评" in html

@@ -6,7 +6,7 @@ from django.db import close_old_connections, connection
 from core.errors import DomainError
 from core.roles import Role
 from students import services
-from students.models import AdvisorAssignment, Guardian
+from students.models import AdvisorAssignment, Guardian, Student
 
 from .helpers import make_student
 
@@ -76,3 +76,35 @@ def test_search_indexes_exist():
         names = {row[0] for row in cursor.fetchall()}
     assert "student_name_trgm" in names and "student_name_prefix" in names
     assert any(name.endswith("_like") and "phone" in name for name in names), names
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_files_opened_at_once_take_different_numbers(campus, make_staff):
+    desk = make_staff()
+    phones = [(f"1380000{i:02d}01", f"1380000{i:02d}02") for i in range(6)]
+
+    def open_file(i: int, pair: tuple[str, str]) -> None:
+        try:
+            make_student(campus, desk, f"同时{i}", phones=pair)
+        finally:
+            connection.close()  # the thread's own connection, so the test database can go
+
+    results = run_together(*(lambda i=i, p=p: open_file(i, p) for i, p in enumerate(phones)))
+    assert results == [None] * 6
+    numbers = sorted(Student.objects.filter(campus=campus).values_list("number", flat=True))
+    assert numbers == [f"{n:06d}" for n in range(1, 7)]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_giving_the_same_number_at_once_leave_it_to_one(campus, make_staff):
+    desk = make_staff()
+    a = make_student(campus, desk, "甲")
+    b = make_student(campus, desk, "乙", phones=("13900000001", "13900000002"))
+    results = run_together(
+        lambda: services.student_number_change(student=a, by=desk, number="VIP-1"),
+        lambda: services.student_number_change(student=b, by=desk, number="VIP-1"),
+    )
+    assert sorted(type(r).__name__ for r in results) == ["Conflict", "NoneType"], results
+    assert Student.objects.filter(campus=campus, number="VIP-1").count() == 1
