@@ -35,6 +35,7 @@ def test_packages_past_their_validity_are_written_off_and_the_others_left(campus
     assert last_day.lessons_left == 10
 
 
+@pytest.mark.ledger_tampered  # the spent package: its cache set to nothing left by hand
 def test_packages_expiring_in_30_and_7_days_remind_the_advisor_and_the_parent(campus, desk, advisor):
     student = make_student(campus, advisor=advisor)
     soon = sell(student, desk, valid_from=date(2025, 3, 1), valid_until=date(2026, 3, 6))
@@ -64,6 +65,7 @@ def test_goods_at_or_below_their_warning_line_are_a_to_do_for_the_front_desk(cam
     assert todo_keys(assignee=desk) == {f"goods_low:{low.pk}"}
 
 
+@pytest.mark.ledger_tampered  # the difference the nightly check must find
 def test_the_ledger_check_finds_a_difference_for_the_principal_and_the_log(campus, desk, make_staff, caplog):
     principal = make_staff(Role.PRINCIPAL)
     student = make_student(campus)

@@ -164,7 +164,9 @@ def test_on_a_phone_the_menu_opens_from_its_button_and_from_the_keyboard(demo, b
     page.goto(live_server.url + "/schedule/")
     expect(page.locator(".menu-button")).to_be_hidden()
     expect(page.locator(".mainnav a", has_text="学员")).to_be_visible()
-    assert page.locator("header.topbar").bounding_box()["height"] < 100  # one bar, as before
+    # every page in the bar itself: its links wrap to a second row for a role with many
+    # pages (the advisor's nineteen), never to a third
+    assert page.locator("header.topbar").bounding_box()["height"] < 130
     context.close()
 
 
