@@ -88,8 +88,9 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
-  // rows htmx swaps in (the student search) are labelled like the page's own
-  document.addEventListener("htmx:afterSettle", function () { labelTables(); });
+  // rows htmx swaps in (the student search) are labelled like the page's own, in the same
+  // task as the swap (after the settle delay, a row would show for a moment unlabelled)
+  document.addEventListener("htmx:afterSwap", function () { labelTables(); });
 
   // a page the browser brings back (Back) opens with its menu folded, as a page newly loaded
   window.addEventListener("pageshow", function (event) {
