@@ -109,3 +109,53 @@ def test_a_familys_first_week_through_the_api(sqlite_server):
     # search by guardian phone and by card number
     assert call("GET", "/api/v1/students?q=13800000002")[1]["count"] == 1
     assert [s["id"] for s in call("GET", "/api/v1/students?q=0012345679")[1]["items"]] == [sid]
+
+
+def test_staff_rules_the_audit_and_the_kpis_through_the_api(sqlite_server):
+    """API.md § Staff rules and KPIs and `run_audit`, on the live server: the ladder of a
+    rule by hand, a fine's joint incident, the refusals, the audit's last line twice, the KPIs."""
+    live = sqlite_server
+    call = live.call
+    principal = live.manage("create_staff", "boss", "--role", "principal", "--campus", "bj01")
+    live.manage("create_staff", "sup", "--role", "cs_supervisor", "--campus", "bj01")
+    advisor = live.manage("create_staff", "adv", "--role", "advisor", "--campus", "bj01", "--supervisor", "sup")
+
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    month = f"{last_month:%Y-%m}"
+    days = [last_month.replace(day=d).isoformat() for d in (2, 3, 4, 5)]
+
+    def charge(rule: str, day: str, token: str = principal) -> tuple[int, dict]:
+        return call("POST", "/api/v1/penalties", {"staff": "adv", "rule": rule, "occurred_on": day, "note": "家长投诉"},
+                    token=token)
+
+    ladder = []
+    for day in days:
+        status, incident = charge("not_notified", day)
+        assert status == 201, incident
+        assert (incident["staff"], incident["rule"], incident["occurred_on"], incident["source"]) == (
+            "adv", "not_notified", day, "manual")
+        ladder.append((incident["level"], incident["amount"]))
+    assert ladder == [("warning", "0.00"), ("fine", "50.00"), ("transfer_talk", "0.00"), ("transfer_talk", "0.00")]
+
+    status, fine = charge("scheduling_refund", days[0])
+    assert (status, fine["level"], fine["amount"]) == (201, "fine", "100.00")
+    status, joint = call("GET", f"/api/v1/penalties?staff=sup&month={month}", token=principal)
+    assert status == 200 and [(i["rule"], i["level"], i["amount"]) for i in joint["items"]] == [
+        ("scheduling_refund", "fine", "100.00")]
+
+    status, mine = call("GET", f"/api/v1/penalties?staff=adv&month={month}", token=principal)
+    assert status == 200 and mine["count"] == 5
+    assert {"staff", "rule", "level", "amount", "occurred_on", "source"} <= set(mine["items"][0])
+    assert charge("not_notified", days[0], token=advisor)[0] == 403
+    status, bad = charge("no_such_rule", days[0])
+    assert status == 422 and "rule" in bad["error"]["fields"]
+
+    created = live.manage("run_audit", "--date", timezone.localdate().isoformat())
+    assert created.isdigit()
+    assert live.manage("run_audit", "--date", timezone.localdate().isoformat()) == "0"
+
+    status, kpis = call("GET", f"/api/v1/kpis?month={month}", token=principal)
+    assert status == 200 and set(kpis) >= {
+        "lesson_consumption", "renewal_rate", "subject_expansion", "referrals", "refund_rate"}
+    status, refused = call("GET", "/api/v1/kpis?month=2026-13", token=principal)
+    assert status == 422 and "month" in refused["error"]["fields"]
