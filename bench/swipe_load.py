@@ -48,7 +48,6 @@ def recreate_database() -> None:
     subprocess.run(["createdb", *PG, DATABASE], check=True)
 
 
-recreate_database()
 os.environ["DATABASE_URL"] = f"{SERVER}/{DATABASE}"
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -245,6 +244,7 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=400, help="students with a card")
     args = parser.parse_args()
 
+    recreate_database()  # Django is set up, but no connection is open yet
     migrate()
     campus, cards = swipe_campus("swipeload", args.cards)
     _reader, token = reader_register(name="load", campus=campus)

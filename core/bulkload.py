@@ -30,7 +30,7 @@ class CopyWriter:
         self.model = model
         self.table = model._meta.db_table
         self.quoted = connection.ops.quote_name(self.table)  # a model's table, never input
-        self.fields = [f for f in model._meta.concrete_fields]
+        self.fields = list(model._meta.concrete_fields)
         self.columns = [f.column for f in self.fields]
         self.rows: list[tuple] = []
         self.counts = counts
