@@ -16,39 +16,11 @@ import time
 from _setup import ROOT  # noqa: F401  (Django set up)
 from django.db import connection, reset_queries
 from django.test import Client
-from django.urls import reverse
+from pagelist import pages
 
-from billing.models import LessonPackage
-from cardreader.models import Card
 from core.models import Campus, Staff
 from core.roles import Role
-from students.models import Guardian, Student
-
-
-def pages(campus: Campus) -> list[tuple[str, Role, str]]:
-    student = Student.objects.filter(campus=campus).order_by("pk")[len_half(campus)]
-    phone = Guardian.objects.filter(student=student, is_primary=True).values_list("phone", flat=True).get()
-    card = Card.objects.filter(student=student).values_list("card_number", flat=True).get()
-    given = student.name[1:]
-    package = LessonPackage.objects.filter(student=student).order_by("-pk").first()
-    return [
-        ("student list", Role.PRINCIPAL, reverse("students:list")),
-        (f"search: given name {given}", Role.PRINCIPAL, reverse("students:list") + f"?q={given}"),
-        ("search: 7-digit phone prefix", Role.PRINCIPAL, reverse("students:list") + f"?q={phone[:7]}"),
-        ("search: card number", Role.PRINCIPAL, reverse("students:list") + f"?q={card}"),
-        ("student file", Role.PRINCIPAL, reverse("students:detail", args=[student.pk])),
-        ("week timetable", Role.PRINCIPAL, reverse("scheduling:week")),
-        ("statement", Role.PRINCIPAL, reverse("billing:statement", args=[student.pk])),
-        ("package", Role.PRINCIPAL, reverse("billing:package", args=[package.pk])),
-        ("payment records", Role.PRINCIPAL, reverse("billing:payments")),
-        ("follow-ups", Role.PRINCIPAL, reverse("retention:follow_ups")),
-        ("advisor's day (follow-ups due)", Role.ADVISOR, reverse("retention:day")),
-        ("landing page", Role.PRINCIPAL, "/"),
-    ]
-
-
-def len_half(campus: Campus) -> int:
-    return Student.objects.filter(campus=campus).count() // 2
+from students.models import Student
 
 
 def main() -> None:
