@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from core import xlsx
 from core.errors import InvalidInput
@@ -172,9 +172,8 @@ def roster_import_confirm(
 
 def export_workbook(students: Iterable[Student]) -> bytes:
     """Any list of students as an .xlsx roster, in the import's own columns."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("学员")
-    xlsx.append(sheet, [label for _key, label in COLUMNS] + ["学员编号", "建档日期"])
+    sheet = xlsx.ListSheet("学员")
+    sheet.append([label for _key, label in COLUMNS] + ["学员编号", "建档日期"], bold=True)
     for s in students:
         guardians = list(s.guardians.all())[:2]
         cells: list[Any] = [s.name, s.get_gender_display(), s.birthday, s.address, s.school, s.grade]
@@ -182,5 +181,5 @@ def export_workbook(students: Iterable[Student]) -> bytes:
             g = guardians[i] if i < len(guardians) else None
             cells += [g.name, g.relation_label, g.phone] if g else ["", "", ""]
         cells += [s.advisor.user.username if s.advisor else "", s.pk, s.created_at.date()]
-        xlsx.append(sheet, cells)
-    return xlsx.to_bytes(workbook)
+        sheet.append(cells)
+    return sheet.to_bytes()
