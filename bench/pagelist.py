@@ -3,13 +3,33 @@
 fixed number of queries whatever the campus's size. Free of Django set-up, so both can
 import it."""
 
+from django.test import Client
 from django.urls import reverse
 
 from billing.models import LessonPackage
 from cardreader.models import Card
-from core.models import Campus
+from core.models import Campus, Staff
 from core.roles import Role
 from students.models import Guardian, Student
+
+
+def chain_campus() -> Campus:
+    """The first campus of a chain made by `generate_chain`; the way to make one if none."""
+    campus = Campus.objects.filter(code__startswith="chain").order_by("code").first()
+    if campus is None:
+        raise SystemExit("no generated chain here: run `manage.py generate_chain` first (see bench/pages.py)")
+    return campus
+
+
+def signed_in(staff: Staff) -> Client:
+    """A browser signed in as `staff`, through the whole Django stack."""
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(staff.user)
+    return client
+
+
+def first_of(campus: Campus, role: Role) -> Staff:
+    return Staff.objects.filter(campus=campus, role=role).order_by("pk").first()
 
 
 def pages(campus: Campus) -> list[tuple[str, Role, str]]:

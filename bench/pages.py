@@ -15,10 +15,8 @@ import time
 
 from _setup import ROOT  # noqa: F401  (Django set up)
 from django.db import connection, reset_queries
-from django.test import Client
-from pagelist import pages
+from pagelist import chain_campus, first_of, pages, signed_in
 
-from core.models import Campus, Staff
 from core.roles import Role
 from students.models import Student
 
@@ -27,13 +25,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     runs = parser.parse_args().runs
-    campus = Campus.objects.filter(code__startswith="chain").order_by("code").first()
-    if campus is None:
-        raise SystemExit("no generated chain here: run `manage.py generate_chain` first (see the docstring)")
-    clients = {}
-    for role in (Role.PRINCIPAL, Role.ADVISOR):
-        clients[role] = Client(SERVER_NAME="localhost")
-        clients[role].force_login(Staff.objects.filter(campus=campus, role=role).order_by("pk").first().user)
+    campus = chain_campus()
+    clients = {role: signed_in(first_of(campus, role)) for role in (Role.PRINCIPAL, Role.ADVISOR)}
     print(f"{Student.objects.count():,} students; campus {campus.code}: "
           f"{Student.objects.filter(campus=campus).count():,} students")
     print(f"{'page':<40} {'median':>9} {'queries':>8}")

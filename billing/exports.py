@@ -18,16 +18,19 @@ def payments_xlsx(payments: QuerySet[Payment]) -> bytes:
     sheet = xlsx.ListSheet("收费记录", widths=WIDTHS)
     sheet.append(HEADERS, bold=True)
     total = Decimal("0.00")
-    for p in payments:
+    # the choices' words once, not a translation lookup per row
+    purposes = {value: str(label) for value, label in Payment.Purpose.choices}
+    methods = {value: str(label) for value, label in Payment.Method.choices}
+    for p in payments.iterator(chunk_size=2000):
         sheet.append(
             [
                 p.receipt_number,
                 timezone.localtime(p.paid_at).strftime("%Y-%m-%d %H:%M"),
                 p.student.name if p.student else "散客",
-                p.get_purpose_display(),
+                purposes.get(p.purpose, p.purpose),
                 p.package.course if p.package else "",
                 p.amount,
-                p.get_method_display(),
+                methods.get(p.method, p.method),
                 p.created_by.display_name if p.created_by else "",
                 p.note,
             ]

@@ -8,11 +8,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.pagelist import pages
-from core.models import Campus, Staff
+from bench.pagelist import first_of, pages, signed_in
+from core.models import Campus
 from students.models import Student
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -27,8 +26,7 @@ def _campus_of(students: int, seed: int) -> Campus:
 def _queries_per_page(campus: Campus) -> dict[str, int]:
     counts = {}
     for label, role, url in pages(campus):
-        client = Client()
-        client.force_login(Staff.objects.filter(campus=campus, role=role).order_by("pk").first().user)
+        client = signed_in(first_of(campus, role))
         client.get(url)  # the first request warms the per-process caches (content types, rules)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
