@@ -77,13 +77,22 @@ def test_a_check_in_of_the_other_lesson_kind_is_another_visit(campus, desk, read
     assert (used(main), used(practice)) == (1, 1)
 
 
-def test_the_window_is_a_campus_setting(campus, desk, reader):
-    campus.repeat_window_minutes = 30
+@pytest.mark.parametrize(
+    ("window", "ago", "again"),
+    [
+        (30, timedelta(hours=2), [(timedelta(minutes=29), 409), (timedelta(minutes=45), 201)]),
+        # a campus without a repeat window: only the 60-second guard stands in the way
+        (0, timedelta(minutes=10), [(timedelta(seconds=61), 201)]),
+    ],
+    ids=["a 30-minute window", "no window"],
+)
+def test_the_window_is_a_campus_setting(campus, desk, reader, window, ago, again):
+    campus.repeat_window_minutes = window
     campus.save()
-    first = timezone.now() - timedelta(hours=2)
+    first = timezone.now() - ago
     package = checked_in(campus, desk, reader[1], at=first)
-    assert swipe(reader[1], "0012345678", at=first + timedelta(minutes=29)).status_code == 409
-    assert swipe(reader[1], "0012345678", at=first + timedelta(minutes=45)).status_code == 201
+    for later, status in again:
+        assert swipe(reader[1], "0012345678", at=first + later).status_code == status
     assert used(package) == 2
 
 
