@@ -15,12 +15,13 @@ from students.models import Student
 from .models import GoodsItem, LessonPackage
 from .services import goods_create, goods_sell, goods_stock_in, package_create, package_deduct
 
-# course, kind, lessons, bonus, price, paid, days of validity from today (negative: expired), lessons used
+# One student's package each: what is sold (package_create's terms), its price and what is
+# paid, the days it is valid from today (negative: expired) and the lessons used since.
 DEMO_PACKAGES = [
-    ("钢琴一对一", "one_on_one", 40, 4, "12000.00", "12000.00", 365, 3),
-    ("数学一对一", "one_on_one", 20, 2, "6000.00", "3000.00", 180, 2),
-    ("钢琴小班", "group", 30, 0, "4500.00", "1000.00", 180, 0),
-    ("英语一对一", "one_on_one", 10, 1, "2800.00", "2800.00", -20, 6),
+    (dict(course="钢琴一对一", kind="one_on_one", lessons=40, bonus_lessons=4), "12000.00", "12000.00", 365, 3),
+    (dict(course="数学一对一", kind="one_on_one", lessons=20, bonus_lessons=2), "6000.00", "3000.00", 180, 2),
+    (dict(course="钢琴小班", kind="group", lessons=30, bonus_lessons=0), "4500.00", "1000.00", 180, 0),
+    (dict(course="英语一对一", kind="one_on_one", lessons=10, bonus_lessons=1), "2800.00", "2800.00", -20, 6),
 ]
 
 # category, name, spec, unit, warning line, price, stock
@@ -35,17 +36,14 @@ DEMO_GOODS = [
 def _seed_packages(students: list[Student], desk: Staff) -> int:
     made = 0
     today = timezone.localdate()
-    for student, (course, kind, lessons, bonus, price, paid, days, used) in zip(students, DEMO_PACKAGES, strict=False):
-        if LessonPackage.objects.filter(student=student, course=course).exists():
+    for student, (terms, price, paid, days, used) in zip(students, DEMO_PACKAGES, strict=False):
+        if LessonPackage.objects.filter(student=student, course=terms["course"]).exists():
             continue
         valid_until = today + timedelta(days=days)
         first_lesson = timezone.now() - timedelta(days=80)
         package = package_create(
             student=student,
-            course=course,
-            kind=kind,
-            lessons=lessons,
-            bonus_lessons=bonus,
+            **terms,
             price=Decimal(price),
             paid=Decimal(paid),
             valid_from=min(today, valid_until) - timedelta(days=90),

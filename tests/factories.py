@@ -4,11 +4,12 @@ are made through their services in the tests, not here, so the rules are exercis
 from datetime import date
 
 import factory
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from core.models import Campus, Staff
+from core.models import Campus, Staff, WrittenOnce
 from core.roles import Role
 from core.services import api_token_issue
 from students.models import Guardian, Student
@@ -78,6 +79,14 @@ def token_for(staff: Staff) -> str:
     return api_token_issue(campus=staff.campus, staff=staff)[1]
 
 
+def assert_written_once(record: WrittenOnce) -> None:
+    """The record refuses to be saved again or deleted (core.models.WrittenOnce)."""
+    with pytest.raises(ValueError):
+        record.save()
+    with pytest.raises(ValueError):
+        record.delete()
+
+
 def signed_in(staff: Staff) -> Client:
     """A page client signed in as `staff`."""
     client = Client()
@@ -124,19 +133,9 @@ def pick_student(page, field: str, text: str) -> None:
 # retention's, so the tests exercise the rules they rely on.
 
 
-def sold_package(
-    campus: Campus,
-    by: Staff,
-    *,
-    lessons: int = 10,
-    bonus: int = 0,
-    price: str = "3000.00",
-    paid: str | None = None,
-    used: int = 0,
-    student: Student | None = None,
-    course: str = "钢琴一对一",
-):
-    """A package valid since a month ago, with `used` lessons used now."""
+def sold_package(campus: Campus, by: Staff, *, used: int = 0, student: Student | None = None, **terms):
+    """A package valid since a month ago, with `used` lessons used now; `terms` as
+    billing's tests sell one (lessons, bonus, price, paid, course)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -144,16 +143,7 @@ def sold_package(
     from billing.services import package_deduct
     from tests.billing.helpers import make_student, sell
 
-    package = sell(
-        student or make_student(campus),
-        by,
-        lessons=lessons,
-        bonus=bonus,
-        price=price,
-        paid=paid,
-        valid_from=timezone.localdate() - timedelta(days=30),
-        course=course,
-    )
+    package = sell(student or make_student(campus), by, valid_from=timezone.localdate() - timedelta(days=30), **terms)
     for _ in range(used):
         package_deduct(package=package, at=timezone.now(), by=by, reason="上课")
     package.refresh_from_db()

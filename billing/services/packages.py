@@ -19,7 +19,7 @@ from ..models import LedgerEntry, LessonPackage, Payment
 from ..pricing import MANAGEMENT_FEE  # noqa: F401  (re-exported by billing.services)
 from ..selectors import subject_by_name
 from .ledger import _append, _copy_caches, _lock, refusal_error
-from .payments import _payment_create
+from .payments import _payment_store
 
 
 @dataclass(frozen=True)
@@ -150,16 +150,12 @@ def package_create(
     if terms.bonus_lessons:
         _append(package, kind=LedgerEntry.Kind.BONUS, lessons=terms.bonus_lessons, at=now, by=by, reason="赠送课时")
     if terms.paid > 0:
-        _payment_create(
-            campus=package.campus,
-            student=student,
-            package=package,
-            purpose=Payment.Purpose.PACKAGE,
-            amount=terms.paid,
-            method=method,
-            by=by,
-            note="首付" if terms.paid < terms.price else "全款",
-            at=now,
+        note = "首付" if terms.paid < terms.price else "全款"
+        _payment_store(
+            Payment(
+                campus=package.campus, student=student, package=package, purpose=Payment.Purpose.PACKAGE,
+                amount=terms.paid, method=method, note=note, paid_at=now, created_by=by,
+            )
         )
     if group_class is not None:
         # the class a group package is sold for: scheduling ties them (core.contributions)
@@ -192,16 +188,11 @@ def package_refund(
     locked.refunded_at = at
     locked.save(update_fields=["refunded_at"])
     if amount > 0:
-        _payment_create(
-            campus=locked.campus,
-            student=locked.student,
-            package=locked,
-            purpose=Payment.Purpose.PACKAGE_REFUND,
-            amount=-amount,
-            method=Payment.Method.TRANSFER,
-            by=by,
-            note=note,
-            at=at,
+        _payment_store(
+            Payment(
+                campus=locked.campus, student=locked.student, package=locked, purpose=Payment.Purpose.PACKAGE_REFUND,
+                amount=-amount, method=Payment.Method.TRANSFER, note=note, paid_at=at, created_by=by,
+            )
         )
     _copy_caches(package, locked)
     return locked

@@ -29,30 +29,13 @@ def receipt_number_take(*, campus: Campus) -> int:
     return counter.last_number
 
 
-def _payment_create(
-    *,
-    campus: Campus,
-    student: Student | None,
-    package: LessonPackage | None,
-    purpose: str,
-    amount: Decimal,
-    method: str,
-    by: Staff | None,
-    note: str = "",
-    at: datetime | None = None,
-) -> Payment:
-    return Payment.objects.create(
-        campus=campus,
-        student=student,
-        package=package,
-        purpose=purpose,
-        amount=amount,
-        method=method,
-        receipt_no=receipt_number_take(campus=campus),
-        note=note[:MAX_TEXT],
-        paid_at=at or timezone.now(),
-        created_by=by,
-    )
+def _payment_store(payment: Payment) -> Payment:
+    """Store `payment` under its campus's next receipt number; paid now unless dated."""
+    payment.receipt_no = receipt_number_take(campus=payment.campus)
+    payment.note = payment.note[:MAX_TEXT]
+    payment.paid_at = payment.paid_at or timezone.now()
+    payment.save()
+    return payment
 
 
 def _amount(value: Decimal | int | str | None) -> Decimal:
@@ -87,15 +70,12 @@ def payment_record(
         # the one change a plan knows: paid in full; a deposit paid in part stays a deposit
         locked.plan = LessonPackage.Plan.FULL
     locked.save(update_fields=["paid", "plan"])
-    payment = _payment_create(
-        campus=locked.campus,
-        student=locked.student,
-        package=locked,
-        purpose=Payment.Purpose.PACKAGE,
-        amount=amount,
-        method=method,
-        by=by,
-        note=note or ("补齐尾款" if locked.balance_due == 0 else "分期付款"),
+    note = note or ("补齐尾款" if locked.balance_due == 0 else "分期付款")
+    payment = _payment_store(
+        Payment(
+            campus=locked.campus, student=locked.student, package=locked, purpose=Payment.Purpose.PACKAGE,
+            amount=amount, method=method, note=note, created_by=by,
+        )
     )
     _copy_caches(package, locked)
     return payment
@@ -131,14 +111,9 @@ def payment_record_other(
         raise InvalidInput("金额必须大于 0", {"amount": "必须大于 0"}, code=BillingError.INVALID_AMOUNT)
     if student is not None and student.campus_id != campus.pk:
         raise InvalidInput("学员不属于该校区", {"student": "不属于该校区"})
-    return _payment_create(
-        campus=campus,
-        student=student,
-        package=None,
-        purpose=purpose,
-        amount=amount,
-        method=method,
-        by=by,
-        note=note,
-        at=at,
+    return _payment_store(
+        Payment(
+            campus=campus, student=student, purpose=purpose, amount=amount, method=method, note=note, paid_at=at,
+            created_by=by,
+        )
     )

@@ -84,26 +84,18 @@ def follow_up_log(
     student = Student.objects.select_for_update().get(pk=student.pk)
     check_may_follow_up(student=student, by=by)
     errors: dict[str, str] = {}
-    contact = clean_choice(contact, "contact", errors, FollowUp.Contact.values, "回访对象为家长、学员或教员")
-    channel = clean_choice(channel, "channel", errors, FollowUp.Channel.values, "方式为电话、面访、微信或短信")
-    kind = clean_choice(kind, "kind", errors, FollowUp.Kind.values, "请选择回访类别")
-    summary = clean_text(summary, "summary", errors, max_length=SUMMARY_MAX, required=True)
-    score = _clean_satisfaction(satisfaction, errors)
-    when = _clean_contacted_at(contacted_at, student, now, errors)
+    row = {
+        "contact": clean_choice(contact, "contact", errors, FollowUp.Contact.values, "回访对象为家长、学员或教员"),
+        "channel": clean_choice(channel, "channel", errors, FollowUp.Channel.values, "方式为电话、面访、微信或短信"),
+        "kind": clean_choice(kind, "kind", errors, FollowUp.Kind.values, "请选择回访类别"),
+        "summary": clean_text(summary, "summary", errors, max_length=SUMMARY_MAX, required=True),
+        "satisfaction": _clean_satisfaction(satisfaction, errors),
+        "contacted_at": _clean_contacted_at(contacted_at, student, now, errors),
+    }
     if errors:
         raise InvalidInput("回访记录有误：" + "；".join(errors.values()), errors)
-    follow_up = FollowUp.objects.create(
-        campus=student.campus,
-        student=student,
-        by=by,
-        contact=contact,
-        channel=channel,
-        kind=kind,
-        summary=summary,
-        satisfaction=score,
-        contacted_at=when,
-    )
-    if kind == FollowUp.Kind.FIRST_CALL:
+    follow_up = FollowUp.objects.create(campus=student.campus, student=student, by=by, **row)
+    if follow_up.kind == FollowUp.Kind.FIRST_CALL:
         # the hand-over page (students) ticks the first call off too, so it and the day agree
-        student_first_call_made(student=student, at=when, by=by)
+        student_first_call_made(student=student, at=follow_up.contacted_at, by=by)
     return follow_up

@@ -108,18 +108,8 @@ def refund_fixed_quote(refund: Refund) -> RefundQuote | None:
     """The application's own figures, once the dean has confirmed the lessons."""
     if not refund.is_fixed:
         return None
-    return RefundQuote(
-        price=refund.price,
-        paid=refund.paid,
-        lessons=refund.lessons,
-        bonus_lessons=refund.bonus_lessons,
-        lessons_used=refund.lessons_used,
-        unit_price=refund.unit_price,
-        used_amount=refund.used_amount,
-        management_fee=refund.management_fee,
-        other_deductions=refund.other_deductions,
-        refund_amount=refund.amount,
-    )
+    fixed = {name: getattr(refund, name) for name in QUOTE_FIELDS}
+    return RefundQuote(**fixed, other_deductions=refund.other_deductions, refund_amount=refund.amount)
 
 
 def refund_current_quote(refund: Refund) -> RefundQuote:

@@ -8,14 +8,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from core.dates import aware
-from core.errors import Conflict, InvalidInput, violated_constraints
+from core.errors import Conflict, InvalidInput, conflict_on_integrity, violated_constraints
 from core.models import Campus, Staff, Subject
 from core.roles import Role
 from core.validation import require_dates
 from students.models import Student
 
 from ..errors import SchedulingError
-from ..models import Lesson, Notification, Room
+from ..models import GroupSession, Lesson, Notification, Room
 from ..selectors import find_conflicts, span_text
 
 LONGEST_LESSON = timedelta(hours=8)
@@ -109,6 +109,13 @@ def conflict_from_integrity(exc: IntegrityError) -> Conflict | None:
     core.errors.conflict_on_integrity."""
     fields = {EXCLUSION_FIELDS[name]: "该时间已被占用" for name in violated_constraints(exc, EXCLUSION_FIELDS)}
     return conflict_error(fields) if fields else None
+
+
+def save_booked(row: Lesson | GroupSession, update_fields: list[str] | None = None) -> None:
+    """Save a lesson or a session booked under claim_slot's locks; a race the exclusion
+    constraints still catch is the same 409 schedule_conflict."""
+    with conflict_on_integrity(conflict_from_integrity):
+        row.save(update_fields=update_fields)
 
 
 def room_get_or_create(*, campus: Campus, name: str) -> Room:

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.models import LessonPackage
-from core.errors import Conflict, InvalidInput, conflict_on_integrity
+from core.errors import Conflict, InvalidInput
 from core.models import Campus, Staff, Subject
 from students.models import Student
 
@@ -20,14 +20,14 @@ from ._common import (
     check_times,
     claim_slot,
     conflict_error,
-    conflict_from_integrity,
     find_conflicts,
     lock_parties,
     lock_scheduled,
     resolve_room,
+    save_booked,
 )
 from .checkin import required_reason
-from .lessons import Occurrence, weekly_spans
+from .lessons import Occurrence, book_each, weekly_spans
 
 
 @transaction.atomic
@@ -108,8 +108,7 @@ def group_session_add(
         group=group, campus=group.campus, teacher=teacher, room=room_obj, starts_at=starts_at, ends_at=ends_at,
         created_by=by,
     )
-    with conflict_on_integrity(conflict_from_integrity):
-        session.save()
+    save_booked(session)
     return session
 
 
@@ -128,18 +127,13 @@ def group_sessions_schedule(
     if not 1 <= weeks <= 52:
         raise InvalidInput("周数须为 1–52", {"weeks": "超出范围"})
     check_times(first_starts_at, first_ends_at)
-    occurrences = []
-    for starts_at, ends_at in weekly_spans(first_starts_at, first_ends_at, weeks):
-        occurrence = Occurrence(starts_at=starts_at, ends_at=ends_at)
-        try:
-            with transaction.atomic():
-                occurrence.session = group_session_add(
-                    group=group, starts_at=starts_at, ends_at=ends_at, by=by, room=room
-                )
-        except Conflict as exc:
-            occurrence.conflicts = exc.fields
-        occurrences.append(occurrence)
-    return occurrences
+
+    def book(occurrence: Occurrence) -> None:
+        occurrence.session = group_session_add(
+            group=group, starts_at=occurrence.starts_at, ends_at=occurrence.ends_at, by=by, room=room
+        )
+
+    return book_each(weekly_spans(first_starts_at, first_ends_at, weeks), book)
 
 
 

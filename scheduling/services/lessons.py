@@ -1,6 +1,7 @@
 """1-on-1 lessons (小课): booking, recurring series, leave (请假), rescheduling (调课),
 make-up lessons, cancellation and the day-ahead confirmation."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from billing.models import LessonPackage
 from core.dates import aware, local_day
-from core.errors import Conflict, InvalidInput, conflict_on_integrity
+from core.errors import Conflict, InvalidInput
 from core.models import Staff, Subject
 from students.models import Student
 
@@ -21,11 +22,11 @@ from ._common import (
     check_teaches,
     check_times,
     claim_slot,
-    conflict_from_integrity,
     lesson_text,
     lock_scheduled,
     notify,
     resolve_room,
+    save_booked,
     span_text,
 )
 
@@ -60,12 +61,6 @@ def _check_booking(
     return starts_at, ends_at, resolve_room(campus=student.campus, room=room)
 
 
-def _insert(lesson: Lesson) -> Lesson:
-    with conflict_on_integrity(conflict_from_integrity):
-        lesson.save()
-    return lesson
-
-
 @transaction.atomic
 def lesson_book(
     *,
@@ -94,14 +89,13 @@ def lesson_book(
     if package is not None and package.student_id != student.pk:
         raise InvalidInput("课时包不属于该学员", {"package": "不属于该学员"})
     claim_slot(starts_at=starts_at, ends_at=ends_at, teacher=teacher, student_ids=[student.pk], room=room_obj)
-    lesson = _insert(
-        Lesson(
-            campus=campus, student=student, teacher=teacher, subject=subject, room=room_obj,
-            lesson_kind=lesson_kind, starts_at=starts_at, ends_at=ends_at, series=series, makeup_for=makeup_for,
-            package=package or usable_package_for(student=student, subject=subject, on=local_day(starts_at)),
-            created_by=by,
-        )
+    lesson = Lesson(
+        campus=campus, student=student, teacher=teacher, subject=subject, room=room_obj,
+        lesson_kind=lesson_kind, starts_at=starts_at, ends_at=ends_at, series=series, makeup_for=makeup_for,
+        package=package or usable_package_for(student=student, subject=subject, on=local_day(starts_at)),
+        created_by=by,
     )
+    save_booked(lesson)
     if send_notice:
         kind = Notification.Kind.MAKEUP if makeup_for else Notification.Kind.BOOKED
         label = "补课" if makeup_for else "新排课"
@@ -138,6 +132,21 @@ def weekly_spans(starts_at: datetime, ends_at: datetime, weeks: int, interval: i
     return [(start + timedelta(weeks=i * interval), end + timedelta(weeks=i * interval)) for i in range(weeks)]
 
 
+def book_each(spans: list[tuple[datetime, datetime]], book: Callable[[Occurrence], None]) -> list[Occurrence]:
+    """`book` every span, each in its own savepoint: a span that clashes is skipped and
+    keeps the conflicts it was refused for; the others are booked."""
+    occurrences: list[Occurrence] = []
+    for starts_at, ends_at in spans:
+        occurrence = Occurrence(starts_at=starts_at, ends_at=ends_at)
+        try:
+            with transaction.atomic():
+                book(occurrence)
+        except Conflict as exc:
+            occurrence.conflicts = exc.fields
+        occurrences.append(occurrence)
+    return occurrences
+
+
 @transaction.atomic
 def lesson_series_create(
     *,
@@ -168,18 +177,15 @@ def lesson_series_create(
         campus=campus, student=student, teacher=teacher, subject=subject, first_starts_at=first_starts_at,
         first_ends_at=first_ends_at, weeks=weeks, interval_weeks=interval_weeks, created_by=by,
     )
-    occurrences: list[Occurrence] = []
-    for starts_at, ends_at in weekly_spans(first_starts_at, first_ends_at, weeks, interval_weeks):
-        occurrence = Occurrence(starts_at=starts_at, ends_at=ends_at)
-        try:
-            with transaction.atomic():
-                occurrence.lesson = lesson_book(
-                    student=student, teacher=teacher, subject=subject, starts_at=starts_at, ends_at=ends_at,
-                    by=by, room=room_obj, lesson_kind=lesson_kind, series=series, send_notice=False,
-                )
-        except Conflict as exc:
-            occurrence.conflicts = exc.fields
-        occurrences.append(occurrence)
+
+    def book(occurrence: Occurrence) -> None:
+        occurrence.lesson = lesson_book(
+            student=student, teacher=teacher, subject=subject, starts_at=occurrence.starts_at,
+            ends_at=occurrence.ends_at, by=by, room=room_obj, lesson_kind=lesson_kind, series=series,
+            send_notice=False,
+        )
+
+    occurrences = book_each(weekly_spans(first_starts_at, first_ends_at, weeks, interval_weeks), book)
     result = SeriesResult(series=series, occurrences=occurrences)
     series.booked, series.skipped = len(result.booked), len(result.skipped)
     series.save(update_fields=["booked", "skipped"])
@@ -260,8 +266,7 @@ def lesson_reschedule(
     old_start, old_end = lesson.starts_at, lesson.ends_at
     lesson.starts_at, lesson.ends_at, lesson.room, lesson.late_notice = starts_at, ends_at, room_obj, late
     lesson.confirmed_at, lesson.confirmed_by = None, None
-    with conflict_on_integrity(conflict_from_integrity):
-        lesson.save(update_fields=["starts_at", "ends_at", "room", "late_notice", "confirmed_at", "confirmed_by"])
+    save_booked(lesson, ["starts_at", "ends_at", "room", "late_notice", "confirmed_at", "confirmed_by"])
     LessonChange.objects.create(
         lesson=lesson, kind=LessonChange.Kind.RESCHEDULE, old_starts_at=old_start, old_ends_at=old_end,
         new_starts_at=starts_at, new_ends_at=ends_at, reason=reason.strip()[:200], late_notice=late, created_by=by,

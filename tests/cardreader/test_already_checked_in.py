@@ -7,36 +7,19 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from billing.models import LedgerEntry
 from cardreader.models import Swipe
-from core.models import Subject
 from core.roles import Role
 from scheduling.models import Attendance
-from scheduling.services import checkin_manual, lesson_book
+from scheduling.services import checkin_manual
 
-from .helpers import a_package, a_student_with_card, swipe
+from .helpers import a_lesson, a_package, a_student_with_card, checked_in, swipe, used
 
 pytestmark = pytest.mark.django_db
 
 
-def used(package) -> int:
-    return LedgerEntry.objects.filter(package=package, kind="used").count()
-
-
-def a_lesson(student, desk, teacher, starts, package=None, lesson_kind="main"):
-    subject = Subject.objects.get_or_create(name="钢琴")[0]
-    teacher.subjects.add(subject)
-    return lesson_book(
-        student=student, teacher=teacher, subject=subject, starts_at=starts, ends_at=starts + timedelta(hours=1),
-        by=desk, package=package, lesson_kind=lesson_kind, send_notice=False,
-    )
-
-
 def test_a_second_swipe_on_leaving_is_already_checked_in_and_deducts_nothing(campus, desk, reader):
-    student, _card = a_student_with_card(campus, desk)
-    package = a_package(student, desk)
     arrived = timezone.now() - timedelta(hours=3)
-    assert swipe(reader[1], "0012345678", at=arrived).status_code == 201
+    package = checked_in(campus, desk, reader[1], at=arrived)
 
     response = swipe(reader[1], "0012345678", at=arrived + timedelta(minutes=90))
 
@@ -45,17 +28,15 @@ def test_a_second_swipe_on_leaving_is_already_checked_in_and_deducts_nothing(cam
     assert body["error"]["code"] == "already_checked_in"
     assert f"{timezone.localtime(arrived):%H:%M}" in body["error"]["message"]
     assert "手工扣课" in body["error"]["message"]
-    assert body["student"]["id"] == student.pk
+    assert body["student"]["id"] == package.student_id
     assert body["earlier_checkin"]["attendance_id"] == Attendance.objects.get().pk
     assert used(package) == 1
     assert Swipe.objects.filter(code="already_checked_in", http_status=409).count() == 1
 
 
 def test_the_desk_can_still_deduct_a_real_second_lesson_by_hand(campus, desk, reader):
-    student, _card = a_student_with_card(campus, desk)
-    package = a_package(student, desk)
     arrived = timezone.now() - timedelta(minutes=30)
-    assert swipe(reader[1], "0012345678", at=arrived).status_code == 201
+    package = checked_in(campus, desk, reader[1], at=arrived)
     assert swipe(reader[1], "0012345678").json()["error"]["code"] == "already_checked_in"
 
     checkin_manual(package=package, by=desk, reason="连上两节课")
@@ -65,10 +46,8 @@ def test_the_desk_can_still_deduct_a_real_second_lesson_by_hand(campus, desk, re
 
 @pytest.mark.parametrize(("minutes", "code"), [(119, "already_checked_in"), (120, None), (-119, None)])
 def test_the_repeat_window_runs_two_hours_back_from_swiped_at(campus, desk, reader, minutes, code):
-    student, _card = a_student_with_card(campus, desk)
-    package = a_package(student, desk)
     first = timezone.now() - timedelta(hours=4)
-    assert swipe(reader[1], "0012345678", at=first).status_code == 201
+    package = checked_in(campus, desk, reader[1], at=first)
     # a negative offset: a swipe dated before the check-in, which no earlier check-in explains
     response = swipe(reader[1], "0012345678", at=first + timedelta(minutes=minutes))
     if code is None:
@@ -80,10 +59,8 @@ def test_the_repeat_window_runs_two_hours_back_from_swiped_at(campus, desk, read
 
 
 def test_within_60_seconds_the_answer_stays_duplicate_swipe(campus, desk, reader):
-    student, _card = a_student_with_card(campus, desk)
-    a_package(student, desk)
     first = timezone.now() - timedelta(minutes=10)
-    assert swipe(reader[1], "0012345678", at=first).status_code == 201
+    checked_in(campus, desk, reader[1], at=first)
     assert swipe(reader[1], "0012345678", at=first + timedelta(seconds=60)).json()["error"]["code"] == "duplicate_swipe"
     assert swipe(reader[1], "0012345678", at=first + timedelta(seconds=61)).json()["error"]["code"] == (
         "already_checked_in"
@@ -100,15 +77,22 @@ def test_a_check_in_of_the_other_lesson_kind_is_another_visit(campus, desk, read
     assert (used(main), used(practice)) == (1, 1)
 
 
-def test_the_window_is_a_campus_setting(campus, desk, reader):
-    campus.repeat_window_minutes = 30
+@pytest.mark.parametrize(
+    ("window", "ago", "again"),
+    [
+        (30, timedelta(hours=2), [(timedelta(minutes=29), 409), (timedelta(minutes=45), 201)]),
+        # a campus without a repeat window: only the 60-second guard stands in the way
+        (0, timedelta(minutes=10), [(timedelta(seconds=61), 201)]),
+    ],
+    ids=["a 30-minute window", "no window"],
+)
+def test_the_window_is_a_campus_setting(campus, desk, reader, window, ago, again):
+    campus.repeat_window_minutes = window
     campus.save()
-    student, _card = a_student_with_card(campus, desk)
-    package = a_package(student, desk)
-    first = timezone.now() - timedelta(hours=2)
-    assert swipe(reader[1], "0012345678", at=first).status_code == 201
-    assert swipe(reader[1], "0012345678", at=first + timedelta(minutes=29)).status_code == 409
-    assert swipe(reader[1], "0012345678", at=first + timedelta(minutes=45)).status_code == 201
+    first = timezone.now() - ago
+    package = checked_in(campus, desk, reader[1], at=first)
+    for later, status in again:
+        assert swipe(reader[1], "0012345678", at=first + later).status_code == status
     assert used(package) == 2
 
 

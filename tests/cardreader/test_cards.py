@@ -32,6 +32,14 @@ def issue(client, student, number="0012345678", chip="04A1B2C3"):
     return client.post(f"/api/v1/students/{student.pk}/cards", {"card_number": number, "chip_uid": chip})
 
 
+def only_once(client, path: str):
+    """POST `path` twice: the first answer, a 200, is returned; the second is a 409."""
+    first = client.post(path)
+    assert first.status_code == 200
+    assert client.post(path).status_code == 409
+    return first
+
+
 def payments(purpose: str) -> list[Decimal]:
     return list(Payment.objects.filter(purpose=purpose).values_list("amount", flat=True))
 
@@ -130,11 +138,7 @@ def test_replacing_needs_the_card_reported_lost_first(desk_api, student):
 def test_lost_then_replaced_the_fee_is_taken_and_the_deposit_moves(desk_api, student):
     card_id = issue(desk_api, student).json()["id"]
 
-    lost = desk_api.post(f"/api/v1/cards/{card_id}/lost")
-    assert lost.status_code == 200
-    assert lost.json()["status"] == "lost"
-    again = desk_api.post(f"/api/v1/cards/{card_id}/lost")
-    assert again.status_code == 409
+    assert only_once(desk_api, f"/api/v1/cards/{card_id}/lost").json()["status"] == "lost"
 
     replaced = desk_api.post(
         f"/api/v1/cards/{card_id}/replace", {"card_number": "0000000002", "chip_uid": "0AFFFFFF"}
@@ -173,11 +177,7 @@ def test_a_replacement_cannot_reuse_a_number_in_use(desk_api, student, campus):
 
 def test_returning_gives_the_deposit_back_once(desk_api, student):
     card_id = issue(desk_api, student).json()["id"]
-    response = desk_api.post(f"/api/v1/cards/{card_id}/return")
-    assert response.status_code == 200
-    assert response.json()["deposit_refunded"] == "20.00"
-    again = desk_api.post(f"/api/v1/cards/{card_id}/return")
-    assert again.status_code == 409
+    assert only_once(desk_api, f"/api/v1/cards/{card_id}/return").json()["deposit_refunded"] == "20.00"
     assert payments("card_deposit_refund") == [Decimal("-20.00")]
 
 

@@ -13,13 +13,9 @@ from scheduling.models import Attendance
 from scheduling.services import group_member_add, group_session_add
 from tests.scheduling.helpers import music_theory_class
 
-from .helpers import a_package, a_student_with_card, swipe
+from .helpers import a_package, a_student_with_card, swipe, used
 
 pytestmark = pytest.mark.django_db
-
-
-def used(package) -> int:
-    return LedgerEntry.objects.filter(package=package, kind="used").count()
 
 
 @pytest.fixture

@@ -107,27 +107,27 @@ def test_no_token_is_401_and_a_reader_token_is_403(campus, student):
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("field", "value"),
     [
-        ({"contact": "grandma"}, "contact"),
-        ({"contact": None}, "contact"),
-        ({"channel": "letter"}, "channel"),
-        ({"kind": "gossip"}, "kind"),
-        ({"kind": None}, "kind"),
-        ({"summary": ""}, "summary"),
-        ({"summary": "   "}, "summary"),
-        ({"summary": "好" * 1001}, "summary"),
-        ({"summary": "按时\x1b[31m上课"}, "summary"),
-        ({"summary": 42}, "summary"),
-        ({"satisfaction": 0}, "satisfaction"),
-        ({"satisfaction": 6}, "satisfaction"),
-        ({"satisfaction": "很好"}, "satisfaction"),
-        ({"contacted_at": "not a time"}, "contacted_at"),
-        ({"contacted_at": "2999-01-01T10:00:00+08:00"}, "contacted_at"),
+        ("contact", "grandma"),
+        ("contact", None),
+        ("channel", "letter"),
+        ("kind", "gossip"),
+        ("kind", None),
+        ("summary", ""),
+        ("summary", "   "),
+        ("summary", "好" * 1001),
+        ("summary", "按时\x1b[31m上课"),
+        ("summary", 42),
+        ("satisfaction", 0),
+        ("satisfaction", 6),
+        ("satisfaction", "很好"),
+        ("contacted_at", "not a time"),
+        ("contacted_at", "2999-01-01T10:00:00+08:00"),
     ],
 )
-def test_bad_input_is_422_naming_the_field_and_changes_nothing(advisor, student, change, field):
-    refused(advisor.post(url(student), {**BODY, **change}), 422, field)
+def test_bad_input_is_422_naming_the_field_and_changes_nothing(advisor, student, field, value):
+    refused(advisor.post(url(student), {**BODY, field: value}), 422, field)
     assert not FollowUp.objects.exists()
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from billing.services import ledger_reverse, package_deduct
 from retention.models import Refund, RefundSignature
 from students.models import Lead
-from tests.factories import StudentFactory, drafted_refund, sold_package
+from tests.factories import StudentFactory, assert_written_once, drafted_refund, sold_package
 
 pytestmark = pytest.mark.django_db
 
@@ -241,10 +241,7 @@ def test_the_model_refuses_a_second_signature_of_a_step_and_any_change(refund, p
             signed_at=timezone.now(),
         )
     signature.signer_name = "改名"
-    with pytest.raises(ValueError):
-        signature.save()
-    with pytest.raises(ValueError):
-        signature.delete()
+    assert_written_once(signature)
     assert RefundSignature.objects.get().signer_name == people["dean"].staff.display_name
 
 
