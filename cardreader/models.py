@@ -23,8 +23,7 @@ class Reader(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("读卡器")
-        verbose_name_plural = _("读卡器")
+        verbose_name = verbose_name_plural = _("读卡器")
         constraints = [
             models.UniqueConstraint(fields=["campus", "name"], name="reader_unique_name_per_campus")
         ]
@@ -77,8 +76,7 @@ class Card(models.Model):
     returned_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
-        verbose_name = _("卡")
-        verbose_name_plural = _("卡")
+        verbose_name = verbose_name_plural = _("卡")
         ordering = ["-issued_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -168,8 +166,7 @@ class Swipe(models.Model):
     )
 
     class Meta:
-        verbose_name = _("刷卡记录")
-        verbose_name_plural = _("刷卡记录")
+        verbose_name = verbose_name_plural = _("刷卡记录")
         ordering = ["-swiped_at", "-pk"]
         indexes = [
             # the repeat guard: deductions by one card around a moment

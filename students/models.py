@@ -83,8 +83,7 @@ class Student(Recorded):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("学员")
-        verbose_name_plural = _("学员")
+        verbose_name = verbose_name_plural = _("学员")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["campus", "name"]),
@@ -133,8 +132,7 @@ class Guardian(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("家长")
-        verbose_name_plural = _("家长")
+        verbose_name = verbose_name_plural = _("家长")
         ordering = ["-is_primary", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["student", "phone"], name="guardian_unique_phone_per_student"),
@@ -168,8 +166,7 @@ class AdvisorAssignment(models.Model):
     assigned_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
-        verbose_name = _("接档记录")
-        verbose_name_plural = _("接档记录")
+        verbose_name = verbose_name_plural = _("接档记录")
         ordering = ["-assigned_at", "-pk"]
         indexes = [models.Index(fields=["advisor", "ended_at", "first_call_done_at"])]
         constraints = [
@@ -222,8 +219,7 @@ class Lead(Recorded):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("意向客户")
-        verbose_name_plural = _("意向客户")
+        verbose_name = verbose_name_plural = _("意向客户")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["campus", "status"])]
 
@@ -263,8 +259,7 @@ class ReceptionEntry(models.Model):
     created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
-        verbose_name = _("接待记录")
-        verbose_name_plural = _("接待记录")
+        verbose_name = verbose_name_plural = _("接待记录")
         ordering = ["-occurred_at", "-pk"]
         indexes = [models.Index(fields=["campus", "occurred_at"])]
 
@@ -296,8 +291,7 @@ class TrialLesson(Recorded):
     feedback = models.TextField(_("试听反馈"), blank=True)
 
     class Meta:
-        verbose_name = _("试听课")
-        verbose_name_plural = _("试听课")
+        verbose_name = verbose_name_plural = _("试听课")
         ordering = ["starts_at", "pk"]
 
     def __str__(self) -> str:
@@ -326,8 +320,7 @@ class Assessment(models.Model):
     created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
-        verbose_name = _("入学测评")
-        verbose_name_plural = _("入学测评")
+        verbose_name = verbose_name_plural = _("入学测评")
         ordering = ["-taken_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -356,8 +349,7 @@ class HygieneRound(models.Model):
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("安全卫生巡查")
-        verbose_name_plural = _("安全卫生巡查")
+        verbose_name = verbose_name_plural = _("安全卫生巡查")
         ordering = ["-checked_at", "-pk"]
         indexes = [models.Index(fields=["campus", "checked_at"])]
 
@@ -382,8 +374,7 @@ class HygieneFinding(models.Model):
     fix_note = models.CharField(_("整改说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("巡查问题")
-        verbose_name_plural = _("巡查问题")
+        verbose_name = verbose_name_plural = _("巡查问题")
         ordering = ["status", "-pk"]
 
     def __str__(self) -> str:

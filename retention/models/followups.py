@@ -47,8 +47,7 @@ class FollowUp(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("回访记录")
-        verbose_name_plural = _("回访记录")
+        verbose_name = verbose_name_plural = _("回访记录")
         ordering = ["-contacted_at", "-pk"]
         indexes = [
             models.Index(fields=["student", "kind", "contacted_at"]),

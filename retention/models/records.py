@@ -31,8 +31,7 @@ class MonthlyAssessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("月测评")
-        verbose_name_plural = _("月测评")
+        verbose_name = verbose_name_plural = _("月测评")
         ordering = ["-month", "subject__name"]
         constraints = [
             models.UniqueConstraint(fields=["student", "subject", "month"], name="monthlyassessment_one_per_subject"),
@@ -56,8 +55,7 @@ class LearningPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("学习计划")
-        verbose_name_plural = _("学习计划")
+        verbose_name = verbose_name_plural = _("学习计划")
         ordering = ["-month"]
         constraints = [models.UniqueConstraint(fields=["student", "month"], name="learningplan_one_per_month")]
 
@@ -83,8 +81,7 @@ class GrowthRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("成长记录")
-        verbose_name_plural = _("成长记录")
+        verbose_name = verbose_name_plural = _("成长记录")
         ordering = ["-month", "-half"]
         constraints = [
             models.UniqueConstraint(fields=["student", "month", "half"], name="growthrecord_one_per_half_month"),
@@ -118,8 +115,7 @@ class Homework(models.Model):
     shown_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
-        verbose_name = _("作业")
-        verbose_name_plural = _("作业")
+        verbose_name = verbose_name_plural = _("作业")
         ordering = ["-set_at", "-pk"]
         indexes = [models.Index(fields=["student", "set_at"])]
         constraints = [
@@ -153,8 +149,7 @@ class TeacherSummary(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("教员总结")
-        verbose_name_plural = _("教员总结")
+        verbose_name = verbose_name_plural = _("教员总结")
         ordering = ["-period_end", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="teachersummary_period_ordered"),
@@ -178,8 +173,7 @@ class SurveyQuestion(models.Model):
     active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("满意度问题")
-        verbose_name_plural = _("满意度问题")
+        verbose_name = verbose_name_plural = _("满意度问题")
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
@@ -204,8 +198,7 @@ class SatisfactionSurvey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("满意度调查")
-        verbose_name_plural = _("满意度调查")
+        verbose_name = verbose_name_plural = _("满意度调查")
         ordering = ["-month"]
         constraints = [models.UniqueConstraint(fields=["student", "month"], name="survey_one_per_month")]
 
@@ -224,8 +217,7 @@ class SurveyAnswer(models.Model):
     score = models.PositiveSmallIntegerField(_("评分"))
 
     class Meta:
-        verbose_name = _("满意度评分")
-        verbose_name_plural = _("满意度评分")
+        verbose_name = verbose_name_plural = _("满意度评分")
         ordering = ["question__order", "question_id"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "question"], name="surveyanswer_one_per_question"),

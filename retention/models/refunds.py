@@ -45,8 +45,7 @@ class RefundReason(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("退费原因")
-        verbose_name_plural = _("退费原因")
+        verbose_name = verbose_name_plural = _("退费原因")
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="refundreason_code_unique"),
@@ -80,8 +79,7 @@ class CampusRefundFee(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("退费管理费")
-        verbose_name_plural = _("退费管理费")
+        verbose_name = verbose_name_plural = _("退费管理费")
         constraints = [models.CheckConstraint(condition=Q(management_fee__gte=0), name="refundfee_not_negative")]
 
     def __str__(self) -> str:
@@ -169,8 +167,7 @@ class Refund(models.Model):
     created_at = models.DateTimeField(_("创建时间"))
 
     class Meta:
-        verbose_name = pgettext_lazy("refund applications", "退费")
-        verbose_name_plural = pgettext_lazy("refund applications", "退费")
+        verbose_name = verbose_name_plural = pgettext_lazy("refund applications", "退费")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["campus", "status"]), models.Index(fields=["campus", "paid_at"])]
         constraints = [
@@ -204,8 +201,7 @@ class RefundSignature(WrittenOnce):
     never_changed = "a signature is never changed or removed"
 
     class Meta:
-        verbose_name = _("退费签字")
-        verbose_name_plural = _("退费签字")
+        verbose_name = verbose_name_plural = _("退费签字")
         ordering = ["signed_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["refund", "step"], name="refundsignature_once_per_step")]
 

@@ -48,8 +48,7 @@ class SaveCase(models.Model):
     closed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
-        verbose_name = _("挽单")
-        verbose_name_plural = _("挽单")
+        verbose_name = verbose_name_plural = _("挽单")
         ordering = ["deadline", "pk"]
         indexes = [models.Index(fields=["campus", "status", "deadline"])]
         constraints = [
@@ -106,8 +105,7 @@ class SaveCaseEntry(WrittenOnce):
     never_changed = "save-case entries are append-only"
 
     class Meta:
-        verbose_name = _("挽单记录")
-        verbose_name_plural = _("挽单记录")
+        verbose_name = verbose_name_plural = _("挽单记录")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:

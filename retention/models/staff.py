@@ -70,8 +70,7 @@ class StaffRule(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("员工规则")
-        verbose_name_plural = _("员工规则")
+        verbose_name = verbose_name_plural = _("员工规则")
         ordering = ["code", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
@@ -134,8 +133,7 @@ class Incident(Recorded):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("处罚记录")
-        verbose_name_plural = _("处罚记录")
+        verbose_name = verbose_name_plural = _("处罚记录")
         ordering = ["occurred_on", "pk"]
         indexes = [
             models.Index(fields=["staff", "rule_code", "occurred_on"]),
@@ -175,8 +173,7 @@ class SpotCheck(Recorded):
     incident = models.ForeignKey(Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
-        verbose_name = _("回访抽检")
-        verbose_name_plural = _("回访抽检")
+        verbose_name = verbose_name_plural = _("回访抽检")
         ordering = ["-week", "advisor", "pk"]
         indexes = [models.Index(fields=["campus", "week"])]
 
@@ -196,8 +193,7 @@ class StaffStatement(models.Model):
     signed_at = models.DateTimeField(_("签字时间"))
 
     class Meta:
-        verbose_name = _("月度处罚确认")
-        verbose_name_plural = _("月度处罚确认")
+        verbose_name = verbose_name_plural = _("月度处罚确认")
         constraints = [models.UniqueConstraint(fields=["staff", "month"], name="staffstatement_once_per_month")]
 
     def __str__(self) -> str:
