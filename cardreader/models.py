@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import LedgerEntry
-from core.models import ApiToken, Campus, Staff
+from core.models import ApiToken, Campus, Staff, staff_or_none
 from core.money import money_field
 from scheduling.models import Attendance, TeacherClock
 from students.models import Student
@@ -69,11 +69,11 @@ class Card(models.Model):
         verbose_name=_("补办自"),
     )
     issued_at = models.DateTimeField(_("发卡时间"))
-    issued_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    issued_by = staff_or_none()
     lost_at = models.DateTimeField(_("挂失时间"), null=True, blank=True)
-    lost_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    lost_by = staff_or_none()
     returned_at = models.DateTimeField(_("退卡时间"), null=True, blank=True)
-    returned_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    returned_by = staff_or_none()
 
     class Meta:
         verbose_name = verbose_name_plural = _("卡")

@@ -3,6 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -86,6 +87,21 @@ class Staff(models.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+
+def staff_author(verbose_name: str | Promise | None = None) -> models.ForeignKey:
+    """The member of staff who wrote or signed a record. PROTECT: a record keeps its author;
+    Staff gets no accessor for it."""
+    return models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=verbose_name)
+
+
+def staff_or_none(verbose_name: str | Promise | None = None) -> models.ForeignKey:
+    """A member of staff a record may name: who did a later step (closed it, checked it, told
+    the parent), empty until then, or whom it is counted against. SET_NULL: the record
+    outlives the account; Staff gets no accessor for it."""
+    return models.ForeignKey(
+        Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=verbose_name
+    )
 
 
 class Recorded(models.Model):

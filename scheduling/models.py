@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from billing.models import LedgerEntry, LessonPackage
-from core.models import Campus, Recorded, Staff, Subject
+from core.models import Campus, Recorded, Staff, Subject, staff_or_none
 from students.models import Student
 
 
@@ -56,7 +56,7 @@ class Lesson(Recorded):
     leave_at = models.DateTimeField(_("请假时间"), null=True, blank=True)
     late_notice = models.BooleanField(_("不足24小时通知"), default=False)
     confirmed_at = models.DateTimeField(_("已确认"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    confirmed_by = staff_or_none()
     history = HistoricalRecords()
 
     class Meta:
@@ -261,7 +261,7 @@ class GroupMember(models.Model):
     # removed from the class: the row stays (the history of who was on the roster)
     left_at = models.DateTimeField(_("退班时间"), null=True, blank=True)
     left_reason = models.CharField(_("退班原因"), max_length=200, blank=True)
-    left_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    left_by = staff_or_none()
 
     class Meta:
         verbose_name = verbose_name_plural = _("班级学员")

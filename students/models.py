@@ -4,7 +4,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Campus, Recorded, Staff
+from core.models import Campus, Recorded, Staff, staff_author, staff_or_none
 
 NUMBER_MAX = 20
 NUMBER_DIGITS = 6
@@ -156,11 +156,11 @@ class AdvisorAssignment(models.Model):
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="advisor_assignments")
     advisor = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("班主任"))
-    previous_advisor = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    previous_advisor = staff_or_none()
     assigned_at = models.DateTimeField(_("接档时间"))
     first_call_due = models.DateField(_("首次回访截止"))
     first_call_done_at = models.DateTimeField(_("首次回访时间"), null=True, blank=True)
-    first_call_done_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    first_call_done_by = staff_or_none()
     ended_at = models.DateTimeField(_("移交时间"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     assigned_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -316,7 +316,7 @@ class Assessment(models.Model):
     analysis = models.TextField(_("试卷分析"), blank=True)
     teaching_plan = models.TextField(_("教学方案"), blank=True)
     analysed_at = models.DateTimeField(_("分析时间"), null=True, blank=True)
-    analysed_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    analysed_by = staff_or_none()
     created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
@@ -344,7 +344,7 @@ class HygieneRound(models.Model):
 
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="hygiene_rounds")
     checked_at = models.DateTimeField(_("巡查时间"))
-    checked_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("巡查人"))
+    checked_by = staff_author(_("巡查人"))
     all_ok = models.BooleanField(_("全部合格"), default=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
@@ -370,7 +370,7 @@ class HygieneFinding(models.Model):
     department = models.CharField(_("责任部门"), max_length=20)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(_("整改时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    closed_by = staff_or_none()
     fix_note = models.CharField(_("整改说明"), max_length=200, blank=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from billing.models import LessonPackage, Payment
 from billing.pricing import MANAGEMENT_FEE
-from core.models import Campus, Staff, WrittenOnce
+from core.models import Campus, Staff, WrittenOnce, staff_author, staff_or_none
 from core.money import money_field
 from students.models import Student
 
@@ -129,9 +129,7 @@ class Refund(models.Model):
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     # who the refund is counted against in the analysis: the family's advisor when drafted
-    advisor = models.ForeignKey(
-        Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("班主任")
-    )
+    advisor = staff_or_none(_("班主任"))
     # fixed by the dean's confirmation
     price = money_field(verbose_name=_("课程总价"), null=True, blank=True)
     paid = money_field(verbose_name=_("已付金额"), null=True, blank=True)
@@ -156,14 +154,12 @@ class Refund(models.Model):
     invoice = models.CharField(_("发票"), max_length=20, choices=Invoice.choices, blank=True)
     tax_deduction = money_field(verbose_name=_("遗失发票扣税"), default=0)
     # the payment
-    teacher = models.ForeignKey(
-        Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("任课教员")
-    )
+    teacher = staff_or_none(_("任课教员"))
     payment = models.OneToOneField(
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="refund", verbose_name=_("退款记录")
     )
     paid_at = models.DateTimeField(_("退款时间"), null=True, blank=True)
-    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_by = staff_author()
     created_at = models.DateTimeField(_("创建时间"))
 
     class Meta:
@@ -193,7 +189,7 @@ class RefundSignature(WrittenOnce):
 
     refund = models.ForeignKey(Refund, on_delete=models.PROTECT, related_name="signatures")
     step = models.CharField(_("步骤"), max_length=20, choices=RefundStep.choices)
-    signed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("签字人"))
+    signed_by = staff_author(_("签字人"))
     # the name as it was signed: a later rename of the account does not change a signature
     signer_name = models.CharField(_("签名"), max_length=150)
     signed_at = models.DateTimeField(_("签字时间"))

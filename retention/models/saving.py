@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import LessonPackage
-from core.models import Campus, Staff, WrittenOnce
+from core.models import Campus, Staff, WrittenOnce, staff_author
 from students.models import Student
 
 SAVE_WINDOW = timedelta(days=10)  # 挽单期: the seed gives the save group ten days
@@ -43,7 +43,7 @@ class SaveCase(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField(_("上报时间"))
     deadline = models.DateField(_("挽单截止"))
-    opened_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("上报人"))
+    opened_by = staff_author(_("上报人"))
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     closed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
@@ -100,7 +100,7 @@ class SaveCaseEntry(WrittenOnce):
     stage = models.PositiveSmallIntegerField(_("阶段"))
     text = models.TextField(_("内容"), blank=True)
     at = models.DateTimeField(_("时间"))
-    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人"))
+    by = staff_author(_("记录人"))
 
     never_changed = "save-case entries are append-only"
 
