@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Campus, Staff
 from students.models import Student
 
+__all__ = ["FollowUp", "NOT_REAL_CONTACT", "REAL_CONTACT"]
+
 
 class FollowUp(models.Model):
     """One contact about a student, who made it, how, and what came of it."""

@@ -11,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Campus, Subject, staff_author, staff_or_none
 from students.models import Student
 
+__all__ = [
+    "GrowthRecord",
+    "Homework",
+    "LearningPlan",
+    "MonthlyAssessment",
+    "SatisfactionSurvey",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "TeacherSummary",
+]
+
 
 class StudentRecord(models.Model):
     """A record of one student, kept with the student's campus for the campus's lists. The

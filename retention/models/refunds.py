@@ -16,6 +16,8 @@ from students.models import Student
 
 from .saving import SaveCase
 
+__all__ = ["CampusRefundFee", "Refund", "RefundReason", "RefundSignature", "RefundStep"]
+
 # The seed's refund reasons (退费原因), by a stable code other rules can name (the staff
 # penalties single out scheduling and an unmet teacher change).
 DEFAULT_REASONS = [

@@ -12,6 +12,8 @@ from billing.models import LessonPackage
 from core.models import Campus, Staff, WrittenOnce, staff_author
 from students.models import Student
 
+__all__ = ["SaveCase", "SaveCaseEntry"]
+
 SAVE_WINDOW = timedelta(days=10)  # 挽单期: the seed gives the save group ten days
 FIRST_STAGE, LAST_STAGE = 1, 3
 

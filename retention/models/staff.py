@@ -23,6 +23,8 @@ from students.models import Student
 
 from .followups import FollowUp
 
+__all__ = ["Incident", "Level", "RuleCode", "SpotCheck", "StaffRule", "StaffStatement"]
+
 
 class Level(models.TextChoices):
     WARNING = "warning", _("警告")
