@@ -61,11 +61,7 @@ class Card(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     deposit = money_field(verbose_name=_("押金"), default=Decimal("0.00"))
     replaces = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="replaced_by",
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
         verbose_name=_("补办自"),
     )
     issued_at = models.DateTimeField(_("发卡时间"))

@@ -68,7 +68,7 @@ class MonthlyAssessment(MonthlyRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.student} {self.month:%Y-%m} {self.subject}：{self.score}"
+        return f"{super().__str__()} {self.subject}：{self.score}"
 
 
 class LearningPlan(MonthlyRecord):
@@ -102,7 +102,7 @@ class GrowthRecord(MonthlyRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.student} {self.month:%Y-%m} {self.get_half_display()}"
+        return f"{super().__str__()} {self.get_half_display()}"
 
 
 class Homework(StudentRecord):
