@@ -35,7 +35,7 @@ class StudentRecord(models.Model):
 
 
 class MonthlyRecord(StudentRecord):
-    """A student's record of one month (`month`: its first day), written when it is saved."""
+    """A student's record of one month (`month`: its first day)."""
 
     month = models.DateField(_("月份"))
     created_at = models.DateTimeField(auto_now_add=True)
