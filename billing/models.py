@@ -56,8 +56,7 @@ class LessonPackage(Recorded):
     history = HistoricalRecords(excluded_fields=["lessons_used", "lessons_left"])
 
     class Meta:
-        verbose_name = _("课时包")
-        verbose_name_plural = _("课时包")
+        verbose_name = verbose_name_plural = _("课时包")
         ordering = ["valid_until", "pk"]
         indexes = [models.Index(fields=["student", "valid_until"])]
         constraints = [
@@ -188,8 +187,7 @@ class LedgerEntry(WrittenOnce):
     objects = LedgerQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("课时流水")
-        verbose_name_plural = _("课时流水")
+        verbose_name = verbose_name_plural = _("课时流水")
         ordering = ["occurred_at", "pk"]
         indexes = [models.Index(fields=["package", "occurred_at"])]
         constraints = [
@@ -208,8 +206,7 @@ class ReceiptCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("收据编号")
-        verbose_name_plural = _("收据编号")
+        verbose_name = verbose_name_plural = _("收据编号")
 
     def __str__(self) -> str:
         return f"{self.campus}: {self.last_number}"
@@ -256,8 +253,7 @@ class Payment(Recorded):
     paid_at = models.DateTimeField(_("收费时间"))
 
     class Meta:
-        verbose_name = _("收费记录")
-        verbose_name_plural = _("收费记录")
+        verbose_name = verbose_name_plural = _("收费记录")
         ordering = ["-paid_at", "-pk"]
         indexes = [
             models.Index(fields=["campus", "paid_at"]),
@@ -300,8 +296,7 @@ class GoodsItem(Recorded):
     history = HistoricalRecords(excluded_fields=["stock"])
 
     class Meta:
-        verbose_name = _("商品")
-        verbose_name_plural = _("商品")
+        verbose_name = verbose_name_plural = _("商品")
         ordering = ["category", "name", "spec"]
         constraints = [
             models.UniqueConstraint(fields=["campus", "name", "spec"], name="goods_unique_per_campus"),
@@ -338,8 +333,7 @@ class StockMovement(Recorded):
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("出入库")
-        verbose_name_plural = _("出入库")
+        verbose_name = verbose_name_plural = _("出入库")
         ordering = ["-created_at", "-pk"]
         constraints = [models.CheckConstraint(condition=~Q(quantity=0), name="stock_moves_quantity")]
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import LedgerEntry
-from core.models import ApiToken, Campus, Staff
+from core.models import ApiToken, Campus, Staff, staff_or_none
 from core.money import money_field
 from scheduling.models import Attendance, TeacherClock
 from students.models import Student
@@ -23,8 +23,7 @@ class Reader(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("读卡器")
-        verbose_name_plural = _("读卡器")
+        verbose_name = verbose_name_plural = _("读卡器")
         constraints = [
             models.UniqueConstraint(fields=["campus", "name"], name="reader_unique_name_per_campus")
         ]
@@ -62,23 +61,18 @@ class Card(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     deposit = money_field(verbose_name=_("押金"), default=Decimal("0.00"))
     replaces = models.OneToOneField(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="replaced_by",
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
         verbose_name=_("补办自"),
     )
     issued_at = models.DateTimeField(_("发卡时间"))
-    issued_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    issued_by = staff_or_none()
     lost_at = models.DateTimeField(_("挂失时间"), null=True, blank=True)
-    lost_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    lost_by = staff_or_none()
     returned_at = models.DateTimeField(_("退卡时间"), null=True, blank=True)
-    returned_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    returned_by = staff_or_none()
 
     class Meta:
-        verbose_name = _("卡")
-        verbose_name_plural = _("卡")
+        verbose_name = verbose_name_plural = _("卡")
         ordering = ["-issued_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -168,8 +162,7 @@ class Swipe(models.Model):
     )
 
     class Meta:
-        verbose_name = _("刷卡记录")
-        verbose_name_plural = _("刷卡记录")
+        verbose_name = verbose_name_plural = _("刷卡记录")
         ordering = ["-swiped_at", "-pk"]
         indexes = [
             # the repeat guard: deductions by one card around a moment

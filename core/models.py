@@ -3,6 +3,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -25,8 +26,7 @@ class Campus(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("校区")
-        verbose_name_plural = _("校区")
+        verbose_name = verbose_name_plural = _("校区")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -39,8 +39,7 @@ class Subject(models.Model):
     name = models.CharField(_("科目"), max_length=50, unique=True)
 
     class Meta:
-        verbose_name = _("科目")
-        verbose_name_plural = _("科目")
+        verbose_name = verbose_name_plural = _("科目")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -67,8 +66,7 @@ class Staff(models.Model):
     history = HistoricalRecords(m2m_fields=[subjects])
 
     class Meta:
-        verbose_name = _("员工")
-        verbose_name_plural = _("员工")
+        verbose_name = verbose_name_plural = _("员工")
         ordering = ["campus", "user__username"]
         indexes = [models.Index(fields=["campus", "role"])]
 
@@ -89,6 +87,21 @@ class Staff(models.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+
+def staff_author(verbose_name: str | Promise | None = None) -> models.ForeignKey:
+    """The member of staff who wrote or signed a record. PROTECT: a record keeps its author;
+    Staff gets no accessor for it."""
+    return models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=verbose_name)
+
+
+def staff_or_none(verbose_name: str | Promise | None = None) -> models.ForeignKey:
+    """A member of staff a record may name: who did a later step (closed it, checked it, told
+    the parent), empty until then, or whom it is counted against. SET_NULL: the record
+    outlives the account; Staff gets no accessor for it."""
+    return models.ForeignKey(
+        Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=verbose_name
+    )
 
 
 class Recorded(models.Model):
@@ -142,8 +155,7 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("API 令牌")
-        verbose_name_plural = _("API 令牌")
+        verbose_name = verbose_name_plural = _("API 令牌")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="staff", staff__isnull=False) | models.Q(kind="reader", staff__isnull=True),
@@ -182,8 +194,7 @@ class JobRun(models.Model):
     error = models.TextField(_("错误"), blank=True)
 
     class Meta:
-        verbose_name = _("定时任务记录")
-        verbose_name_plural = _("定时任务记录")
+        verbose_name = verbose_name_plural = _("定时任务记录")
         ordering = ["-day", "job"]
         constraints = [models.UniqueConstraint(fields=["job", "day"], name="jobrun_once_per_day")]
 
@@ -208,8 +219,7 @@ class Todo(models.Model):
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("待办")
-        verbose_name_plural = _("待办")
+        verbose_name = verbose_name_plural = _("待办")
         ordering = ["day", "pk"]
         indexes = [models.Index(fields=["assignee", "done_at"])]
         constraints = [models.UniqueConstraint(fields=["assignee", "key", "day"], name="todo_once_per_day")]
@@ -250,8 +260,7 @@ class Message(models.Model):
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("消息")
-        verbose_name_plural = _("消息")
+        verbose_name = verbose_name_plural = _("消息")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
@@ -270,8 +279,7 @@ class DailyReport(models.Model):
     filed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("日报表")
-        verbose_name_plural = _("日报表")
+        verbose_name = verbose_name_plural = _("日报表")
         ordering = ["-day", "campus"]
         constraints = [models.UniqueConstraint(fields=["campus", "day"], name="dailyreport_once_per_day")]
 

@@ -7,17 +7,7 @@ from django.http import HttpRequest
 from core.admin import ReadOnlyAdminMixin
 
 # --- follow-ups and monthly records ----------------------------------------------------
-from .models import (
-    FollowUp,
-    GrowthRecord,
-    Homework,
-    LearningPlan,
-    MonthlyAssessment,
-    SatisfactionSurvey,
-    SurveyAnswer,
-    SurveyQuestion,
-    TeacherSummary,
-)
+from .models import FollowUp, records
 
 
 @admin.register(FollowUp)
@@ -28,28 +18,28 @@ class FollowUpAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "contacted_at"
 
 
-@admin.register(MonthlyAssessment)
+@admin.register(records.MonthlyAssessment)
 class MonthlyAssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["month", "student", "subject", "score", "shared_with_parent_at", "by"]
     list_filter = ["campus", "subject"]
     search_fields = ["student__name"]
 
 
-@admin.register(LearningPlan, GrowthRecord)
+@admin.register(records.LearningPlan, records.GrowthRecord)
 class MonthlyRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["month", "student", "by", "created_at"]
     list_filter = ["campus"]
     search_fields = ["student__name", "content"]
 
 
-@admin.register(Homework)
+@admin.register(records.Homework)
 class HomeworkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["set_at", "student", "subject", "due_on", "result", "shown_to_parent_at", "set_by"]
     list_filter = ["campus", "result"]
     search_fields = ["student__name", "content"]
 
 
-@admin.register(TeacherSummary)
+@admin.register(records.TeacherSummary)
 class TeacherSummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["period_start", "period_end", "student", "subject", "kind", "by"]
     list_filter = ["campus", "kind"]
@@ -57,11 +47,11 @@ class TeacherSummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 class SurveyAnswerInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = SurveyAnswer
+    model = records.SurveyAnswer
     extra = 0
 
 
-@admin.register(SatisfactionSurvey)
+@admin.register(records.SatisfactionSurvey)
 class SatisfactionSurveyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["month", "student", "respondent", "by"]
     list_filter = ["campus", "respondent"]
@@ -69,7 +59,7 @@ class SatisfactionSurveyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [SurveyAnswerInline]
 
 
-@admin.register(SurveyQuestion)
+@admin.register(records.SurveyQuestion)
 class SurveyQuestionAdmin(admin.ModelAdmin):
     """Headquarters words the survey: add, reorder, retire (a retired question keeps its answers)."""
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from billing.models import LedgerEntry, LessonPackage
-from core.models import Campus, Recorded, Staff, Subject
+from core.models import Campus, Recorded, Staff, Subject, staff_or_none
 from students.models import Student
 
 
@@ -13,8 +13,7 @@ class Room(models.Model):
     name = models.CharField(_("教室"), max_length=50)
 
     class Meta:
-        verbose_name = _("教室")
-        verbose_name_plural = _("教室")
+        verbose_name = verbose_name_plural = _("教室")
         ordering = ["campus", "name"]
         constraints = [models.UniqueConstraint(fields=["campus", "name"], name="room_unique_name_per_campus")]
 
@@ -57,12 +56,11 @@ class Lesson(Recorded):
     leave_at = models.DateTimeField(_("请假时间"), null=True, blank=True)
     late_notice = models.BooleanField(_("不足24小时通知"), default=False)
     confirmed_at = models.DateTimeField(_("已确认"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    confirmed_by = staff_or_none()
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("课程")
-        verbose_name_plural = _("课程")
+        verbose_name = verbose_name_plural = _("课程")
         ordering = ["starts_at"]
         indexes = [
             models.Index(fields=["teacher", "starts_at"]),
@@ -99,8 +97,7 @@ class Attendance(Recorded):
     reason = models.CharField(_("原因"), max_length=200, blank=True, help_text=_("手工签到（手工扣课）的原因"))
 
     class Meta:
-        verbose_name = _("签到")
-        verbose_name_plural = _("签到")
+        verbose_name = verbose_name_plural = _("签到")
         ordering = ["-checked_in_at"]
         indexes = [models.Index(fields=["student", "checked_in_at"]), models.Index(fields=["campus", "checked_in_at"])]
         constraints = [
@@ -136,8 +133,7 @@ class TeacherClock(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("教员打卡")
-        verbose_name_plural = _("教员打卡")
+        verbose_name = verbose_name_plural = _("教员打卡")
         ordering = ["teacher", "day", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["teacher", "day", "seq"], name="teacherclock_unique_seq_per_day"),
@@ -161,8 +157,7 @@ class TeacherClockCorrection(Recorded):
     reason = models.CharField(_("原因"), max_length=200)
 
     class Meta:
-        verbose_name = _("考勤更正")
-        verbose_name_plural = _("考勤更正")
+        verbose_name = verbose_name_plural = _("考勤更正")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -191,8 +186,7 @@ class TeacherProfile(models.Model):
     bio = models.TextField(_("简介"), blank=True)
 
     class Meta:
-        verbose_name = _("教员档案")
-        verbose_name_plural = _("教员档案")
+        verbose_name = verbose_name_plural = _("教员档案")
 
     def __str__(self) -> str:
         return str(self.teacher)
@@ -207,8 +201,7 @@ class FreeSlot(models.Model):
     end = models.TimeField(_("结束"))
 
     class Meta:
-        verbose_name = _("空闲时段")
-        verbose_name_plural = _("空闲时段")
+        verbose_name = verbose_name_plural = _("空闲时段")
         ordering = ["weekday", "start"]
         constraints = [models.CheckConstraint(condition=Q(end__gt=F("start")), name="freeslot_ends_after_start")]
 
@@ -231,8 +224,7 @@ class LessonSeries(Recorded):
     skipped = models.PositiveSmallIntegerField(_("冲突跳过"), default=0)
 
     class Meta:
-        verbose_name = _("循环排课")
-        verbose_name_plural = _("循环排课")
+        verbose_name = verbose_name_plural = _("循环排课")
 
     def __str__(self) -> str:
         return f"{self.student} · {self.subject} × {self.weeks}"
@@ -250,8 +242,7 @@ class GroupClass(Recorded):
     students = models.ManyToManyField(Student, through="GroupMember", related_name="group_classes")
 
     class Meta:
-        verbose_name = _("大课班级")
-        verbose_name_plural = _("大课班级")
+        verbose_name = verbose_name_plural = _("大课班级")
         constraints = [models.UniqueConstraint(fields=["campus", "name"], name="groupclass_unique_name_per_campus")]
 
     def __str__(self) -> str:
@@ -270,11 +261,10 @@ class GroupMember(models.Model):
     # removed from the class: the row stays (the history of who was on the roster)
     left_at = models.DateTimeField(_("退班时间"), null=True, blank=True)
     left_reason = models.CharField(_("退班原因"), max_length=200, blank=True)
-    left_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    left_by = staff_or_none()
 
     class Meta:
-        verbose_name = _("班级学员")
-        verbose_name_plural = _("班级学员")
+        verbose_name = verbose_name_plural = _("班级学员")
         constraints = [
             models.UniqueConstraint(
                 fields=["group", "student"], condition=Q(left_at__isnull=True), name="groupmember_unique_current"
@@ -303,8 +293,7 @@ class GroupSession(Recorded):
     late_notice = models.BooleanField(_("不足24小时通知"), default=False)
 
     class Meta:
-        verbose_name = _("大课课次")
-        verbose_name_plural = _("大课课次")
+        verbose_name = verbose_name_plural = _("大课课次")
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["campus", "starts_at"]), models.Index(fields=["teacher", "starts_at"])]
         constraints = [
@@ -324,8 +313,7 @@ class SessionLeave(Recorded):
     late_notice = models.BooleanField(_("不足24小时通知"), default=False)
 
     class Meta:
-        verbose_name = _("大课请假")
-        verbose_name_plural = _("大课请假")
+        verbose_name = verbose_name_plural = _("大课请假")
         constraints = [models.UniqueConstraint(fields=["session", "student"], name="sessionleave_unique")]
 
     def __str__(self) -> str:
@@ -351,8 +339,7 @@ class LessonChange(Recorded):
     late_notice = models.BooleanField(_("不足24小时"), default=False)
 
     class Meta:
-        verbose_name = _("课程变动")
-        verbose_name_plural = _("课程变动")
+        verbose_name = verbose_name_plural = _("课程变动")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -390,8 +377,7 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("排课通知")
-        verbose_name_plural = _("排课通知")
+        verbose_name = verbose_name_plural = _("排课通知")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["sent_at", "created_at"])]
 
@@ -418,8 +404,7 @@ class TeacherChange(Recorded):
     lessons_moved = models.PositiveIntegerField(_("改派课次"), default=0)
 
     class Meta:
-        verbose_name = _("更换教员")
-        verbose_name_plural = _("更换教员")
+        verbose_name = verbose_name_plural = _("更换教员")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["student", "subject"])]
 

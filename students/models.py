@@ -4,7 +4,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Campus, Recorded, Staff
+from core.models import Campus, Recorded, Staff, staff_author, staff_or_none
 
 NUMBER_MAX = 20
 NUMBER_DIGITS = 6
@@ -83,8 +83,7 @@ class Student(Recorded):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("学员")
-        verbose_name_plural = _("学员")
+        verbose_name = verbose_name_plural = _("学员")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["campus", "name"]),
@@ -133,8 +132,7 @@ class Guardian(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("家长")
-        verbose_name_plural = _("家长")
+        verbose_name = verbose_name_plural = _("家长")
         ordering = ["-is_primary", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["student", "phone"], name="guardian_unique_phone_per_student"),
@@ -158,18 +156,17 @@ class AdvisorAssignment(models.Model):
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="advisor_assignments")
     advisor = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("班主任"))
-    previous_advisor = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    previous_advisor = staff_or_none()
     assigned_at = models.DateTimeField(_("接档时间"))
     first_call_due = models.DateField(_("首次回访截止"))
     first_call_done_at = models.DateTimeField(_("首次回访时间"), null=True, blank=True)
-    first_call_done_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    first_call_done_by = staff_or_none()
     ended_at = models.DateTimeField(_("移交时间"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     assigned_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
-        verbose_name = _("接档记录")
-        verbose_name_plural = _("接档记录")
+        verbose_name = verbose_name_plural = _("接档记录")
         ordering = ["-assigned_at", "-pk"]
         indexes = [models.Index(fields=["advisor", "ended_at", "first_call_done_at"])]
         constraints = [
@@ -222,8 +219,7 @@ class Lead(Recorded):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("意向客户")
-        verbose_name_plural = _("意向客户")
+        verbose_name = verbose_name_plural = _("意向客户")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["campus", "status"])]
 
@@ -263,8 +259,7 @@ class ReceptionEntry(models.Model):
     created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
-        verbose_name = _("接待记录")
-        verbose_name_plural = _("接待记录")
+        verbose_name = verbose_name_plural = _("接待记录")
         ordering = ["-occurred_at", "-pk"]
         indexes = [models.Index(fields=["campus", "occurred_at"])]
 
@@ -296,8 +291,7 @@ class TrialLesson(Recorded):
     feedback = models.TextField(_("试听反馈"), blank=True)
 
     class Meta:
-        verbose_name = _("试听课")
-        verbose_name_plural = _("试听课")
+        verbose_name = verbose_name_plural = _("试听课")
         ordering = ["starts_at", "pk"]
 
     def __str__(self) -> str:
@@ -322,12 +316,11 @@ class Assessment(models.Model):
     analysis = models.TextField(_("试卷分析"), blank=True)
     teaching_plan = models.TextField(_("教学方案"), blank=True)
     analysed_at = models.DateTimeField(_("分析时间"), null=True, blank=True)
-    analysed_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    analysed_by = staff_or_none()
     created_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
-        verbose_name = _("入学测评")
-        verbose_name_plural = _("入学测评")
+        verbose_name = verbose_name_plural = _("入学测评")
         ordering = ["-taken_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -351,13 +344,12 @@ class HygieneRound(models.Model):
 
     campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="hygiene_rounds")
     checked_at = models.DateTimeField(_("巡查时间"))
-    checked_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("巡查人"))
+    checked_by = staff_author(_("巡查人"))
     all_ok = models.BooleanField(_("全部合格"), default=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("安全卫生巡查")
-        verbose_name_plural = _("安全卫生巡查")
+        verbose_name = verbose_name_plural = _("安全卫生巡查")
         ordering = ["-checked_at", "-pk"]
         indexes = [models.Index(fields=["campus", "checked_at"])]
 
@@ -378,12 +370,11 @@ class HygieneFinding(models.Model):
     department = models.CharField(_("责任部门"), max_length=20)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(_("整改时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    closed_by = staff_or_none()
     fix_note = models.CharField(_("整改说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("巡查问题")
-        verbose_name_plural = _("巡查问题")
+        verbose_name = verbose_name_plural = _("巡查问题")
         ordering = ["status", "-pk"]
 
     def __str__(self) -> str:

@@ -1,44 +1,11 @@
 """The models of retention, one module a topic: follow-ups and monthly records; order saving
 and refunds; staff rules and penalties."""
 
-from .followups import NOT_REAL_CONTACT, REAL_CONTACT, FollowUp
-from .records import (
-    GrowthRecord,
-    Homework,
-    LearningPlan,
-    MonthlyAssessment,
-    SatisfactionSurvey,
-    SurveyAnswer,
-    SurveyQuestion,
-    TeacherSummary,
-)
-from .refunds import CampusRefundFee, Refund, RefundReason, RefundSignature, RefundStep
-from .saving import SaveCase, SaveCaseEntry
-from .staff import Incident, Level, RuleCode, SpotCheck, StaffRule, StaffStatement
+from . import followups, records, refunds, saving, staff
+from .followups import *  # noqa: F403
+from .records import *  # noqa: F403
+from .refunds import *  # noqa: F403
+from .saving import *  # noqa: F403
+from .staff import *  # noqa: F403
 
-__all__ = [
-    "NOT_REAL_CONTACT",
-    "REAL_CONTACT",
-    "CampusRefundFee",
-    "FollowUp",
-    "GrowthRecord",
-    "Incident",
-    "Level",
-    "Homework",
-    "LearningPlan",
-    "MonthlyAssessment",
-    "Refund",
-    "RefundReason",
-    "RefundSignature",
-    "RefundStep",
-    "RuleCode",
-    "SatisfactionSurvey",
-    "SaveCase",
-    "SaveCaseEntry",
-    "SpotCheck",
-    "StaffRule",
-    "StaffStatement",
-    "SurveyAnswer",
-    "SurveyQuestion",
-    "TeacherSummary",
-]
+__all__ = [*followups.__all__, *records.__all__, *refunds.__all__, *saving.__all__, *staff.__all__]

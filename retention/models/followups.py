@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Campus, Staff
 from students.models import Student
 
+__all__ = ["FollowUp", "NOT_REAL_CONTACT", "REAL_CONTACT"]
+
 
 class FollowUp(models.Model):
     """One contact about a student, who made it, how, and what came of it."""
@@ -47,8 +49,7 @@ class FollowUp(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("回访记录")
-        verbose_name_plural = _("回访记录")
+        verbose_name = verbose_name_plural = _("回访记录")
         ordering = ["-contacted_at", "-pk"]
         indexes = [
             models.Index(fields=["student", "kind", "contacted_at"]),

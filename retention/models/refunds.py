@@ -10,11 +10,13 @@ from simple_history.models import HistoricalRecords
 
 from billing.models import LessonPackage, Payment
 from billing.pricing import MANAGEMENT_FEE
-from core.models import Campus, Staff, WrittenOnce
+from core.models import Campus, Staff, WrittenOnce, staff_author, staff_or_none
 from core.money import money_field
 from students.models import Student
 
 from .saving import SaveCase
+
+__all__ = ["CampusRefundFee", "Refund", "RefundReason", "RefundSignature", "RefundStep"]
 
 # The seed's refund reasons (退费原因), by a stable code other rules can name (the staff
 # penalties single out scheduling and an unmet teacher change).
@@ -45,8 +47,7 @@ class RefundReason(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("退费原因")
-        verbose_name_plural = _("退费原因")
+        verbose_name = verbose_name_plural = _("退费原因")
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="refundreason_code_unique"),
@@ -80,8 +81,7 @@ class CampusRefundFee(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("退费管理费")
-        verbose_name_plural = _("退费管理费")
+        verbose_name = verbose_name_plural = _("退费管理费")
         constraints = [models.CheckConstraint(condition=Q(management_fee__gte=0), name="refundfee_not_negative")]
 
     def __str__(self) -> str:
@@ -131,9 +131,7 @@ class Refund(models.Model):
     )
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     # who the refund is counted against in the analysis: the family's advisor when drafted
-    advisor = models.ForeignKey(
-        Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("班主任")
-    )
+    advisor = staff_or_none(_("班主任"))
     # fixed by the dean's confirmation
     price = money_field(verbose_name=_("课程总价"), null=True, blank=True)
     paid = money_field(verbose_name=_("已付金额"), null=True, blank=True)
@@ -158,19 +156,16 @@ class Refund(models.Model):
     invoice = models.CharField(_("发票"), max_length=20, choices=Invoice.choices, blank=True)
     tax_deduction = money_field(verbose_name=_("遗失发票扣税"), default=0)
     # the payment
-    teacher = models.ForeignKey(
-        Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("任课教员")
-    )
+    teacher = staff_or_none(_("任课教员"))
     payment = models.OneToOneField(
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="refund", verbose_name=_("退款记录")
     )
     paid_at = models.DateTimeField(_("退款时间"), null=True, blank=True)
-    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_by = staff_author()
     created_at = models.DateTimeField(_("创建时间"))
 
     class Meta:
-        verbose_name = pgettext_lazy("refund applications", "退费")
-        verbose_name_plural = pgettext_lazy("refund applications", "退费")
+        verbose_name = verbose_name_plural = pgettext_lazy("refund applications", "退费")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["campus", "status"]), models.Index(fields=["campus", "paid_at"])]
         constraints = [
@@ -196,7 +191,7 @@ class RefundSignature(WrittenOnce):
 
     refund = models.ForeignKey(Refund, on_delete=models.PROTECT, related_name="signatures")
     step = models.CharField(_("步骤"), max_length=20, choices=RefundStep.choices)
-    signed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("签字人"))
+    signed_by = staff_author(_("签字人"))
     # the name as it was signed: a later rename of the account does not change a signature
     signer_name = models.CharField(_("签名"), max_length=150)
     signed_at = models.DateTimeField(_("签字时间"))
@@ -204,8 +199,7 @@ class RefundSignature(WrittenOnce):
     never_changed = "a signature is never changed or removed"
 
     class Meta:
-        verbose_name = _("退费签字")
-        verbose_name_plural = _("退费签字")
+        verbose_name = verbose_name_plural = _("退费签字")
         ordering = ["signed_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["refund", "step"], name="refundsignature_once_per_step")]
 

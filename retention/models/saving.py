@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import LessonPackage
-from core.models import Campus, Staff, WrittenOnce
+from core.models import Campus, Staff, WrittenOnce, staff_author
 from students.models import Student
+
+__all__ = ["SaveCase", "SaveCaseEntry"]
 
 SAVE_WINDOW = timedelta(days=10)  # 挽单期: the seed gives the save group ten days
 FIRST_STAGE, LAST_STAGE = 1, 3
@@ -43,13 +45,12 @@ class SaveCase(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField(_("上报时间"))
     deadline = models.DateField(_("挽单截止"))
-    opened_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("上报人"))
+    opened_by = staff_author(_("上报人"))
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     closed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
-        verbose_name = _("挽单")
-        verbose_name_plural = _("挽单")
+        verbose_name = verbose_name_plural = _("挽单")
         ordering = ["deadline", "pk"]
         indexes = [models.Index(fields=["campus", "status", "deadline"])]
         constraints = [
@@ -101,13 +102,12 @@ class SaveCaseEntry(WrittenOnce):
     stage = models.PositiveSmallIntegerField(_("阶段"))
     text = models.TextField(_("内容"), blank=True)
     at = models.DateTimeField(_("时间"))
-    by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人"))
+    by = staff_author(_("记录人"))
 
     never_changed = "save-case entries are append-only"
 
     class Meta:
-        verbose_name = _("挽单记录")
-        verbose_name_plural = _("挽单记录")
+        verbose_name = verbose_name_plural = _("挽单记录")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:

@@ -17,11 +17,13 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import Campus, Recorded, Staff, Subject
+from core.models import Campus, Recorded, Staff, Subject, staff_author, staff_or_none
 from core.money import money_field
 from students.models import Student
 
 from .followups import FollowUp
+
+__all__ = ["Incident", "Level", "RuleCode", "SpotCheck", "StaffRule", "StaffStatement"]
 
 
 class Level(models.TextChoices):
@@ -65,13 +67,12 @@ class StaffRule(models.Model):
     principal_amount = money_field(verbose_name=_("校长连带"), default=Decimal("0.00"))
     effective_from = models.DateField(_("生效日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    changed_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    changed_by = staff_or_none()
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("员工规则")
-        verbose_name_plural = _("员工规则")
+        verbose_name = verbose_name_plural = _("员工规则")
         ordering = ["code", "-effective_from"]
         constraints = [
             models.UniqueConstraint(
@@ -129,13 +130,12 @@ class Incident(Recorded):
     )
     note = models.CharField(_("说明"), max_length=500, blank=True)
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
-    voided_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    voided_by = staff_or_none()
     void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("处罚记录")
-        verbose_name_plural = _("处罚记录")
+        verbose_name = verbose_name_plural = _("处罚记录")
         ordering = ["occurred_on", "pk"]
         indexes = [
             models.Index(fields=["staff", "rule_code", "occurred_on"]),
@@ -171,12 +171,11 @@ class SpotCheck(Recorded):
     result = models.CharField(_("结果"), max_length=10, choices=Result.choices, default=Result.PENDING)
     note = models.CharField(_("说明"), max_length=500, blank=True)
     checked_at = models.DateTimeField(_("抽检时间"), null=True, blank=True)
-    checked_by = models.ForeignKey(Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    checked_by = staff_or_none()
     incident = models.ForeignKey(Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
-        verbose_name = _("回访抽检")
-        verbose_name_plural = _("回访抽检")
+        verbose_name = verbose_name_plural = _("回访抽检")
         ordering = ["-week", "advisor", "pk"]
         indexes = [models.Index(fields=["campus", "week"])]
 
@@ -192,12 +191,11 @@ class StaffStatement(models.Model):
     month = models.DateField(_("月份"))
     total = money_field(verbose_name=_("合计"))
     incidents = models.PositiveIntegerField(_("条数"))
-    signed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    signed_by = staff_author()
     signed_at = models.DateTimeField(_("签字时间"))
 
     class Meta:
-        verbose_name = _("月度处罚确认")
-        verbose_name_plural = _("月度处罚确认")
+        verbose_name = verbose_name_plural = _("月度处罚确认")
         constraints = [models.UniqueConstraint(fields=["staff", "month"], name="staffstatement_once_per_month")]
 
     def __str__(self) -> str:
