@@ -175,6 +175,15 @@ class SaveCaseOut(Schema):
     refund: RefundOut | None
 
 
+def _whose(record: SaveCase | Refund) -> dict[str, Any]:
+    """What a save case and a refund both say of the package they are about."""
+    return {
+        "campus": record.campus.code,
+        "student": {"id": record.student_id, "name": record.student.name},
+        "course": record.package.course,
+    }
+
+
 def refund_out(refund: Refund) -> dict[str, Any]:
     quote = services.refund_current_quote(refund)
     signed: dict[str, RefundSignature] = {s.step: s for s in refund.signatures.select_related("signed_by__user")}
@@ -197,9 +206,7 @@ def refund_out(refund: Refund) -> dict[str, Any]:
     return fields_of(
         RefundOut,
         refund,
-        campus=refund.campus.code,
-        student={"id": refund.student_id, "name": refund.student.name},
-        course=refund.package.course,
+        **_whose(refund),
         amount=quote.refund_amount,
         amount_fixed=refund.is_fixed,
         quote=quote.as_dict(),
@@ -224,9 +231,7 @@ def case_out(case: SaveCase) -> dict[str, Any]:
     return fields_of(
         SaveCaseOut,
         case,
-        campus=case.campus.code,
-        student={"id": case.student_id, "name": case.student.name},
-        course=case.package.course,
+        **_whose(case),
         opened_by=case.opened_by.username,
         days_left=case.days_left(today),
         overdue=case.is_overdue(today),
