@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from core.apikit import ErrorOut, get_scoped_or_404, local_time, paginate, require_allowed, scope
+from core.apikit import ErrorOut, fields_of, get_scoped_or_404, paginate, require_allowed, scope, username_of
 from core.money import Money
 from students.models import Student
 
@@ -104,59 +104,19 @@ class DeductionOut(LedgerEntryOut):
 
 
 def package_out(package: LessonPackage) -> dict[str, Any]:
-    return {
-        "id": package.pk,
-        "campus": package.campus.code,
-        "student_id": package.student_id,
-        "course": package.course,
-        "subject": package.subject.name if package.subject_id else None,
-        "kind": package.kind,
-        "lesson_kind": package.lesson_kind,
-        "lessons": package.lessons,
-        "bonus_lessons": package.bonus_lessons,
-        "lessons_used": package.lessons_used,
-        "lessons_left": package.lessons_left,
-        "price": package.price,
-        "paid": package.paid,
-        "balance_due": package.balance_due,
-        "payment_plan": package.payment_plan,
-        "status": package.status,
-        "valid_from": package.valid_from,
-        "valid_until": package.valid_until,
-        "refunded_at": local_time(package.refunded_at),
-        "created_at": local_time(package.created_at),
-    }
+    subject = package.subject.name if package.subject_id else None
+    return fields_of(PackageOut, package, campus=package.campus.code, subject=subject)
 
 
 def payment_out(payment: Payment, with_package: bool = False) -> dict[str, Any]:
-    return {
-        "id": payment.pk,
-        "receipt_number": payment.receipt_number,
-        "campus": payment.campus.code,
-        "student_id": payment.student_id,
-        "package_id": payment.package_id,
-        "purpose": payment.purpose,
-        "amount": payment.amount,
-        "method": payment.method,
-        "note": payment.note,
-        "paid_at": local_time(payment.paid_at),
-        "created_by": payment.created_by.username if payment.created_by_id else None,
-        "package": package_out(payment.package) if with_package and payment.package_id else None,
-    }
+    package = package_out(payment.package) if with_package and payment.package_id else None
+    return fields_of(
+        PaymentOut, payment, campus=payment.campus.code, created_by=username_of(payment.created_by), package=package
+    )
 
 
 def entry_out(entry: LedgerEntry) -> dict[str, Any]:
-    return {
-        "id": entry.pk,
-        "package_id": entry.package_id,
-        "kind": entry.kind,
-        "lessons": entry.lessons,
-        "balance_after": entry.balance_after,
-        "occurred_at": local_time(entry.occurred_at),
-        "reason": entry.reason,
-        "reverses_id": entry.reverses_id,
-        "created_by": entry.created_by.username if entry.created_by_id else None,
-    }
+    return fields_of(LedgerEntryOut, entry, created_by=username_of(entry.created_by))
 
 
 def _packages(request: HttpRequest):

@@ -190,20 +190,10 @@ def package_pay(request: HttpRequest, package_id: int) -> HttpResponse:
     """收款: an instalment on the package, then its receipt."""
     package = get_scoped_or_404(request, packages(), package_id)
     form = PaymentForm(request.POST)
-    if form.is_valid():
-        try:
-            payment = services.payment_record(
-                package=package,
-                amount=form.cleaned_data["amount"],
-                by=request.staff,
-                method=form.cleaned_data["method"],
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, _("已收款 ¥%(amount)s，收据号 %(number)s") % {"amount": f"{payment.amount:.2f}", "number": payment.receipt_number})
-            return redirect("billing:receipt", payment_id=payment.pk)
+    payment = form.submit(lambda data: services.payment_record(package=package, by=request.staff, **data))
+    if payment:
+        messages.success(request, _("已收款 ¥%(amount)s，收据号 %(number)s") % {"amount": f"{payment.amount:.2f}", "number": payment.receipt_number})
+        return redirect("billing:receipt", payment_id=payment.pk)
     return package_page(request, package, pay_form=form, status=422)
 
 
@@ -355,14 +345,10 @@ def goods_item(request: HttpRequest, item_id: int) -> HttpResponse:
         initial={f: getattr(item, f) for f in ("category", "name", "spec", "unit", "warning_line", "price")},
     )
     form = {"stock_in": stock_form, "sell": sale_form, "edit": edit_form}.get(action or "")
-    if form is not None and form.is_valid():
-        try:
-            done = _goods_action(request, item, action, form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, done)
-            return redirect("billing:goods_item", item_id=item.pk)
+    done = form.submit(lambda data: _goods_action(request, item, action, data)) if form is not None else None
+    if done:
+        messages.success(request, done)
+        return redirect("billing:goods_item", item_id=item.pk)
     return render(
         request,
         "billing/goods_item.html",

@@ -11,15 +11,15 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from core.apikit import ErrorOut, get_scoped_or_404, paginate, require_allowed
+from core.apikit import ErrorOut, fields_of, get_scoped_or_404, paginate, require_allowed, username_of
 from core.dates import aware
 from core.errors import Forbidden
 from core.models import Staff
 from core.money import Money, money
 from core.roles import Role
+from scheduling.models import Attendance
 from students.models import Student
 
 from . import selectors, services
@@ -63,17 +63,7 @@ class ReturnedOut(CardOut):
 
 
 def card_out(card: Card) -> dict[str, Any]:
-    return {
-        "id": card.pk,
-        "card_number": card.card_number,
-        "chip_uid": card.chip_uid,
-        "status": card.status,
-        "deposit": card.deposit,
-        "student_id": card.student_id,
-        "teacher": card.teacher.username if card.teacher_id else None,
-        "issued_at": timezone.localtime(card.issued_at),
-        "replaces": card.replaces_id,
-    }
+    return fields_of(CardOut, card, teacher=username_of(card.teacher), replaces=card.replaces_id)
 
 
 def _cards(request: HttpRequest, pk: int) -> Card:
@@ -223,6 +213,10 @@ class AttendanceList(Schema):
     count: int
 
 
+def attendance_out(a: Attendance) -> dict[str, Any]:
+    return fields_of(AttendanceOut, a, package=a.package.course, lessons_left_after=a.ledger_entry.balance_after)
+
+
 @router.get(
     "/students/{student_id}/attendance",
     response={200: AttendanceList, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -240,21 +234,4 @@ def student_attendance(
     found = selectors.attendance_of(
         student=student, start=filters.date_from, end=filters.date_to
     ).select_related("ledger_entry")
-    page = paginate(found, limit, offset)
-    page["items"] = [
-        {
-            "id": a.pk,
-            "student_id": a.student_id,
-            "package_id": a.package_id,
-            "package": a.package.course,
-            "lesson_id": a.lesson_id,
-            "lesson_kind": a.lesson_kind,
-            "checked_in_at": timezone.localtime(a.checked_in_at),
-            "source": a.source,
-            "reason": a.reason,
-            "ledger_entry_id": a.ledger_entry_id,
-            "lessons_left_after": a.ledger_entry.balance_after,
-        }
-        for a in page["items"]
-    ]
-    return page
+    return paginate(found, limit, offset, out=attendance_out)

@@ -27,12 +27,14 @@ __all__ = [
     "ErrorOut",
     "build_api",
     "caller_staff",
+    "fields_of",
     "get_scoped_or_404",
     "local_time",
     "paginate",
     "require_allowed",
     "require_role",
     "scope",
+    "username_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -217,3 +219,19 @@ def paginate(
 def local_time(moment: datetime | None) -> datetime | None:
     """A moment as the API gives it: with the campus offset (+08:00), API.md."""
     return timezone.localtime(moment) if moment is not None else None
+
+
+def username_of(staff: Staff | None) -> str | None:
+    """How the API names a member of staff: their username (none: null)."""
+    return staff.username if staff is not None else None
+
+
+def fields_of(schema: type[Schema], obj: Any, **given: Any) -> dict[str, Any]:
+    """The payload of `obj` an endpoint answers with `schema`: each field the schema names,
+    read off `obj` under the same name (a moment at the campus offset, `local_time`), but
+    for the fields the endpoint works out itself and passes in `given`."""
+    data: dict[str, Any] = {}
+    for name in schema.model_fields:
+        value = given[name] if name in given else getattr(obj, name)
+        data[name] = local_time(value) if isinstance(value, datetime) else value
+    return data

@@ -2,7 +2,8 @@
 fields it names, and its whole message above the form; the admin's model forms refusing a
 date out of its range."""
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -10,6 +11,8 @@ from django.db import models
 
 from .errors import DomainError
 from .validation import date_problem, field_range
+
+T = TypeVar("T")
 
 
 class DomainErrorForm(forms.Form):
@@ -37,6 +40,18 @@ class DomainErrorForm(forms.Form):
             if field in self.fields and text != exc.message:
                 self.add_error(field, text)
         self.add_error(None, exc.message)
+
+    def submit(self, act: Callable[[dict[str, Any]], T]) -> T | None:
+        """`act` (the service call) on the cleaned data of a form sent and valid: what it
+        returns. A refusal goes onto the form (`add_domain_error`) and the answer is None, as
+        for a form not sent or not valid: the page then shows the form again."""
+        if not self.is_valid():
+            return None
+        try:
+            return act(self.cleaned_data)
+        except DomainError as exc:
+            self.add_domain_error(exc)
+            return None
 
 
 class DatesInRangeForm(forms.ModelForm):

@@ -237,14 +237,10 @@ def _change_page(
     service) on a valid POST, then the lesson page with what `said` says of the result."""
     lesson = _lesson(request, pk)
     form = form_class(request.POST or None, initial=_initial_span(lesson, form_class))
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = act(lesson, form)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, said(result))
-            return redirect("scheduling:lesson_detail", pk=result.pk)
+    result = form.submit(lambda data: act(lesson, form))
+    if result:
+        messages.success(request, said(result))
+        return redirect("scheduling:lesson_detail", pk=result.pk)
     status = 422 if request.method == "POST" and form.errors else 200
     return render(
         request, template,
@@ -438,18 +434,15 @@ def teacher_profile(request: HttpRequest, pk: int) -> HttpResponse:
 def teacher_changes(request: HttpRequest) -> HttpResponse:
     """Change a student's teacher of a subject, and the count per student and subject."""
     form = TeacherChangeForm(request.POST or None, campus=request.campus)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            change = services.teacher_change(
-                student=data["student"], subject=data["subject"], to_teacher=data["teacher"],
-                requested_by=data["requested_by"], reason=data["reason"], by=request.staff,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"已更换教员，改派 {change.lessons_moved} 节课")
-            return redirect("scheduling:teacher_changes")
+    change = form.submit(
+        lambda data: services.teacher_change(
+            student=data["student"], subject=data["subject"], to_teacher=data["teacher"],
+            requested_by=data["requested_by"], reason=data["reason"], by=request.staff,
+        )
+    )
+    if change:
+        messages.success(request, f"已更换教员，改派 {change.lessons_moved} 节课")
+        return redirect("scheduling:teacher_changes")
     status = 422 if request.method == "POST" and form.errors else 200
     return render(
         request, "scheduling/teacher_changes.html",
@@ -465,18 +458,15 @@ def teacher_changes(request: HttpRequest) -> HttpResponse:
 def groups(request: HttpRequest) -> HttpResponse:
     """Group classes (大课) of the campus; a new one is created here."""
     form = GroupClassForm(request.POST or None, campus=request.campus)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            group = services.group_class_create(
-                campus=request.campus, name=data["name"], subject=data["subject"], teacher=data["teacher"],
-                by=request.staff, room=data["room"] or None, capacity=data["capacity"],
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"已创建班级“{group.name}”")
-            return redirect("scheduling:group_detail", pk=group.pk)
+    group = form.submit(
+        lambda data: services.group_class_create(
+            campus=request.campus, name=data["name"], subject=data["subject"], teacher=data["teacher"],
+            by=request.staff, room=data["room"] or None, capacity=data["capacity"],
+        )
+    )
+    if group:
+        messages.success(request, f"已创建班级“{group.name}”")
+        return redirect("scheduling:group_detail", pk=group.pk)
     status = 422 if request.method == "POST" and form.errors else 200
     classes = (
         GroupClass.objects.filter(campus=request.campus)

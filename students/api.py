@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import create_model
 
-from core.apikit import ERRORS, paginate, require_allowed, scope
+from core.apikit import ERRORS, fields_of, paginate, require_allowed, scope, username_of
 from core.apikit import get_scoped_or_404 as get_scoped
 from core.contributions import student_api_fields
 from core.errors import InvalidInput, NotFound
@@ -240,27 +240,21 @@ class AssessmentOut(Schema):
 # --- payloads -------------------------------------------------------------------------
 
 
-def _username(staff: Staff | None) -> str | None:
-    return staff.user.username if staff is not None else None
-
-
-# what the payloads fill in themselves; every other field of the out schema is read as is
-STUDENT_LINKS = {"campus", "advisor", "referred_by", "guardians"}
-LEAD_LINKS = {"campus", "referred_by", "student_id"}
-
-
 def student_payload(student: Student, *, phones: bool = True) -> dict[str, Any]:
     """The student's own fields and family; `phones` False (a teacher's view) leaves each
     guardian's phone empty."""
-    data = {name: getattr(student, name) for name in StudentOut.model_fields if name not in STUDENT_LINKS}
-    data["campus"] = student.campus.code
-    data["advisor"] = _username(student.advisor)
-    data["referred_by"] = student.referred_by_id
-    data["guardians"] = [
+    guardians = [
         {"id": g.id, "name": g.name, "relation": g.relation, "phone": g.phone if phones else "", "is_primary": g.is_primary}
         for g in student.guardians.all()
     ]
-    return data
+    return fields_of(
+        StudentOut,
+        student,
+        campus=student.campus.code,
+        advisor=username_of(student.advisor),
+        referred_by=student.referred_by_id,
+        guardians=guardians,
+    )
 
 
 def student_detail_payload(student: Student, *, phones: bool = True) -> dict[str, Any]:
@@ -272,24 +266,17 @@ def student_detail_payload(student: Student, *, phones: bool = True) -> dict[str
 
 
 def assignment_payload(a: AdvisorAssignment) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "student_id": a.student_id,
-        "advisor": a.advisor.user.username,
-        "previous_advisor": _username(a.previous_advisor),
-        "assigned_at": a.assigned_at,
-        "first_call_due": a.first_call_due,
-        "first_call_done_at": a.first_call_done_at,
-        "ended_at": a.ended_at,
-        "assigned_by": _username(a.assigned_by),
-        "note": a.note,
-    }
+    return fields_of(
+        AssignmentOut,
+        a,
+        advisor=a.advisor.username,
+        previous_advisor=username_of(a.previous_advisor),
+        assigned_by=username_of(a.assigned_by),
+    )
 
 
 def lead_payload(lead: Lead) -> dict[str, Any]:
-    data = {name: getattr(lead, name) for name in LeadOut.model_fields if name not in LEAD_LINKS}
-    data.update(campus=lead.campus.code, referred_by=lead.referred_by_id, student_id=lead.student_id)
-    return data
+    return fields_of(LeadOut, lead, campus=lead.campus.code, referred_by=lead.referred_by_id)
 
 
 def _students(request: HttpRequest):

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from core.apikit import ERRORS, local_time, paginate, require_allowed, scope
+from core.apikit import ERRORS, fields_of, paginate, require_allowed, scope, username_of
 from core.apikit import get_scoped_or_404 as get_scoped
 from students.models import Student
 
@@ -70,21 +70,9 @@ class DueList(Schema):
 
 
 def follow_up_out(f: FollowUp) -> dict[str, Any]:
-    return {
-        "id": f.pk,
-        "campus": f.campus.code,
-        "student_id": f.student_id,
-        "student": f.student.name,
-        "by": f.by.user.username,
-        "by_name": f.by.display_name,
-        "contact": f.contact,
-        "channel": f.channel,
-        "kind": f.kind,
-        "summary": f.summary,
-        "satisfaction": f.satisfaction,
-        "contacted_at": local_time(f.contacted_at),
-        "created_at": local_time(f.created_at),
-    }
+    return fields_of(
+        FollowUpOut, f, campus=f.campus.code, student=f.student.name, by=f.by.username, by_name=f.by.display_name
+    )
 
 
 def _follow_ups():
@@ -117,14 +105,4 @@ def follow_ups_due(request: HttpRequest, limit: int | None = None, offset: int |
         .select_related("advisor__user")
         .order_by(F("last_contact_at").asc(nulls_first=True), "name", "pk")
     )
-    page = paginate(due, limit, offset)
-    items = [
-        {
-            "id": s.pk,
-            "name": s.name,
-            "advisor": s.advisor.user.username if s.advisor_id else None,
-            "last_contact_at": local_time(s.last_contact_at),
-        }
-        for s in page["items"]
-    ]
-    return {"items": items, "count": page["count"]}
+    return paginate(due, limit, offset, out=lambda s: fields_of(DueOut, s, advisor=username_of(s.advisor)))

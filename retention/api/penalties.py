@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from core.apikit import ERRORS, local_time, paginate, require_allowed, scope
+from core.apikit import ERRORS, fields_of, paginate, require_allowed, scope
 from core.apikit import get_scoped_or_404 as get_scoped
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.models import Staff
@@ -81,39 +81,29 @@ class RuleOut(Schema):
 
 
 def incident_out(i: Incident) -> dict[str, Any]:
-    return {
-        "id": i.pk,
-        "staff": i.staff.user.username,
-        "staff_name": i.staff.display_name,
-        "rule": i.rule_code,
-        "rule_name": i.rule.name,
-        "level": i.level,
-        "amount": f"{i.amount:.2f}",
-        "occurred_on": i.occurred_on,
-        "source": i.source,
-        "student_id": i.student_id,
-        "student": i.student.name if i.student_id else None,
-        "subject": i.subject.name if i.subject_id else None,
-        "period": i.period,
-        "joint_of": i.joint_of_id,
-        "note": i.note,
-        "voided": i.voided_at is not None,
-        "voided_at": local_time(i.voided_at),
-        "void_reason": i.void_reason,
-        "created_at": local_time(i.created_at),
-    }
+    return fields_of(
+        IncidentOut,
+        i,
+        staff=i.staff.username,
+        staff_name=i.staff.display_name,
+        rule=i.rule_code,
+        rule_name=i.rule.name,
+        amount=f"{i.amount:.2f}",
+        student=i.student.name if i.student_id else None,
+        subject=i.subject.name if i.subject_id else None,
+        joint_of=i.joint_of_id,
+        voided=i.voided_at is not None,
+    )
 
 
 def rule_out(rule: StaffRule) -> dict[str, Any]:
-    return {
-        "code": rule.code,
-        "name": rule.name,
-        "campus": rule.campus.code if rule.campus_id else None,
-        "steps": rule.steps,
-        "supervisor_amount": f"{rule.supervisor_amount:.2f}",
-        "principal_amount": f"{rule.principal_amount:.2f}",
-        "effective_from": rule.effective_from,
-    }
+    return fields_of(
+        RuleOut,
+        rule,
+        campus=rule.campus.code if rule.campus_id else None,
+        supervisor_amount=f"{rule.supervisor_amount:.2f}",
+        principal_amount=f"{rule.principal_amount:.2f}",
+    )
 
 
 def incidents() -> QuerySet[Incident]:

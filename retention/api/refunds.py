@@ -21,7 +21,16 @@ from ninja.errors import HttpError
 from pydantic import BeforeValidator
 
 from billing.models import LessonPackage
-from core.apikit import ErrorOut, caller_staff, local_time, paginate, require_allowed, scope
+from core.apikit import (
+    ErrorOut,
+    caller_staff,
+    fields_of,
+    local_time,
+    paginate,
+    require_allowed,
+    scope,
+    username_of,
+)
 from core.apikit import get_scoped_or_404 as get_scoped
 from core.errors import InvalidInput
 from core.money import Money
@@ -166,6 +175,15 @@ class SaveCaseOut(Schema):
     refund: RefundOut | None
 
 
+def _whose(record: SaveCase | Refund) -> dict[str, Any]:
+    """What a save case and a refund both say of the package they are about."""
+    return {
+        "campus": record.campus.code,
+        "student": {"id": record.student_id, "name": record.student.name},
+        "course": record.package.course,
+    }
+
+
 def refund_out(refund: Refund) -> dict[str, Any]:
     quote = services.refund_current_quote(refund)
     signed: dict[str, RefundSignature] = {s.step: s for s in refund.signatures.select_related("signed_by__user")}
@@ -185,73 +203,42 @@ def refund_out(refund: Refund) -> dict[str, Any]:
             }
         )
     category = refund.category
-    return {
-        "id": refund.pk,
-        "campus": refund.campus.code,
-        "package_id": refund.package_id,
-        "save_case_id": refund.save_case_id,
-        "student": {"id": refund.student_id, "name": refund.student.name},
-        "course": refund.package.course,
-        "status": refund.status,
-        "amount": quote.refund_amount,
-        "amount_fixed": refund.is_fixed,
-        "quote": quote.as_dict(),
-        "next_step": services.refund_next_step(refund),
-        "steps": steps,
-        "reason": refund.reason,
-        "category": {"id": category.pk, "code": category.code, "name": category.name} if category else None,
-        "parent_name": refund.parent_name,
-        "documents": {
-            "contract": refund.contract,
-            "receipt": refund.receipt,
-            "invoice": refund.invoice,
-            "tax_deduction": refund.tax_deduction,
-        },
-        "advisor": refund.advisor.username if refund.advisor_id else None,
-        "teacher": refund.teacher.username if refund.teacher_id else None,
-        "receipt_number": refund.payment.receipt_number if refund.payment_id else None,
-        "paid_at": local_time(refund.paid_at),
-        "created_at": local_time(refund.created_at),
-        "created_by": refund.created_by.username,
-    }
+    return fields_of(
+        RefundOut,
+        refund,
+        **_whose(refund),
+        amount=quote.refund_amount,
+        amount_fixed=refund.is_fixed,
+        quote=quote.as_dict(),
+        next_step=services.refund_next_step(refund),
+        steps=steps,
+        category={"id": category.pk, "code": category.code, "name": category.name} if category else None,
+        documents=fields_of(DocumentsOut, refund),
+        advisor=username_of(refund.advisor),
+        teacher=username_of(refund.teacher),
+        receipt_number=refund.payment.receipt_number if refund.payment_id else None,
+        created_by=refund.created_by.username,
+    )
 
 
 def entry_out(entry: SaveCaseEntry) -> dict[str, Any]:
-    return {
-        "id": entry.pk,
-        "kind": entry.kind,
-        "stage": entry.stage,
-        "text": entry.text,
-        "at": local_time(entry.at),
-        "by": entry.by.username,
-        "by_name": entry.by.display_name,
-    }
+    return fields_of(EntryOut, entry, by=entry.by.username, by_name=entry.by.display_name)
 
 
 def case_out(case: SaveCase) -> dict[str, Any]:
     today = timezone.localdate()
     refund = Refund.objects.filter(save_case=case).first() if case.status == SaveCase.Status.FAILED else None
-    return {
-        "id": case.pk,
-        "campus": case.campus.code,
-        "package_id": case.package_id,
-        "student": {"id": case.student_id, "name": case.student.name},
-        "course": case.package.course,
-        "reason": case.reason,
-        "regular": case.regular,
-        "stage": case.stage,
-        "stage_label": case.stage_label,
-        "status": case.status,
-        "opened_at": local_time(case.opened_at),
-        "opened_by": case.opened_by.username,
-        "deadline": case.deadline,
-        "days_left": case.days_left(today),
-        "overdue": case.is_overdue(today),
-        "closed_at": local_time(case.closed_at),
-        "closed_by": case.closed_by.username if case.closed_by_id else None,
-        "entries": [entry_out(e) for e in case.entries.select_related("by__user")],
-        "refund": refund_out(_refunds().get(pk=refund.pk)) if refund else None,
-    }
+    return fields_of(
+        SaveCaseOut,
+        case,
+        **_whose(case),
+        opened_by=case.opened_by.username,
+        days_left=case.days_left(today),
+        overdue=case.is_overdue(today),
+        closed_by=username_of(case.closed_by),
+        entries=[entry_out(e) for e in case.entries.select_related("by__user")],
+        refund=refund_out(_refunds().get(pk=refund.pk)) if refund else None,
+    )
 
 
 def _cases() -> QuerySet[SaveCase]:

@@ -288,14 +288,10 @@ def refund_settings(request: HttpRequest) -> HttpResponse:
     form = {"fee": fee_form, "add_reason": reason_form}.get(action or "")
     if action in ("rename", "toggle"):
         return _reason_change(request, campus, action)
-    if form is not None and form.is_valid():
-        try:
-            done = _settings_action(request, campus, action, form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, done)
-            return redirect(request.get_full_path())
+    done = form.submit(lambda data: _settings_action(request, campus, action, data)) if form is not None else None
+    if done:
+        messages.success(request, done)
+        return redirect(request.get_full_path())
     return render(
         request,
         "retention/refund_settings.html",
