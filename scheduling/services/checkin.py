@@ -75,29 +75,25 @@ def attendance_record(
 SWIPE_LEDGER_REASON = "刷卡签到"
 
 
+@transaction.atomic
 def lesson_checkin(
     *, student: Student, package: LessonPackage, at: datetime, by: Staff | None, source: str,
     lesson: Lesson | None = None, lesson_kind: str = Lesson.Kind.MAIN, reason: str = "",
-    session: GroupSession | None = None, locked: bool = False,
+    session: GroupSession | None = None,
 ) -> Attendance:
     """A check-in that uses a lesson, a swipe's or a manual one: one lesson of `package`
     used by billing's `package_deduct` (the one place a lesson is used: it locks the
     package and judges the rules at `at`), then the Attendance of that ledger entry, on
-    its `lesson` or group `session` if it has one. One transaction; `locked=True` (a swipe):
-    the caller's transaction holds `package`'s lock and covers this one, so neither this
-    nor the deduction takes a savepoint, and a refusal rolls the caller's transaction back."""
-    if locked and not transaction.get_connection().in_atomic_block:
-        raise ValueError("locked=True: the package's lock is held by the caller's transaction, and there is none")
-    with transaction.atomic(savepoint=not locked):
-        entry = package_deduct(package=package, at=at, by=by, reason=reason or SWIPE_LEDGER_REASON, locked=locked)
-        record = partial(
-            attendance_record, student=student, package=package, ledger_entry=entry, at=at, by=by, source=source,
-            lesson=lesson, lesson_kind=lesson_kind, reason=reason, session=session,
-        )
-        if session is None:
-            return record()  # one INSERT, no savepoint: nothing unique to race for
-        with conflict_on_integrity(_session_checked_in(student)):
-            return record()
+    its `lesson` or group `session` if it has one."""
+    entry = package_deduct(package=package, at=at, by=by, reason=reason or SWIPE_LEDGER_REASON)
+    record = partial(
+        attendance_record, student=student, package=package, ledger_entry=entry, at=at, by=by, source=source,
+        lesson=lesson, lesson_kind=lesson_kind, reason=reason, session=session,
+    )
+    if session is None:
+        return record()  # one INSERT, no savepoint: nothing unique to race for
+    with conflict_on_integrity(_session_checked_in(student)):
+        return record()
 
 
 def _session_checked_in(student: Student) -> Callable[[IntegrityError], Conflict | None]:
