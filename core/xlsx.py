@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -41,6 +42,12 @@ def text(value: str) -> str:
     return value[:LONGEST_CELL]
 
 
+def starts_like_formula(value: str) -> bool:
+    """Whether a spreadsheet would read `value`, typed into a cell, as a formula: such a
+    text cell is marked quoted."""
+    return value.startswith(FORMULA_STARTS)
+
+
 def cell(sheet: Worksheet | WriteOnlyWorksheet, value: Any) -> Cell | None:
     """A cell of `sheet` holding `value`: a string as plain text, anything else as is.
     Every value is a Cell of its own: a write-only sheet reuses one cell for the plain
@@ -54,7 +61,7 @@ def cell(sheet: Worksheet | WriteOnlyWorksheet, value: Any) -> Cell | None:
         return found
     found.value = text(value)
     found.data_type = "s"  # set after the value: openpyxl made "=…" a formula
-    if value.startswith(FORMULA_STARTS):
+    if starts_like_formula(value):
         found.quotePrefix = True
     return found
 
@@ -82,7 +89,7 @@ def download(content: bytes, filename: str) -> HttpResponse:
 
 # --- ListSheet: one sheet of rows, written as SpreadsheetML text ------------------------
 
-_EPOCH = date(1899, 12, 30)  # day 0 of a workbook's dates (1900 system, past Excel's leap-year bug)
+_EPOCH = datetime(1899, 12, 30)  # day 0 of a workbook's dates (1900 system, past Excel's leap-year bug)
 # the cell formats of styles.xml below, by index: what each kind of value is shown as
 _PLAIN, _QUOTED, _DATE, _DATETIME, _MONEY, _BOLD, _BOLD_QUOTED = range(7)
 _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -135,16 +142,6 @@ xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">\
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 
 
-def _column(index: int) -> str:
-    """The letters of the column `index` (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 class ListSheet:
     """A one-sheet workbook of rows: `append` each row (bold for a heading or a total),
     then `to_bytes`. Strings are text cells (quoted where they start like a formula, with
@@ -171,18 +168,14 @@ class ListSheet:
         )
         self._pending: list[str] = []
         self._rows = 0
-        self._columns: list[str] = []
 
     def append(self, values: Iterable[Any], *, bold: bool = False) -> None:
         self._rows += 1
         number = self._rows
         cells = []
         for i, value in enumerate(values):
-            while i >= len(self._columns):
-                self._columns.append(_column(len(self._columns)))
-            if value is None:
-                continue
-            cells.append(self._cell(f"{self._columns[i]}{number}", value, bold))
+            if value is not None:
+                cells.append(self._cell(f"{get_column_letter(i + 1)}{number}", value, bold))
         self._pending.append(f'<row r="{number}">{"".join(cells)}</row>')
         if len(self._pending) >= 2000:
             self._flush()
@@ -194,17 +187,17 @@ class ListSheet:
     @staticmethod
     def _cell(ref: str, value: Any, bold: bool) -> str:
         if isinstance(value, str):
-            style = (_BOLD_QUOTED if bold else _QUOTED) if value.startswith(FORMULA_STARTS) else (
+            style = (_BOLD_QUOTED if bold else _QUOTED) if starts_like_formula(value) else (
                 _BOLD if bold else _PLAIN)
             return (f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
                     f"{escape(text(value))}</t></is></c>")
         if isinstance(value, bool):
             return f'<c r="{ref}" s="{_BOLD if bold else _PLAIN}" t="b"><v>{int(value)}</v></c>'
         if isinstance(value, datetime):
-            serial = (value.replace(tzinfo=None) - datetime(1899, 12, 30)).total_seconds() / 86400
+            serial = (value.replace(tzinfo=None) - _EPOCH).total_seconds() / 86400
             return f'<c r="{ref}" s="{_DATETIME}"><v>{serial!r}</v></c>'
         if isinstance(value, date):
-            return f'<c r="{ref}" s="{_DATE}"><v>{(value - _EPOCH).days}</v></c>'
+            return f'<c r="{ref}" s="{_DATE}"><v>{(value - _EPOCH.date()).days}</v></c>'
         if isinstance(value, Decimal):
             return f'<c r="{ref}" s="{_MONEY}"><v>{value}</v></c>'
         if isinstance(value, int | float):

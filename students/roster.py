@@ -200,7 +200,7 @@ def export_workbook(students: QuerySet[Student]) -> bytes:
 
 def _export_rows(sheet: xlsx.ListSheet, chunk: list[tuple], genders: dict, relations: dict) -> None:
     guardians: dict[int, list[tuple]] = defaultdict(list)
-    found = Guardian.objects.filter(student_id__in=[row[0] for row in chunk]).order_by(*Guardian._meta.ordering)
+    found = Guardian.objects.filter(student_id__in=[row[0] for row in chunk])  # primary first, as on the file
     for student_id, name, relation, phone in found.values_list("student_id", "name", "relation", "phone"):
         guardians[student_id].append((name, relations.get(relation, relation), phone))
     for pk, name, gender, birthday, address, school, grade, advisor, number, created_at in chunk:
