@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -226,45 +226,40 @@ class LedgerMismatch:
 
 
 def ledger_mismatches() -> tuple[int, list[LedgerMismatch]]:
-    """(packages checked, those whose caches differ from their ledger). In one query: the
-    ledger's total, used − reversed uses, and the balance_after of the last entry recorded
-    must all agree with the cached lessons_left / lessons_used."""
-    used = Count("ledger", filter=Q(ledger__kind=LedgerEntry.Kind.USED))
-    unused = Count(
-        "ledger",
-        filter=Q(ledger__kind=LedgerEntry.Kind.REVERSAL, ledger__reverses__kind=LedgerEntry.Kind.USED),
-    )
-    last_balance = Subquery(
-        LedgerEntry.objects.filter(package=OuterRef("pk")).order_by("-pk").values("balance_after")[:1]
-    )
-    packages = (
-        LessonPackage.objects.select_related("student")
-        .annotate(
-            ledger_left=Coalesce(Sum("ledger__lessons"), 0),
-            ledger_used=used - unused,
-            last_balance=last_balance,
-        )
-        .order_by("pk")
-    )
-    checked = 0
-    found: list[LedgerMismatch] = []
-    for p in packages:
-        checked += 1
-        last_ok = p.last_balance is None or p.last_balance == p.lessons_left
-        if p.ledger_left != p.lessons_left or p.ledger_used != p.lessons_used or not last_ok:
-            found.append(
-                LedgerMismatch(
-                    package_id=p.pk,
-                    student=p.student.name,
-                    course=p.course,
-                    cached_left=p.lessons_left,
-                    ledger_left=p.ledger_left,
-                    cached_used=p.lessons_used,
-                    ledger_used=p.ledger_used,
-                    last_balance_after=p.last_balance,
-                )
-            )
-    return checked, found
+    """(packages checked, those whose caches differ from their ledger). The ledger's total,
+    used − reversed uses, and the balance_after of the last entry recorded must all agree
+    with the cached lessons_left / lessons_used. The database compares and returns only the
+    packages that differ: the ledger is read once, grouped by package (the nightly check
+    over a chain's millions of rows), and no package that agrees is brought into Python."""
+    ledger, packages = LedgerEntry._meta.db_table, LessonPackage._meta.db_table
+    students = Student._meta.db_table
+    # only table names (from the models) are formatted in; the values are parameters
+    sql = f"""
+        SELECT p.id, s.name, p.course, p.lessons_left, COALESCE(l.total, 0), p.lessons_used,
+               COALESCE(l.used, 0) - COALESCE(u.reversed, 0), last.balance_after
+        FROM {packages} p
+        JOIN {students} s ON s.id = p.student_id
+        LEFT JOIN (
+            SELECT package_id, SUM(lessons) AS total,
+                   SUM(CASE WHEN kind = %(used)s THEN 1 ELSE 0 END) AS used, MAX(id) AS last_id
+            FROM {ledger} GROUP BY package_id
+        ) l ON l.package_id = p.id
+        LEFT JOIN (
+            SELECT e.package_id, COUNT(*) AS reversed
+            FROM {ledger} e JOIN {ledger} r ON r.id = e.reverses_id
+            WHERE e.kind = %(reversal)s AND r.kind = %(used)s GROUP BY e.package_id
+        ) u ON u.package_id = p.id
+        LEFT JOIN {ledger} last ON last.id = l.last_id
+        WHERE COALESCE(l.total, 0) <> p.lessons_left
+           OR COALESCE(l.used, 0) - COALESCE(u.reversed, 0) <> p.lessons_used
+           OR (last.id IS NOT NULL AND last.balance_after <> p.lessons_left)
+        ORDER BY p.id
+    """  # noqa: S608
+    params = {"used": LedgerEntry.Kind.USED.value, "reversal": LedgerEntry.Kind.REVERSAL.value}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = [LedgerMismatch(*row) for row in cursor.fetchall()]
+    return LessonPackage.objects.count(), found
 
 
 def packages_payment_due(campus: Campus, *, within_lessons: int = 2) -> list[LessonPackage]:

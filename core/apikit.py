@@ -44,6 +44,10 @@ DEFAULT_LIMIT = 50
 MAX_OFFSET = 10**12  # past any real list; a larger one overflows the database's integers
 MAX_TOKEN_LENGTH = 200
 
+# A text field of a request body that the service judges: missing, null and blank all
+# reach the service, so a refusal is the service's own message beside its field.
+TEXT = str | None
+
 
 class ErrorOut(Schema):
     """The error envelope of API.md: {"error": {"code", "message", "fields"}}."""

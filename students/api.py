@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import create_model
 
-from core.apikit import ERRORS, fields_of, paginate, require_allowed, scope, username_of
+from core.apikit import ERRORS, TEXT, fields_of, paginate, require_allowed, scope, username_of
 from core.apikit import get_scoped_or_404 as get_scoped
 from core.contributions import student_api_fields
 from core.errors import InvalidInput, NotFound
@@ -20,8 +20,6 @@ from .models import AdvisorAssignment, Assessment, Guardian, Lead, ReceptionEntr
 from .roles import ROLES
 
 router = Router(tags=["students"])
-
-TEXT = str | None
 
 
 # --- schemas --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from core.apikit import ERRORS, fields_of, paginate, require_allowed, scope, username_of
+from core.apikit import ERRORS, TEXT, fields_of, paginate, require_allowed, scope, username_of
 from core.apikit import get_scoped_or_404 as get_scoped
 from students.models import Student
 
@@ -23,8 +23,6 @@ from ..models import FollowUp
 from ..roles import ROLES
 
 router = Router(tags=["follow-ups"])
-
-TEXT = str | None
 
 
 class FollowUpIn(Schema):

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from core.apikit import ERRORS, fields_of, paginate, require_allowed, scope
+from core.apikit import ERRORS, TEXT, fields_of, paginate, require_allowed, scope
 from core.apikit import get_scoped_or_404 as get_scoped
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.models import Staff
@@ -23,8 +23,6 @@ from ..models import Incident, StaffRule
 from ..roles import ROLES, may
 
 router = Router(tags=["penalties"])
-
-TEXT = str | None
 
 
 class IncidentIn(Schema):
