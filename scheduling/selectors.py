@@ -2,11 +2,14 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import router
+from django.db.models import Count, Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing.models import LessonPackage
 from core.dates import day_bounds
 from core.models import Campus, Staff, Subject
 from core.roles import Role
@@ -31,14 +34,12 @@ from .models import (
 # (they wait in the lobby); from the start until the end the lesson is in progress.
 CHECK_IN_EARLY = timedelta(minutes=30)
 
+M = TypeVar("M", bound=Model)
 
-def lesson_at(*, student: Student, at: datetime, lesson_kind: str | None = None) -> Lesson | None:
-    """The student's scheduled lesson that a check-in at `at` belongs to, or None.
 
-    The window of a lesson is [starts_at − 30 min, ends_at). When two windows meet (a
-    swipe at 9:50 between a 9:00–10:00 and a 10:00–11:00 lesson), a lesson that has no
-    check-in yet wins, then the earlier one. `lesson_kind` ("main"/"practice"), when
-    given, narrows the choice to lessons of that kind."""
+def _lessons_at(*, student: Student, at: datetime, lesson_kind: str | None) -> QuerySet[Lesson]:
+    """The student's scheduled lessons whose check-in window holds `at`, each annotated
+    with `checked_in`; of `lesson_kind` when given."""
     lessons = Lesson.objects.filter(
         student=student,
         status=Lesson.Status.SCHEDULED,
@@ -47,19 +48,13 @@ def lesson_at(*, student: Student, at: datetime, lesson_kind: str | None = None)
     )
     if lesson_kind:
         lessons = lessons.filter(lesson_kind=lesson_kind)
-    lessons = lessons.annotate(checked_in=Exists(Attendance.objects.filter(lesson=OuterRef("pk"))))
-    return (
-        lessons.select_related("package", "subject", "teacher__user", "room")
-        .order_by("checked_in", "starts_at", "pk")
-        .first()
-    )
+    return lessons.annotate(checked_in=Exists(Attendance.objects.filter(lesson=OuterRef("pk"))))
 
 
-def session_at(*, student: Student, at: datetime) -> GroupSession | None:
-    """The session of a group class of the student's that a check-in at `at` belongs to,
-    or None: the same window and choice as `lesson_at`. Annotated with `checked_in` (this
-    student's check-in of it) and `member_package_id` (the group package the student's
-    membership uses)."""
+def _sessions_at(*, student: Student, at: datetime) -> QuerySet[GroupSession]:
+    """The sessions of the student's group classes whose check-in window holds `at` (not
+    one the student is on leave from), annotated with `checked_in` (this student's
+    check-in of it) and `member_package_id` (the group package the membership uses)."""
     membership = GroupMember.objects.filter(group=OuterRef("group"), student=student, left_at__isnull=True)
     return (
         GroupSession.objects.filter(
@@ -74,10 +69,79 @@ def session_at(*, student: Student, at: datetime) -> GroupSession | None:
             checked_in=Exists(Attendance.objects.filter(session=OuterRef("pk"), student=student)),
             member_package_id=Subquery(membership.values("package")[:1]),
         )
-        .select_related("group")
-        .order_by("checked_in", "starts_at", "pk")
-        .first()
     )
+
+
+# The choice among lessons (or sessions) whose windows meet: one not checked in first, then
+# the earlier one.
+AT_ORDER = ("checked_in", "starts_at", "pk")
+
+
+def lesson_at(*, student: Student, at: datetime, lesson_kind: str | None = None) -> Lesson | None:
+    """The student's scheduled lesson that a check-in at `at` belongs to, or None.
+
+    The window of a lesson is [starts_at − 30 min, ends_at). When two windows meet (a
+    swipe at 9:50 between a 9:00–10:00 and a 10:00–11:00 lesson), a lesson that has no
+    check-in yet wins, then the earlier one. `lesson_kind` ("main"/"practice"), when
+    given, narrows the choice to lessons of that kind."""
+    lessons = _lessons_at(student=student, at=at, lesson_kind=lesson_kind)
+    return lessons.select_related("package", "subject", "teacher__user", "room").order_by(*AT_ORDER).first()
+
+
+def session_at(*, student: Student, at: datetime) -> GroupSession | None:
+    """The session of a group class of the student's that a check-in at `at` belongs to,
+    or None: the same window and choice as `lesson_at`. Annotated with `checked_in` (this
+    student's check-in of it) and `member_package_id` (the group package the student's
+    membership uses)."""
+    return _sessions_at(student=student, at=at).select_related("group").order_by(*AT_ORDER).first()
+
+
+def booking_at(*, student: Student, at: datetime, lesson_kind: str | None = None) -> Lesson | GroupSession | None:
+    """What a check-in of `student` at `at` is for, in one query: the lesson `lesson_at`
+    finds; else, for a main lesson (`lesson_kind` None or main: a group class is a main
+    lesson), the session `session_at` finds; else None.
+
+    The one row comes back with what a check-in reads: `checked_in`, the start, a lesson's
+    kind and package (its id), a session's group (its name) and `member_package_id`; any
+    other field loads when read."""
+    columns = ("what", "row_id", "row_starts_at", "row_checked_in", "row_kind", "row_package_id", "row_group_id",
+               "row_group_name")
+    rows = _lessons_at(student=student, at=at, lesson_kind=lesson_kind).annotate(
+        what=Value("lesson"), row_id=F("pk"), row_starts_at=F("starts_at"), row_checked_in=F("checked_in"),
+        row_kind=F("lesson_kind"), row_package_id=F("package_id"),
+        row_group_id=Value(None, output_field=IntegerField()), row_group_name=Value(""),
+    ).order_by().values(*columns)
+    if lesson_kind in (None, Lesson.Kind.MAIN):
+        sessions = _sessions_at(student=student, at=at).annotate(
+            what=Value("session"), row_id=F("pk"), row_starts_at=F("starts_at"), row_checked_in=F("checked_in"),
+            row_kind=Value(Lesson.Kind.MAIN.value), row_package_id=F("member_package_id"),
+            row_group_id=F("group_id"), row_group_name=F("group__name"),
+        ).order_by().values(*columns)
+        rows = rows.union(sessions, all=True)
+    # "lesson" sorts before "session": a lesson wins, as in the swipe's own order of questions
+    row = rows.order_by("what", "row_checked_in", "row_starts_at", "row_id").first()
+    if row is None:
+        return None
+    if row["what"] == "lesson":
+        booked: Lesson | GroupSession = loaded(
+            Lesson, id=row["row_id"], student_id=student.pk, starts_at=row["row_starts_at"],
+            lesson_kind=row["row_kind"], package_id=row["row_package_id"],
+        )
+        if booked.package_id is not None:
+            booked.package = loaded(LessonPackage, id=booked.package_id)
+    else:
+        booked = loaded(GroupSession, id=row["row_id"], group_id=row["row_group_id"], starts_at=row["row_starts_at"])
+        booked.group = loaded(GroupClass, id=row["row_group_id"], name=row["row_group_name"])
+        booked.member_package_id = row["row_package_id"]  # type: ignore[attr-defined]
+    booked.checked_in = bool(row["row_checked_in"])  # type: ignore[union-attr]
+    return booked
+
+
+def loaded(model: type[M], **values: object) -> M:
+    """An instance of `model` as the database gave these field values (by attname); its
+    other fields are deferred, loaded when read (as with `.only()`)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(router.db_for_read(model), names, [values[name] for name in names])
 
 
 def current_members(group: GroupClass) -> QuerySet[GroupMember]:

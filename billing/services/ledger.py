@@ -129,24 +129,37 @@ def _copy_caches(target: LessonPackage, source: LessonPackage) -> None:
         setattr(target, field, getattr(source, field))
 
 
-@transaction.atomic
 def package_deduct(
-    *, package: LessonPackage, at: datetime, by: Staff | None, reason: str = "", check_rules: bool = True
+    *,
+    package: LessonPackage,
+    at: datetime,
+    by: Staff | None,
+    reason: str = "",
+    check_rules: bool = True,
+    locked: bool = False,
 ) -> LedgerEntry:
     """Use one lesson of `package` at `at` (a swipe's time, a manual deduction's now).
     THE one place a lesson is used. Locks the package row (SELECT … FOR UPDATE) and judges
     `lesson_refusal` on the locked row, so two deductions racing cannot both take the last
     lesson. `check_rules=False` skips expiry and the payment gates (a correction ordered by
-    the school); refunded packages and an empty balance are refused even then."""
-    locked = _lock(package)
-    code = lesson_refusal(locked, at)
-    if code is not None and not check_rules and code in (BillingError.PACKAGE_EXPIRED, BillingError.PAYMENT_DUE):
-        code = None
-    if code is not None:
-        raise refusal_error(code, locked, at)
-    entry = _append(locked, kind=LedgerEntry.Kind.USED, lessons=-1, at=at, by=by, reason=reason.strip())
-    _copy_caches(package, locked)
-    return entry
+    the school); refunded packages and an empty balance are refused even then.
+
+    `locked=True`: the caller read `package` under its row lock in the transaction this
+    runs in (`package_for_checkin` inside a transaction does), so it is judged and written
+    as given: no second lock, and no savepoint of its own: a refusal raised here rolls the
+    caller's whole transaction back."""
+    if locked and not transaction.get_connection().in_atomic_block:
+        raise ValueError("locked=True: the package's lock is held by the caller's transaction, and there is none")
+    with transaction.atomic(savepoint=not locked):
+        target = package if locked else _lock(package)
+        code = lesson_refusal(target, at)
+        if code is not None and not check_rules and code in (BillingError.PACKAGE_EXPIRED, BillingError.PAYMENT_DUE):
+            code = None
+        if code is not None:
+            raise refusal_error(code, target, at)
+        entry = _append(target, kind=LedgerEntry.Kind.USED, lessons=-1, at=at, by=by, reason=reason.strip())
+        _copy_caches(package, target)
+        return entry
 
 
 def package_for_checkin(

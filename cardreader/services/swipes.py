@@ -1,10 +1,17 @@
 """Readers and swipes: one function per business action.
 
-Locks: a swipe claims its `swipe_id` first (the unique column makes a concurrent twin wait, then
-fail, then read the first answer), locks the card row (so two swipes of one card are
-judged one after the other: the repeat guard holds), and leaves the package lock to
-billing's `package_deduct`. The deduction runs in a savepoint: a refusal rolls it back and
-keeps the swipe row for audit."""
+Locks: a swipe is judged and stored in one transaction: it locks the card row (so two
+swipes of one card are judged one after the other: the repeat guard holds), the student's
+packages (billing's `package_for_checkin`; a group class's own package, that one) and
+deducts from the package so locked, then stores itself with its answer. The unique
+`swipe_id`, written last, makes a concurrent twin wait, fail (its work rolled back) and
+read the first answer. A refusal rolls the transaction back (nothing it wrote stays) and
+the swipe is stored with its refusal.
+
+The order is a check-in's (scheduling.services.checkin.session_tick_lock): the card, the
+package(s), then the rows written. The desk's tick of a group member takes the session's
+row before the package, in a mode that the attendance's foreign key (its share of that row)
+never waits for, so a swipe holding the package is never stopped by a tick."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +30,7 @@ from core.models import Campus, Staff
 from core.services import api_token_issue
 from core.validation import date_problem
 from scheduling.models import Attendance, GroupSession, Lesson, TeacherClock
-from scheduling.selectors import lesson_at, session_at
+from scheduling.selectors import booking_at
 from scheduling.services import lesson_checkin, teacher_clock
 from students.models import Student
 
@@ -147,7 +154,7 @@ def _already_checked_in(
     queue in order, so an arrival reaches the server before its departure). A manual
     check-in is the desk's own decision (a real second lesson) and does not count."""
     if booked is not None:
-        if not booked.checked_in:  # type: ignore[union-attr]  (lesson_at's and session_at's annotation)
+        if not booked.checked_in:  # type: ignore[union-attr]  (booking_at's annotation)
             return None
         on = {"lesson": booked} if isinstance(booked, Lesson) else {"session": booked}
         return Attendance.objects.filter(student=student, **on).order_by("checked_in_at", "pk").first()
@@ -217,29 +224,30 @@ def _checkin(
     with the question (409 lesson_kind_required) instead of a main lesson."""
     student = card.student
     assert student is not None
-    lesson = lesson_at(student=student, at=at, lesson_kind=lesson_kind)
-    undecided = lesson is None and lesson_kind is None and ask_kind and session_at(student=student, at=at) is None
+    booked = booking_at(student=student, at=at, lesson_kind=lesson_kind)
+    lesson = booked if isinstance(booked, Lesson) else None
+    session = booked if isinstance(booked, GroupSession) else None
+    undecided = booked is None and lesson_kind is None and ask_kind
     if undecided and len(usable_lesson_kinds(student=student, at=at)) > 1:
         raise _kind_question(card, student)
     kind = lesson_kind or (lesson.lesson_kind if lesson else Lesson.Kind.MAIN)
-    # a group class is a main lesson: a practice swipe is never one of its sessions
-    session = session_at(student=student, at=at) if lesson is None and kind == Lesson.Kind.MAIN else None
-    booked = lesson or session
     earlier = _already_checked_in(campus=campus, student=student, booked=booked, kind=kind, at=at)
     if earlier is not None:
         raise _already_checked_in_refusal(card, earlier, booked)
     try:
         if session is not None and session.member_package_id:  # type: ignore[attr-defined]
             # the package of that class, and no other: package_deduct says why if it cannot
-            package = LessonPackage.objects.get(pk=session.member_package_id)  # type: ignore[attr-defined]
+            package = LessonPackage.objects.select_for_update(of=("self",)).get(
+                pk=session.member_package_id  # type: ignore[attr-defined]
+            )
         else:
-            package = package_for_checkin(
+            package = package_for_checkin(  # locks the student's packages
                 student=student, at=at, preferred=lesson.package if lesson else None, lesson_kind=kind,
                 kind=LessonPackage.Kind.GROUP if session else LessonPackage.Kind.ONE_ON_ONE,
             )
         attendance = lesson_checkin(
             student=student, package=package, at=at, by=by, source=Attendance.Source.SWIPE, lesson=lesson,
-            lesson_kind=kind, session=session,
+            lesson_kind=kind, session=session, locked=True,
         )
     except DomainError as exc:
         raise _Refused(exc, card, {"student": _student_out(student)})
@@ -354,13 +362,20 @@ def next_steps(refused: _Refused, card_text: str) -> list[dict[str, str]]:
     return steps
 
 
-def _replay(swipe_id: str, campus: Campus) -> SwipeAnswer:
-    first = Swipe.objects.get(swipe_id=swipe_id)
+def _replay(first: Swipe, campus: Campus) -> SwipeAnswer:
     if first.campus_id != campus.pk:
         # never hand one campus's answer (a student's name) to another
         raise Conflict(CardError.SWIPE_ID_IN_USE, "该 swipe_id 已被其他校区使用", {"swipe_id": "已被使用"})
     status = 200 if first.http_status < 300 else first.http_status
     return SwipeAnswer(status=status, body=first.response, swipe=first, replayed=True)
+
+
+def _replay_of_twin(swipe_id: str, campus: Campus, exc: IntegrityError) -> SwipeAnswer:
+    """The store refused: a twin (the same swipe_id) was stored first; its answer is this one's."""
+    first = Swipe.objects.filter(swipe_id=swipe_id).first()
+    if first is None:
+        raise exc
+    return _replay(first, campus)
 
 
 def swipe_record(
@@ -389,69 +404,52 @@ def swipe_record(
     readable = date_problem("swipe", at, now=now) is None
     previous = Swipe.objects.filter(swipe_id=swipe_id).first()
     if previous is not None:
-        return _replay(swipe_id, campus)
+        return _replay(previous, campus)
+    row = {
+        "swipe_id": swipe_id,
+        "campus": campus,
+        "reader": reader,
+        "staff": by,
+        "card_text": card_text[:64],
+        "lesson_kind": lesson_kind or "",
+        "swiped_at": at if readable else now,
+        "swiped_at_text": "" if readable else at.isoformat()[:64],
+    }
     try:
         with transaction.atomic():
-            # Claim the id first: a concurrent swipe with the same id waits on the unique
-            # index until this commits, then fails and reads this answer.
-            swipe = Swipe.objects.create(
-                swipe_id=swipe_id,
+            found, body, links = _judge(
                 campus=campus,
+                card_text=card_text,
+                at=at,
+                now=now,
+                lesson_kind=lesson_kind,
+                clock_kind=clock,
                 reader=reader,
-                staff=by,
-                card_text=card_text[:64],
-                lesson_kind=lesson_kind or "",
-                swiped_at=at if readable else now,
-                swiped_at_text="" if readable else at.isoformat()[:64],
-                result=Swipe.Result.REFUSED,
-                http_status=500,
-                response={},
+                by=by,
+                ask_kind=ask_kind,
             )
-            try:
-                with transaction.atomic():  # savepoint: a refusal undoes the deduction only
-                    found, body, links = _judge(
-                        campus=campus,
-                        card_text=card_text,
-                        at=at,
-                        now=now,
-                        lesson_kind=lesson_kind,
-                        clock_kind=clock,
-                        reader=reader,
-                        by=by,
-                        ask_kind=ask_kind,
-                    )
-                swipe.card = found
-                swipe.result = body["result"]
-                swipe.http_status = 201
-                swipe.response = body
-                for name, value in links.items():
-                    setattr(swipe, name, value)
-            except (_Refused, DomainError) as exc:
-                # a DomainError not turned into a refusal above (say, a teacher's clock
-                # refused) is a refusal all the same: stored, answered, nothing changed
-                refused = exc if isinstance(exc, _Refused) else _Refused(exc)
-                swipe.card = refused.card
-                swipe.code = refused.error.code
-                swipe.http_status = refused.error.status
-                swipe.response = {
-                    **refused.error.as_envelope(),
-                    **refused.extra,
-                    "next_steps": next_steps(refused, card_text),
-                }
-            swipe.save(
-                update_fields=[
-                    "card",
-                    "result",
-                    "code",
-                    "http_status",
-                    "response",
-                    "ledger_entry",
-                    "attendance",
-                    "clock",
-                ]
-            )
-    except IntegrityError:
-        if Swipe.objects.filter(swipe_id=swipe_id).exists():
-            return _replay(swipe_id, campus)
-        raise
+            # Stored last, with its answer, in the same transaction: a concurrent twin (the
+            # same swipe_id) storing itself waits on the unique index until this commits, then
+            # fails, its own work rolled back, and answers with this swipe's answer.
+            swipe = Swipe.objects.create(**row, card=found, result=body["result"], http_status=201, response=body, **links)
+    except (_Refused, DomainError) as exc:
+        # The transaction rolled back whatever the judging wrote. A DomainError not turned
+        # into a refusal above (say, a teacher's clock refused) is a refusal all the same:
+        # stored with its answer, nothing else changed.
+        refused = exc if isinstance(exc, _Refused) else _Refused(exc)
+        response = {**refused.error.as_envelope(), **refused.extra, "next_steps": next_steps(refused, card_text)}
+        try:
+            with transaction.atomic():
+                swipe = Swipe.objects.create(
+                    **row,
+                    card=refused.card,
+                    result=Swipe.Result.REFUSED,
+                    code=refused.error.code,
+                    http_status=refused.error.status,
+                    response=response,
+                )
+        except IntegrityError as twin:
+            return _replay_of_twin(swipe_id, campus, twin)
+    except IntegrityError as twin:
+        return _replay_of_twin(swipe_id, campus, twin)
     return SwipeAnswer(status=swipe.http_status, body=swipe.response, swipe=swipe)

@@ -75,25 +75,29 @@ def attendance_record(
 SWIPE_LEDGER_REASON = "刷卡签到"
 
 
-@transaction.atomic
 def lesson_checkin(
     *, student: Student, package: LessonPackage, at: datetime, by: Staff | None, source: str,
     lesson: Lesson | None = None, lesson_kind: str = Lesson.Kind.MAIN, reason: str = "",
-    session: GroupSession | None = None,
+    session: GroupSession | None = None, locked: bool = False,
 ) -> Attendance:
     """A check-in that uses a lesson, a swipe's or a manual one: one lesson of `package`
     used by billing's `package_deduct` (the one place a lesson is used: it locks the
     package and judges the rules at `at`), then the Attendance of that ledger entry, on
-    its `lesson` or group `session` if it has one."""
-    entry = package_deduct(package=package, at=at, by=by, reason=reason or SWIPE_LEDGER_REASON)
-    record = partial(
-        attendance_record, student=student, package=package, ledger_entry=entry, at=at, by=by, source=source,
-        lesson=lesson, lesson_kind=lesson_kind, reason=reason, session=session,
-    )
-    if session is None:
-        return record()  # one INSERT, no savepoint: nothing unique to race for
-    with conflict_on_integrity(_session_checked_in(student)):
-        return record()
+    its `lesson` or group `session` if it has one. One transaction; `locked=True` (a swipe):
+    the caller's transaction holds `package`'s lock and covers this one, so neither this
+    nor the deduction takes a savepoint, and a refusal rolls the caller's transaction back."""
+    if locked and not transaction.get_connection().in_atomic_block:
+        raise ValueError("locked=True: the package's lock is held by the caller's transaction, and there is none")
+    with transaction.atomic(savepoint=not locked):
+        entry = package_deduct(package=package, at=at, by=by, reason=reason or SWIPE_LEDGER_REASON, locked=locked)
+        record = partial(
+            attendance_record, student=student, package=package, ledger_entry=entry, at=at, by=by, source=source,
+            lesson=lesson, lesson_kind=lesson_kind, reason=reason, session=session,
+        )
+        if session is None:
+            return record()  # one INSERT, no savepoint: nothing unique to race for
+        with conflict_on_integrity(_session_checked_in(student)):
+            return record()
 
 
 def _session_checked_in(student: Student) -> Callable[[IntegrityError], Conflict | None]:
@@ -173,13 +177,25 @@ def teacher_clock(*, teacher: Staff, at: datetime, source: str = "", kind: str |
     raise InvalidInput("打卡过于频繁，请稍后再试", {"teacher": "请重试"})
 
 
+def session_tick_lock(session: GroupSession) -> None:
+    """A tick's first lock: the session's row, so that the desk's ticks of one session are
+    judged one at a time. FOR NO KEY UPDATE, not FOR UPDATE: it must not block the KEY SHARE
+    lock that inserting any attendance of the session takes on this row (its foreign key).
+    A swipe of a member locks the package first and inserts the attendance after; were it
+    blocked here, it would hold the package the tick waits for next (a deadlock). The order
+    of a check-in's locks (the same for a swipe and a tick): the caller's own row (a swipe:
+    the card; a tick: this one), then the package(s), then the rows written, whose foreign
+    keys share what they name."""
+    GroupSession.objects.select_for_update(no_key=True).filter(pk=session.pk).first()
+
+
 def _session_checkin_manual(
     *, package: LessonPackage, by: Staff, reason: str, at: datetime, session: GroupSession
 ) -> Attendance:
     """An absent member of a group session ticked in by hand (the session's check-in list):
     once per session, with a group package of the student's, on the session."""
     student = package.student
-    GroupSession.objects.select_for_update().filter(pk=session.pk).first()  # one tick at a time per session
+    session_tick_lock(session)
     if package.kind != LessonPackage.Kind.GROUP:
         raise InvalidInput("大课只能扣大课课时包", {"package": "不是大课课时包"})
     if not GroupMember.objects.filter(group_id=session.group_id, student=student, left_at__isnull=True).exists():

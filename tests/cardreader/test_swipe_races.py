@@ -7,16 +7,18 @@ from datetime import timedelta
 from functools import partial
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from billing.models import LedgerEntry
 from cardreader.models import Swipe
 from cardreader.services import swipe_record
+from core.errors import Conflict
 from core.roles import Role
 from core.services import subject_get_or_create
 from scheduling.models import Attendance
 from scheduling.services import checkin_manual, group_class_create, group_member_add, group_session_add
+from scheduling.services.checkin import session_tick_lock
 from tests.scheduling.helpers import make_teacher, music_theory_class
 
 from .helpers import a_package, a_reader, a_student_with_card
@@ -161,9 +163,10 @@ def test_members_of_a_group_swiping_twice_at_once_are_each_charged_once_per_sess
     assert Attendance.objects.filter(session__group=group).count() == 5
 
 
-def test_a_swipe_and_the_desks_tick_of_one_member_at_once_charge_once(campus, make_staff):
-    """The session's check-in list (the desk's manual tick) and the member's own swipe at the
-    same moment: one lesson, one attendance on the session; the other is refused."""
+@pytest.fixture
+def member_of_a_session(campus, make_staff):
+    """A desk, a reader, a group session in progress, and a member with a card and the group
+    package linked to the class."""
     desk = make_staff(Role.FRONT_DESK)
     reader, _client = a_reader(campus)
     group = music_theory_class(campus, None)
@@ -172,6 +175,13 @@ def test_a_swipe_and_the_desks_tick_of_one_member_at_once_charge_once(campus, ma
     student, _card = a_student_with_card(campus, desk)
     package = a_package(student, desk, kind="group", course="乐理大课")
     group_member_add(group=group, student=student, by=None, package=package)
+    return desk, reader, session, student, package
+
+
+def test_a_swipe_and_the_desks_tick_of_one_member_at_once_charge_once(campus, member_of_a_session):
+    """The session's check-in list (the desk's manual tick) and the member's own swipe at the
+    same moment: one lesson, one attendance on the session; the other is refused."""
+    desk, reader, session, student, package = member_of_a_session
     jobs = [
         partial(swipe_record, swipe_id=str(uuid.uuid4()), card="0012345678", campus=campus, reader=reader),
         partial(checkin_manual, package=package, by=desk, reason="点名补签", session=session),
@@ -184,3 +194,33 @@ def test_a_swipe_and_the_desks_tick_of_one_member_at_once_charge_once(campus, ma
     refused = [r for r in results if isinstance(r, Exception) or getattr(r, "status", 201) == 409]
     assert len(refused) == 5
     assert not any(isinstance(r, Exception) and not hasattr(r, "code") for r in results), results
+
+
+def test_a_swipe_never_waits_for_the_session_a_desks_tick_holds(campus, member_of_a_session):
+    """The two halves of that race, one after the other: the desk's tick holds its first lock
+    (the session's) and would next lock the member's package. The swipe, which locks the
+    package before it inserts the attendance, must not then wait for the session (the
+    attendance's foreign key shares the session's row), or each waits for the other. So the
+    swipe completes while the tick holds the session, and the tick, going on, is refused."""
+    desk, reader, session, student, package = member_of_a_session
+    swipe = partial(swipe_record, swipe_id=str(uuid.uuid4()), card="0012345678", campus=campus, reader=reader)
+    answers: list[object] = []
+
+    def swipe_elsewhere() -> None:
+        try:
+            answers.append(swipe())
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        session_tick_lock(session)  # the tick's first lock, as checkin_manual takes it
+        thread = threading.Thread(target=swipe_elsewhere)
+        thread.start()
+        thread.join(10)
+        assert not thread.is_alive(), "the swipe waits for the tick's lock on the session"
+        assert answers[0].status == 201
+        with pytest.raises(Conflict) as refused:
+            checkin_manual(package=package, by=desk, reason="点名补签", session=session)
+    assert refused.value.code == "already_checked_in"
+    assert LedgerEntry.objects.filter(package=package, kind="used").count() == 1
+    assert Attendance.objects.filter(session=session, student=student).count() == 1
