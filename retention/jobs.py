@@ -11,6 +11,8 @@ asks (retention.selectors: `first_call_due`, `pre_first_lesson_due`, `renewal_du
 - the penalty audit (`services.run_audit`, the same code as `manage.py run_audit`), every
   night: it judges the week and the month that ended before today, so the nights after the
   first find nothing new unless a spot-check has since found a follow-up false;
+- the KPIs of the settled months of the dashboard's twelve (`services.kpi_months_close`),
+  stored again every night;
 - the spot-check's weekly sample (`services.spot_checks_draw`) of the week just ended, on Monday.
 """
 
@@ -28,7 +30,7 @@ from core.roles import Role
 from core.todos import staff_of, todos_raise
 from students.models import Student
 
-from . import selectors, services
+from . import kpis, selectors, services
 from .contributions import CASE_WARNING
 from .models import SaveCase
 from .roles import SUPERVISORS
@@ -108,6 +110,18 @@ def penalty_audit(at: datetime) -> int:
     return services.run_audit(day=local_day(at))
 
 
+def kpi_months(at: datetime) -> int:
+    """Store again, for every campus, the settled months of the twelve the KPI dashboard
+    charts: a month stored before a late correction (a reversal, a make-up booked) holds
+    the corrected figures from the next morning on; one not stored yet is stored."""
+    months = [m for m in kpis.trend_months(local_day(at)) if kpis.is_settled(m, at)]
+    if not months:
+        return 0
+    return sum(
+        services.kpi_months_close(campus=campus, months=months, now=at, refresh=True) for campus in Campus.objects.all()
+    )
+
+
 def spot_checks(at: datetime) -> int:
     last_week = local_day(at) - timedelta(days=7)
     return sum(services.spot_checks_draw(campus=campus, week=last_week) for campus in Campus.objects.all())
@@ -121,5 +135,6 @@ JOBS = [
     Job(name="renewals", title="课时不足：班主任续费待办", run=renewals, hour="8", minute="20"),
     Job(name="save_cases", title="挽单 10 天期限将到或已过", run=save_cases_near_deadline, hour="8", minute="40"),
     Job(name="penalty_audit", title="员工规则稽核（处罚）", run=penalty_audit, hour="2", minute="30"),
+    Job(name="kpi_months", title="五大指标：保存已结算月份", run=kpi_months, hour="3", minute="0"),
     Job(name="spot_checks", title="回访抽检：上周样本", run=spot_checks, day_of_week="1", hour="7", minute="0"),
 ]

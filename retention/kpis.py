@@ -23,8 +23,9 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import LedgerEntry, LessonPackage
@@ -37,7 +38,7 @@ from core.scoping import scope
 from scheduling.models import GroupSession, Lesson
 from students.models import Lead, Student
 
-from .models import Refund
+from .models import KpiStudentMonth, Refund
 from .selectors import RENEWAL_SHARE
 from .services._checks import clean_month
 
@@ -92,12 +93,17 @@ class Row:
 
 @dataclass
 class Kpi:
+    """A KPI of a month: its rows, or (`stored`) the figures of a closed month without them."""
+
     key: str
     month: date
     rows: list[Row]
+    stored: dict[str, Any] | None = None
 
     @property
     def figures(self) -> dict[str, Any]:
+        if self.stored is not None:
+            return self.stored
         return DEFINITIONS[self.key].summarise(self.rows)
 
     @property
@@ -151,6 +157,12 @@ class Monthly:
         return self.over(students, [month])[month]
 
 
+def _advisors(students: QuerySet[Student]) -> dict[int, int | None]:
+    """Each student's advisor now, read once: the KPIs' queries then need no join back to
+    the students (which PostgreSQL answers by scanning every campus's)."""
+    return dict(students.order_by().values_list("pk", "advisor_id"))
+
+
 def _empty(months: Sequence[date]) -> dict[date, dict[int, Row]]:
     return {m: {} for m in months}
 
@@ -179,7 +191,7 @@ def lesson_consumption(students: QuerySet[Student], months: Sequence[date]) -> d
             reversed_by__isnull=True,
         )
         .annotate(month=in_month("occurred_at"))
-        .values_list("month", "package__student_id", "package__student__advisor_id")
+        .values_list("month", "package__student_id")
         .annotate(n=Count("pk"))
     )
     lessons = (
@@ -189,7 +201,7 @@ def lesson_consumption(students: QuerySet[Student], months: Sequence[date]) -> d
             | Q(status=Lesson.Status.LEAVE) & ~Exists(Lesson.objects.filter(makeup_for=OuterRef("pk")))
         )
         .annotate(month=in_month("starts_at"))
-        .values_list("month", "student_id", "student__advisor_id")
+        .values_list("month", "student_id")
         .annotate(n=Count("pk"))
     )
     sessions = (
@@ -198,16 +210,19 @@ def lesson_consumption(students: QuerySet[Student], months: Sequence[date]) -> d
             status=Lesson.Status.SCHEDULED,
         )
         .annotate(month=in_month("starts_at"))
-        .values_list("month", "group__members__student_id", "group__members__student__advisor_id")
+        .values_list("month", "group__members__student_id")
         .annotate(n=Count("pk"))
     )
     found = _empty(months)
+    advisors = _advisors(students)
 
-    def add(counted: Iterable[tuple[datetime, int, int | None, int]], what: str) -> None:
-        for moment, student_id, advisor_id, n in counted:
+    def add(counted: Iterable[tuple[datetime, int, int]], what: str) -> None:
+        for moment, student_id, n in counted:
             rows = found.get(month_of(moment))
             if rows is not None:
-                row = rows.setdefault(student_id, Row(student_id, advisor_id, False, {"used": 0, "scheduled": 0}))
+                row = rows.setdefault(
+                    student_id, Row(student_id, advisors[student_id], False, {"used": 0, "scheduled": 0})
+                )
                 row.values[what] += n
 
     add(used, "used")
@@ -264,17 +279,18 @@ def renewal_rate(students: QuerySet[Student], months: Sequence[date]) -> dict[da
             threshold=threshold, crossed_at=Subquery(crossing.values("occurred_at")[:1]), sold_at=_sold_at()
         )
         .filter(Q(crossed_at__gte=start, crossed_at__lt=end) | Q(valid_until__gte=first, valid_until__lte=last))
-        .values_list("pk", "student_id", "student__advisor_id", "crossed_at", "sold_at", "valid_until", "refunded_at")
+        .values_list("pk", "student_id", "crossed_at", "sold_at", "valid_until", "refunded_at")
     )
+    advisors = _advisors(students)
     # month → student → (renewal point, that package's sale, the package, the advisor)
     due: dict[date, dict[int, tuple[datetime, datetime, int, int | None]]] = {m: {} for m in months}
-    for pk, student_id, advisor_id, crossed_at, sold_at, valid_until, refunded_at in packages:
+    for pk, student_id, crossed_at, sold_at, valid_until, refunded_at in packages:
         point = renewal_point(crossed_at, valid_until)
         families = due.get(month_of(point))
         if families is None or (refunded_at is not None and refunded_at < point):
             continue
         if student_id not in families or point < families[student_id][0]:
-            families[student_id] = (point, sold_at, pk, advisor_id)
+            families[student_id] = (point, sold_at, pk, advisors[student_id])
     sales: dict[int, list[tuple[int, datetime]]] = {}
     for student_id, package_id, sold_at in LedgerEntry.objects.filter(
         package__student_id__in={s for families in due.values() for s in families}, kind=LedgerEntry.Kind.BOUGHT
@@ -316,14 +332,15 @@ def subject_expansion(students: QuerySet[Student], months: Sequence[date]) -> di
         .filter(sold_at__gte=start, sold_at__lt=end)
         .filter(Exists(earlier), ~Exists(earlier.filter(package__subject=OuterRef("subject"))))
         .order_by("sold_at", "pk")
-        .values_list("sold_at", "student_id", "student__advisor_id", "subject__name")
+        .values_list("sold_at", "student_id", "subject__name")
     )
     found = _empty(months)
-    for sold_at, student_id, advisor_id, subject in bought:
+    advisors = _advisors(students)
+    for sold_at, student_id, subject in bought:
         rows = found.get(month_of(sold_at))
         if rows is None:
             continue
-        row = rows.setdefault(student_id, Row(student_id, advisor_id, True, {"subjects": []}))
+        row = rows.setdefault(student_id, Row(student_id, advisors[student_id], True, {"subjects": []}))
         if subject not in row.values["subjects"]:
             row.values["subjects"].append(subject)
     return _kpis("subject_expansion", found)
@@ -363,8 +380,8 @@ def _referral_figures(rows: list[Row]) -> dict[str, Any]:
 
 
 def _active(students: QuerySet[Student], month: date) -> QuerySet[LessonPackage]:
-    """(student, advisor) of the month's active students: a package valid during some of
-    the month, not refunded before it, with lessons left when it began or bought during it."""
+    """The ids of the month's active students: a package valid during some of the month,
+    not refunded before it, with lessons left when it began or bought during it."""
     start, end = month_bounds(month)
     first, last = first_of_month(month), next_month(month) - timedelta(days=1)
     balance_then = LedgerEntry.objects.filter(package=OuterRef("pk"), occurred_at__lt=start).order_by(
@@ -378,7 +395,8 @@ def _active(students: QuerySet[Student], month: date) -> QuerySet[LessonPackage]
         .filter(Q(refunded_at__isnull=True) | Q(refunded_at__gte=start))
         .annotate(balance_then=Subquery(balance_then.values("balance_after")[:1]))
         .filter(Q(balance_then__gt=0) | Exists(bought_during))
-        .values_list("student_id", "student__advisor_id")
+        .order_by()
+        .values_list("student_id", flat=True)
         .distinct()
     )
 
@@ -391,17 +409,19 @@ def refund_rate(students: QuerySet[Student], months: Sequence[date]) -> dict[dat
     then) or was bought during the month. One query a month for the active students (each
     month's balances are their own), one for the refunds of all the months."""
     start, end = window(months)
+    advisors = _advisors(students)
     found = {
-        m: {s: Row(s, a, False, {"refunds": 0, "amount": ZERO}) for s, a in _active(students, m)} for m in months
+        m: {s: Row(s, advisors[s], False, {"refunds": 0, "amount": ZERO}) for s in _active(students, m)}
+        for m in months
     }
     paid = Refund.objects.filter(
         student__in=students, status=Refund.Status.PAID, paid_at__gte=start, paid_at__lt=end
-    ).values_list("paid_at", "student_id", "student__advisor_id", "amount")
-    for paid_at, student_id, advisor_id, amount in paid:
+    ).values_list("paid_at", "student_id", "amount")
+    for paid_at, student_id, amount in paid:
         rows = found.get(month_of(paid_at))
         if rows is None:
             continue
-        row = rows.setdefault(student_id, Row(student_id, advisor_id, False, {"refunds": 0, "amount": ZERO}))
+        row = rows.setdefault(student_id, Row(student_id, advisors[student_id], False, {"refunds": 0, "amount": ZERO}))
         row.hit = True
         row.values["refunds"] += 1
         row.values["amount"] = money(row.values["amount"] + amount)
@@ -485,10 +505,76 @@ def trend_months(month: date) -> list[date]:
     return months
 
 
-def trends(students: QuerySet[Student], month: date) -> dict[str, list[Kpi]]:
-    """Each KPI over the twelve months ending with `month`."""
+def settles_at(month: date) -> datetime:
+    """When a month's figures stop changing with time: 30 days after it ended, when the last
+    renewal it can count (`RENEWAL_WINDOW` after a renewal point at its very end) is past."""
+    return day_start(next_month(month)) + RENEWAL_WINDOW
+
+
+def is_settled(month: date, now: datetime) -> bool:
+    return now >= settles_at(month)
+
+
+def stored_figures(students: QuerySet[Student], months: Sequence[date]) -> dict[date, dict[str, dict[str, Any]]]:
+    """month → KPI → the figures of `students`, summed in the database from the stored
+    figures of each student (`KpiStudentMonth`) as each KPI's `summarise` sums its rows."""
+    found = {m: _stored_row({}) for m in months}
+    sums = (
+        KpiStudentMonth.objects.filter(student__in=students, month__in=months)
+        .values("month")
+        .annotate(
+            consumption=Count("pk", filter=Q(consumption=True)), used=Sum("used"), scheduled=Sum("scheduled"),
+            families=Count("pk", filter=Q(renewal_due=True)), renewed=Count("pk", filter=Q(renewed=True)),
+            expanded=Count("pk", filter=Q(new_subjects__gt=0)), new_subjects=Sum("new_subjects"),
+            enrolled=Sum("referred"), referring=Count("pk", filter=Q(referred__gt=0)),
+            active=Count("pk", filter=Q(refund_row=True)), refunded=Count("pk", filter=Q(refunds__gt=0)),
+            refunds=Sum("refunds"), amount=Sum("refund_amount"),
+        )
+    )
+    for row in sums:
+        found[row["month"]] = _stored_row(row)
+    return found
+
+
+def _stored_row(row: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    def n(name: str) -> int:
+        return row.get(name) or 0
+
+    return {
+        "lesson_consumption": {
+            "used": n("used"), "scheduled": n("scheduled"), "rate": rate(n("used"), n("scheduled")),
+            "students": n("consumption"),
+        },
+        "renewal_rate": {"families": n("families"), "renewed": n("renewed"), "rate": rate(n("renewed"), n("families"))},
+        "subject_expansion": {"students": n("expanded"), "subjects": n("new_subjects")},
+        "referrals": {"enrolled": n("enrolled"), "referring_families": n("referring")},
+        "refund_rate": {
+            "active_students": n("active"), "refunded_students": n("refunded"), "refunds": n("refunds"),
+            "amount": money(row.get("amount") or ZERO), "rate": rate(n("refunded"), n("active")),
+        },
+    }
+
+
+def trends(students: QuerySet[Student], month: date, *, now: datetime | None = None) -> dict[str, list[Kpi]]:
+    """Each KPI over the twelve months ending with `month`. The settled months before
+    `month` are read from the stored figures (a campus's month not stored yet is computed
+    and stored first: `services.kpi_months_close`); `month` itself and the months still
+    open are computed live, `month` with the rows behind its figures."""
+    from .services.kpis import kpi_months_ensure
+
     months = trend_months(month)
-    return {key: list(d.compute.over(students, months).values()) for key, d in DEFINITIONS.items()}
+    now = now or timezone.now()
+    closed = [m for m in months[:-1] if is_settled(m, now)]
+    stored = {}
+    if closed:
+        kpi_months_ensure(students=students, months=closed, now=now)
+        stored = stored_figures(students, closed)
+    live = [m for m in months if m not in stored]
+    computed = {key: d.compute.over(students, live) for key, d in DEFINITIONS.items()}
+    return {
+        key: [Kpi(key, m, [], stored[m][key]) if m in stored else computed[key][m] for m in months]
+        for key in DEFINITIONS
+    }
 
 
 def figures_json(kpi: Kpi) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -125,10 +126,15 @@ RULE_LABELS = {
 }
 
 
+# a Due's note, worded when it is shown: the supervisor's counts of thousands of calls owed
+# never word theirs
+worded = lazy(lambda word, *args: word(*args), str)
+
+
 @dataclass(frozen=True)
 class Due:
     """One call a rule says is owed: which rule, the follow-up kind that settles it, the
-    day it fell due, and why (for the list)."""
+    day it fell due, and why (for the list; a lazy string, worded when shown)."""
 
     rule: str
     kind: str
@@ -194,14 +200,14 @@ def first_call_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
         .values_list("student_id", "first_call_due", "assigned_at")
     )
     return {
-        student_id: Due(
-            "first_call",
-            FollowUp.Kind.FIRST_CALL,
-            due,
-            _("%(assigned)s 接档，首次回访须在 %(due)s 完成")
-            % {"assigned": f"{timezone.localtime(assigned):%m-%d}", "due": f"{due:%m-%d}"},
-        )
+        student_id: Due("first_call", FollowUp.Kind.FIRST_CALL, due, worded(_first_call_note, assigned, due))
         for student_id, due, assigned in assignments
+    }
+
+
+def _first_call_note(assigned: datetime, due: date) -> str:
+    return _("%(assigned)s 接档，首次回访须在 %(due)s 完成") % {
+        "assigned": f"{timezone.localtime(assigned):%m-%d}", "due": f"{due:%m-%d}"
     }
 
 
@@ -226,14 +232,13 @@ def pre_first_lesson_due(students: QuerySet[Student], at: datetime) -> dict[int,
     )
     day = local_day(at)
     return {
-        pk: Due(
-            "pre_first_lesson",
-            FollowUp.Kind.PRE_FIRST_LESSON,
-            day,
-            _("首次上课 %(starts)s，请提前确认") % {"starts": f"{timezone.localtime(starts):%m-%d %H:%M}"},
-        )
+        pk: Due("pre_first_lesson", FollowUp.Kind.PRE_FIRST_LESSON, day, worded(_pre_first_lesson_note, starts))
         for pk, starts in rows
     }
+
+
+def _pre_first_lesson_note(starts: datetime) -> str:
+    return _("首次上课 %(starts)s，请提前确认") % {"starts": f"{timezone.localtime(starts):%m-%d %H:%M}"}
 
 
 def after_first_lesson_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
@@ -247,13 +252,15 @@ def after_first_lesson_due(students: QuerySet[Student], at: datetime) -> dict[in
     )
     return {
         pk: Due(
-            "after_first_lesson",
-            FollowUp.Kind.AFTER_FIRST_LESSON,
-            local_day(starts),
-            _("%(starts)s 首次上课，课后当天回访") % {"starts": f"{timezone.localtime(starts):%m-%d %H:%M}"},
+            "after_first_lesson", FollowUp.Kind.AFTER_FIRST_LESSON, local_day(starts),
+            worded(_after_first_lesson_note, starts),
         )
         for pk, starts in rows
     }
+
+
+def _after_first_lesson_note(starts: datetime) -> str:
+    return _("%(starts)s 首次上课，课后当天回访") % {"starts": f"{timezone.localtime(starts):%m-%d %H:%M}"}
 
 
 def contact_window_start(day: date) -> datetime:
@@ -283,12 +290,16 @@ def with_last_contact(students: QuerySet[Student], at: datetime) -> QuerySet[Stu
 
 def students_without_contact(students: QuerySet[Student], at: datetime) -> QuerySet[Student]:
     """Students with no real contact in the last 7 days judged at `at` (a student never
-    contacted included), annotated with `last_contact_at` and `since` (the hand-over)."""
+    contacted included), annotated with `last_contact_at` and `since` (the hand-over).
+    The latest contact up to `at` is before the window exactly when none falls in
+    [window start, at]: two index lookups a student instead of the latest contact's."""
     start = contact_window_start(local_day(at))
-    return (
-        with_last_contact(students, at)
-        .annotate(since=_since_handover())
-        .filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=start))
+    logged = FollowUp.objects.filter(REAL_CONTACT, student=OuterRef("pk"), contacted_at__gte=start, contacted_at__lte=at)
+    ticked = AdvisorAssignment.objects.filter(
+        student=OuterRef("pk"), first_call_done_at__gte=start, first_call_done_at__lte=at
+    )
+    return with_last_contact(students.exclude(Exists(logged)).exclude(Exists(ticked)), at).annotate(
+        since=_since_handover()
     )
 
 
@@ -296,15 +307,21 @@ def weekly_contact_due(students: QuerySet[Student], at: datetime) -> dict[int, D
     """每周每名客户至少沟通一次（除排课通知外）: due 7 days after the last real contact; a
     student never contacted is due at once, and late from the day after the hand-over."""
     result = {}
-    for pk, last, since in students_without_contact(students, at).values_list("pk", "last_contact_at", "since"):
+    rows = students_without_contact(students, at).values_list("pk", "logged_at", "ticked_at", "since")
+    for pk, logged, ticked, since in rows:
+        # last_contact_at, the later of the two (the one there is, when only one is)
+        last = max((t for t in (logged, ticked) if t is not None), default=None)
         if last is None:
             # the family is first called the day after the hand-over (the first call's day)
-            due, note = local_day(since) + FIRST_CALL_AFTER, _("接档后尚未联系过家长")
+            due, note = local_day(since) + FIRST_CALL_AFTER, worded(_, "接档后尚未联系过家长")
         else:
-            due = local_day(last) + timedelta(days=WEEK_DAYS)
-            note = _("上次联系 %(last)s，每周至少联系一次") % {"last": f"{timezone.localtime(last):%m-%d}"}
+            due, note = local_day(last) + timedelta(days=WEEK_DAYS), worded(_weekly_contact_note, last)
         result[pk] = Due("weekly_contact", FollowUp.Kind.REGULAR, due, note)
     return result
+
+
+def _weekly_contact_note(last: datetime) -> str:
+    return _("上次联系 %(last)s，每周至少联系一次") % {"last": f"{timezone.localtime(last):%m-%d}"}
 
 
 def group_sessions_of(
@@ -338,19 +355,18 @@ def renewal_share_reached(package: LessonPackage) -> bool:
     return package.lessons_left * whole <= package.total_lessons * share
 
 
-def _booked_ahead(packages: list[LessonPackage], at: datetime) -> dict[int, int]:
-    """Per package, the lessons booked in the next four weeks that will draw on it: the
-    1-on-1 lessons tied to it, or untied ones of its subject; the sessions of its
-    subject's group classes for a group package."""
-    student_ids = {p.student_id for p in packages}
+def _booked_ahead(packages: list[LessonPackage], students: QuerySet[Student], at: datetime) -> dict[int, int]:
+    """Per package (each a package of one of `students`), the lessons booked in the next
+    four weeks that will draw on it: the 1-on-1 lessons tied to it, or untied ones of its
+    subject; the sessions of its subject's group classes for a group package."""
     end = at + RENEWAL_HORIZON
     lessons_of: dict[int, list[tuple[int | None, int]]] = defaultdict(list)
     for student_id, package_id, subject_id in Lesson.objects.filter(
-        student_id__in=student_ids, status=Lesson.Status.SCHEDULED, starts_at__gte=at, starts_at__lt=end
+        student__in=students, status=Lesson.Status.SCHEDULED, starts_at__gte=at, starts_at__lt=end
     ).values_list("student_id", "package_id", "subject_id"):
         lessons_of[student_id].append((package_id, subject_id))
     sessions_of: dict[int, list[int]] = defaultdict(list)
-    for student_id, subject_id in group_sessions_of(student_ids, at, end):
+    for student_id, subject_id in group_sessions_of(students, at, end):
         sessions_of[student_id].append(subject_id)
 
     def same_subject(package: LessonPackage, subject_id: int) -> bool:
@@ -391,8 +407,9 @@ def renewal_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
         )
         .filter(Q(last_talk_at__isnull=True) | Q(last_talk_at__lte=at - RENEWAL_QUIET))
         .order_by("student_id", "valid_until", "pk")
+        .only("student_id", "kind", "subject_id", "course", "lessons", "bonus_lessons", "lessons_left")
     )
-    booked = _booked_ahead(packages, at)
+    booked = _booked_ahead(packages, students, at)
     result: dict[int, Due] = {}
     for p in packages:
         by_share = renewal_share_reached(p)
@@ -474,10 +491,13 @@ class AdvisorLoad:
 def advisor_loads(advisors: Iterable[Staff], at: datetime) -> list[AdvisorLoad]:
     """For each advisor: students owing a call, how many of them late, the oldest lateness."""
     loads = {a.pk: AdvisorLoad(advisor=a) for a in advisors}
-    found = _calls_owed(Student.objects.filter(advisor_id__in=loads), at)
+    students = Student.objects.filter(advisor_id__in=loads)
+    found = _calls_owed(students, at)
     day = local_day(at)
     # counts only: the students' advisors, not their files
-    for pk, advisor_id in Student.objects.filter(pk__in=found).values_list("pk", "advisor_id"):
+    for pk, advisor_id in students.values_list("pk", "advisor_id"):
+        if pk not in found:
+            continue
         late = days_late(found[pk], day)
         load = loads[advisor_id]
         load.due += 1

@@ -66,6 +66,11 @@ class Lesson(Recorded):
             models.Index(fields=["teacher", "starts_at"]),
             models.Index(fields=["student", "starts_at"]),
             models.Index(fields=["campus", "starts_at"]),
+            # a student's lessons that stand, in order: the first lesson the advisor's calls
+            # turn on, and the lessons booked ahead of a renewal, without reading the others
+            models.Index(
+                fields=["student", "starts_at", "id"], condition=Q(status="scheduled"), name="lesson_student_scheduled"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="lesson_ends_after_start"),

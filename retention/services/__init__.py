@@ -4,6 +4,7 @@
 # ruff: noqa: F401
 from .audit import judged_month, judged_week, run_audit
 from .followups import check_may_follow_up, follow_up_log
+from .kpis import kpi_months_close, kpi_months_ensure
 from .penalties import (
     incident_record,
     incident_void,
