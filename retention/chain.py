@@ -1,14 +1,23 @@
-"""Follow-ups of a generated chain (`generate_chain`): each student's advisor called the
-family every week of the last eight."""
+"""Follow-ups and monthly records of a generated chain (`generate_chain`): each student's
+advisor called the family every week of the last eight, and, for each month the last four
+weeks' lessons fell in, recorded the month's assessment of the student's subject and the
+learning plan — all but a few (`MISSED`), whom the nightly audit then charges."""
 
 from datetime import timedelta
 
-from core.bulkload import Chain
+from django.utils import timezone
 
-from .models import FollowUp
+from core.bulkload import Chain
+from core.roles import Role
+
+from .models import FollowUp, LearningPlan, MonthlyAssessment
 
 WEEKS = 8
+LESSON_WEEKS = 4  # scheduling's generator: the weekly lesson of the last four weeks
+MISSED = 0.03  # the share of students whose month lacks the assessment (and, apart, the plan)
 SUMMARIES = ["孩子本周练琴认真，家长满意", "沟通上课时间，家长希望固定周末", "反馈作业完成情况", "提醒下周课程安排"]
+ANALYSES = ["音准进步明显，节奏需加强", "识谱速度提高，左手需多练", "曲目完成度好，表现力待提升"]
+PLANS = ["本月巩固音阶与练习曲，每天练琴 30 分钟", "下月准备考级曲目，加强视奏", "调整手型，放慢速度练习难点段落"]
 
 
 def generate(chain: Chain) -> None:
@@ -20,3 +29,24 @@ def generate(chain: Chain) -> None:
                            contact="parent", channel="phone", kind="regular", summary=chain.rng.choice(SUMMARIES),
                            satisfaction=chain.rng.randint(3, 5), contacted_at=at, created_at=at)
     follow_ups.close()
+    _monthly_records(chain)
+
+
+def _monthly_records(chain: Chain) -> None:
+    assessments, plans = chain.writer(MonthlyAssessment), chain.writer(LearningPlan)
+    for student in chain.students:
+        subject_id = chain.subjects[student.index % len(chain.subjects)]
+        starts = [chain.lesson_slot(student, week) for week in range(-LESSON_WEEKS, 0)]
+        for month in sorted({timezone.localtime(start).date().replace(day=1) for start, _teacher in starts}):
+            last = max(start for start, _teacher in starts if timezone.localtime(start).date().replace(day=1) == month)
+            at = last + timedelta(hours=2)
+            teacher_id = chain.staff[student.campus_id][Role.TEACHER][starts[0][1]]
+            if chain.rng.random() >= MISSED:
+                assessments.add(campus_id=student.campus_id, student_id=student.id, month=month, subject_id=subject_id,
+                                score=str(chain.rng.randint(75, 98)), analysis=chain.rng.choice(ANALYSES),
+                                by_id=student.advisor_id, created_at=at)
+            if chain.rng.random() >= MISSED:
+                plans.add(campus_id=student.campus_id, student_id=student.id, month=month,
+                          content=chain.rng.choice(PLANS), by_id=teacher_id, created_at=at)
+    assessments.close()
+    plans.close()

@@ -26,7 +26,7 @@ from students.models import AdvisorAssignment, Student
 
 from .. import selectors
 from ..models import REAL_CONTACT, FollowUp, Refund, RuleCode, SatisfactionSurvey, SpotCheck
-from .penalties import charge_once
+from .penalties import AuditCharge, audit_charge
 
 LOW_SATISFACTION = 2  # a score of 2 or less (满意度低及不满意)
 TEACHER_CHANGES = 3  # 单科目3次以上不满意的退费
@@ -92,19 +92,21 @@ def _key(code: str, staff: Staff, period: str, student_id: int | None = None, su
 
 
 class _Run:
+    """The charges one audit finds, applied together at the end (`audit_charge`)."""
+
     def __init__(self, by: Staff | None):
         self.by = by
-        self.created = 0
+        self.charges: list[AuditCharge] = []
 
     def charge(
         self, code: str, staff: Staff, period: Period, student_id: int | None, *, subject_id: int | None = None,
         key_period: str | None = None, value: Decimal | None = None, note: str = "",
     ) -> None:
-        self.created += charge_once(
-            staff=staff, rule_code=code, occurred_on=period.last, by=self.by,
+        self.charges.append(AuditCharge(
+            staff=staff, rule_code=code, occurred_on=period.last,
             audit_key=_key(code, staff, key_period or period.key, student_id, subject_id),
             student_id=student_id, subject_id=subject_id, period=period.key, value=value, note=note,
-        )
+        ))
 
 
 def _weekly_contact(run: _Run, week: Period) -> None:
@@ -262,5 +264,5 @@ def run_audit(*, day: date | None = None, by: Staff | None = None) -> int:
     _low_satisfaction(run, month)
     _refunds(run, month)
     _lessons_overused(run, month)
-    return run.created
+    return audit_charge(charges=run.charges, by=run.by)
 

@@ -13,6 +13,10 @@ old values stay in the incident's history (django-simple-history) — and their 
 incidents follow: voided (reason 阶梯重算) when the incident is no longer a fine or its
 amounts changed, charged anew when it becomes one."""
 
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,6 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from core.errors import Conflict, Forbidden, InvalidInput
 from core.models import Campus, Staff
@@ -86,27 +91,37 @@ def principal_of(staff: Staff) -> Staff | None:
     )
 
 
-def _joint_for(incident: Incident, by: Staff | None) -> list[Incident]:
-    """The joint incidents that accompany a fine: same rule, day, student and period."""
+def _joint_rows(incident: Incident, liable: tuple[Staff | None, Staff | None], by: Staff | None) -> list[Incident]:
+    """The joint incidents (unsaved) that accompany a fine: same rule, day, student and
+    period, for the person's supervisor and principal (`liable`, as `_liable` finds them)."""
     if incident.level != Level.FINE:
         return []
     rule = incident.rule
-    created = []
-    for amount, person in (
-        (rule.supervisor_amount, supervisor_of(incident.staff) if rule.supervisor_amount > 0 else None),
-        (rule.principal_amount, principal_of(incident.staff) if rule.principal_amount > 0 else None),
-    ):
-        if person is None:
-            continue
-        created.append(
-            Incident.objects.create(
-                campus=incident.campus, staff=person, rule=rule, rule_code=incident.rule_code, level=Level.FINE,
-                amount=money(amount), occurred_on=incident.occurred_on, source=incident.source,
-                student=incident.student, subject=incident.subject, period=incident.period,
-                joint_of=incident, note=incident.note, created_by=by,
-            )
+    return [
+        Incident(
+            campus_id=incident.campus_id, staff=person, rule=rule, rule_code=incident.rule_code, level=Level.FINE,
+            amount=money(amount), occurred_on=incident.occurred_on, source=incident.source,
+            student_id=incident.student_id, subject_id=incident.subject_id, period=incident.period,
+            joint_of=incident, note=incident.note, created_by=by,
         )
-    return created
+        for amount, person in ((rule.supervisor_amount, liable[0]), (rule.principal_amount, liable[1]))
+        if person is not None and amount > 0
+    ]
+
+
+def _liable(staff: Staff) -> tuple[Staff | None, Staff | None]:
+    """Who answers jointly for the person's fines: (supervisor, principal)."""
+    return supervisor_of(staff), principal_of(staff)
+
+
+def _joint_for(incident: Incident, by: Staff | None) -> list[Incident]:
+    """The joint incidents of a fine, created."""
+    if incident.level != Level.FINE:
+        return []
+    rows = _joint_rows(incident, _liable(incident.staff), by)
+    for row in rows:
+        row.save()
+    return rows
 
 
 def _void_joint(incident: Incident, by: Staff | None, reason: str) -> None:
@@ -164,22 +179,94 @@ def incident_charge(
     return created
 
 
-def charge_once(*, staff: Staff, rule_code: str, occurred_on: date, audit_key: str, by: Staff | None, **kwargs: Any) -> int:
-    """The audit's charge: nothing when `audit_key` was charged already (voided or not);
-    else the incident and its joint ones. Returns how many were created."""
-    with transaction.atomic():
-        _lock_person(staff)
-        if Incident.objects.filter(audit_key=audit_key).exists():
-            return 0
-        rule = rule_in_effect(rule_code, staff.campus, occurred_on)
-        if rule is None:
-            return 0
-        return len(
-            incident_charge(
-                staff=staff, rule=rule, occurred_on=occurred_on, source=Incident.Source.AUDIT, by=by,
-                audit_key=audit_key, **kwargs,
-            )
+@dataclass(frozen=True)
+class AuditCharge:
+    """What the audit found against a person: a rule broken on a day, keyed by rule, person,
+    student, subject and period (`audit_key`) so that it is charged once."""
+
+    staff: Staff
+    rule_code: str
+    occurred_on: date
+    audit_key: str
+    student_id: int | None = None
+    subject_id: int | None = None
+    period: str = ""
+    value: Decimal | None = None
+    note: str = ""
+
+
+def audit_charge(*, charges: Sequence[AuditCharge], by: Staff | None) -> int:
+    """The audit's charges, in bulk: a charge whose `audit_key` was charged already (voided
+    or not) is skipped, as is one whose rule is not in effect at the person's campus on its
+    day; the rest become incidents on each person's ladder (as `incident_charge` would
+    charge them one by one, in the order given) with their joint incidents. Each person's
+    charges are one transaction with the person locked. Returns how many incidents were
+    created, joint ones included."""
+    charged = _charged_keys([c.audit_key for c in charges])
+    by_person: dict[int, list[AuditCharge]] = defaultdict(list)
+    for charge in charges:
+        if charge.audit_key not in charged:
+            by_person[charge.staff.pk].append(charge)
+    rules: dict[tuple[str, int, date], StaffRule | None] = {}
+    created = 0
+    for person_charges in (by_person[pk] for pk in sorted(by_person)):
+        created += _charge_person(person_charges, rules, by)
+    return created
+
+
+def _charged_keys(keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), KEYS_AT_ONCE):
+        found.update(
+            Incident.objects.filter(audit_key__in=keys[start:start + KEYS_AT_ONCE]).values_list("audit_key", flat=True)
         )
+    return found
+
+
+KEYS_AT_ONCE = 5000
+
+
+@transaction.atomic
+def _charge_person(charges: list[AuditCharge], rules: dict, by: Staff | None) -> int:
+    staff = charges[0].staff
+    _lock_person(staff)
+    charged = _charged_keys([c.audit_key for c in charges])  # again, now that the person is locked
+    by_rule: dict[str, list[tuple[AuditCharge, StaffRule]]] = defaultdict(list)
+    for charge in charges:
+        key = (charge.rule_code, staff.campus_id, charge.occurred_on)
+        if key not in rules:
+            rules[key] = rule_in_effect(charge.rule_code, staff.campus, charge.occurred_on)
+        if charge.audit_key not in charged and rules[key] is not None:
+            by_rule[charge.rule_code].append((charge, rules[key]))
+            charged.add(charge.audit_key)
+    if not by_rule:
+        return 0
+    primary: list[Incident] = []
+    restate: list[str] = []
+    for code, found in by_rule.items():
+        found.sort(key=lambda pair: pair[0].occurred_on)
+        earlier = sorted(_primary(staff, code).values_list("occurred_on", flat=True))
+        for n, (charge, rule) in enumerate(found):
+            index = bisect_right(earlier, charge.occurred_on) + n
+            level, amount = _step_amount(rule, index, charge.value)
+            primary.append(Incident(
+                campus_id=staff.campus_id, staff=staff, rule=rule, rule_code=code, level=level, amount=amount,
+                occurred_on=charge.occurred_on, source=Incident.Source.AUDIT, student_id=charge.student_id,
+                subject_id=charge.subject_id, period=charge.period, audit_key=charge.audit_key, note=charge.note,
+                created_by=by,
+            ))
+        if earlier and earlier[-1] > found[0][0].occurred_on:
+            restate.append(code)
+    user = by.user if by is not None else None
+    bulk_create_with_history(primary, Incident, default_user=user)
+    liable = _liable(staff) if any(i.level == Level.FINE for i in primary) else (None, None)
+    joint = [row for incident in primary for row in _joint_rows(incident, liable, by)]
+    if joint:
+        bulk_create_with_history(joint, Incident, default_user=user)
+    created = len(primary) + len(joint)
+    for code in restate:
+        created += len(_restate(staff, code, by))
+    return created
 
 
 def check_may(by: Staff, action: str, message: str) -> None:

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from billing.models import LedgerEntry, LessonPackage, Payment
 from billing.selectors import ledger_mismatches
@@ -13,7 +14,9 @@ from cardreader.models import Card
 from cardreader.services import swipe_record
 from core.models import Campus, Staff
 from core.roles import Role
-from retention.models import FollowUp
+from retention.models import FollowUp, Incident
+from retention.selectors import month_overview
+from retention.services import judged_month, run_audit
 from scheduling.models import Attendance, Lesson
 from students.models import Guardian, Student
 
@@ -48,6 +51,18 @@ def test_a_small_chain_is_whole_and_its_ledger_agrees():
     answer = swipe_record(campus=student.campus, swipe_id="chain-1", card=card.card_number, by=desk)
     assert answer.body["result"] == "checked_in", answer.body
     assert ledger_mismatches()[1] == []
+
+
+@pytest.mark.postgres
+def test_a_chains_advisors_keep_most_monthly_records_and_the_audit_charges_the_rest():
+    call_command("generate_chain", "--campuses", "1", "--students", "200", stdout=StringIO())
+    month = judged_month(timezone.localdate())
+    rows = month_overview(Student.objects.all(), month.first)
+    missing = sum(len(row.assessments_missing) + (1 if row.plan_missing else 0) for row in rows)
+    assert rows and missing < len(rows) * 2 // 10
+    run_audit()
+    monthly = Incident.objects.filter(rule_code__in=["monthly_assessment", "monthly_plan"], joint_of=None)
+    assert monthly.count() == missing
 
 
 def test_generate_chain_needs_postgresql_or_says_why(settings):

@@ -221,3 +221,32 @@ def test_a_group_session_held_for_a_member_with_nothing_left_is_overused(campus,
     run_audit(day=date(2026, 5, 1))
     [overused] = Incident.objects.filter(rule_code="lessons_overused", joint_of=None)
     assert (overused.staff, overused.amount) == (advisor, Decimal("200.00"))  # ¥800 ÷ 4
+
+
+def test_an_audits_incidents_keep_their_history_like_any_other(student, advisor, supervisor):
+    run_audit(day=date(2026, 3, 18))
+    run_audit(day=date(2026, 3, 25))  # the second week: a fine and the supervisor's joint fine
+    incidents = list(Incident.objects.order_by("pk"))
+    assert len(incidents) == 3
+    for incident in incidents:
+        [created] = incident.history.all()
+        assert (created.history_type, created.level, created.amount) == ("+", incident.level, incident.amount)
+
+
+def test_a_week_judged_after_one_entered_by_hand_for_a_later_day_moves_it_up_the_ladder(
+    student, advisor, supervisor, make_staff
+):
+    from retention.services import incident_record
+
+    yesterday = timezone.localdate() - timedelta(days=1)
+    incident_record(by=make_staff(Role.PRINCIPAL), staff=advisor.user.username, rule="weekly_contact",
+                    occurred_on=yesterday)
+    assert charged() == [("advisor", "warning", "0.00", str(yesterday))]
+    # 9–15 March, judged now, comes first on the ladder: the warning is its, the later
+    # incident is restated a fine and brings the supervisor's joint one
+    assert run_audit(day=date(2026, 3, 18)) == 2
+    assert charged() == [
+        ("advisor", "warning", "0.00", "2026-03-15"),
+        ("advisor", "fine", "10.00", str(yesterday)),
+        ("cs_supervisor", "fine", "10.00", str(yesterday)),
+    ]
