@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from core.apikit import ErrorOut, fields_of, get_scoped_or_404, paginate, require_allowed, scope, username_of
 from core.money import Money
-from students.models import Student
+from students.selectors import scoped_student_or_404
 
 from . import selectors, services
 from .models import LedgerEntry, LessonPackage, Payment
@@ -130,7 +130,7 @@ def _packages(request: HttpRequest):
 )
 def create_package(request: HttpRequest, student_id: int, payload: PackageIn):
     staff = require_allowed(request, ROLES["sell"])
-    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
+    student = scoped_student_or_404(request, student_id)
     package = services.package_create(student=student, by=staff, **payload.dict())
     return Status(201, package_out(package))
 
@@ -138,7 +138,7 @@ def create_package(request: HttpRequest, student_id: int, payload: PackageIn):
 @router.get("/students/{student_id}/packages", response={200: dict, 404: ErrorOut}, summary="A student's packages")
 def list_student_packages(request: HttpRequest, student_id: int, limit: int | None = None, offset: int | None = None):
     require_allowed(request, ROLES["read"])
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     return paginate(_packages(request).filter(student=student), limit, offset, out=package_out)
 
 

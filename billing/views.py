@@ -22,7 +22,7 @@ from core.money import money
 from core.roles import allows
 from core.scoping import get_scoped_or_404, scope
 from students.models import Student
-from students.selectors import student_search
+from students.selectors import scoped_student_or_404, student_search
 from students.views.students import render_part
 
 from . import pdf, selectors, services
@@ -74,7 +74,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @staff_required(*ROLES["view"])
 def student_billing(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     return render(
         request,
         "billing/student.html",
@@ -98,7 +98,7 @@ def _sell(request: HttpRequest, student: Student, form: PackageForm) -> LessonPa
 @staff_required(*ROLES["sell"])
 def package_new(request: HttpRequest, student_id: int) -> HttpResponse:
     """购买课时包: with bonus lessons, validity and the first payment."""
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         package = _sell(request, student, form)
@@ -244,7 +244,7 @@ def receipt_pdf(request: HttpRequest, payment_id: int) -> HttpResponse:
 @staff_required(*ROLES["view"])
 def statement(request: HttpRequest, student_id: int) -> HttpResponse:
     """课时对账单: every ledger entry of the student, and why."""
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     # below the ledger, what other apps add (scheduling: the lessons of a range of days)
     sections = [
         render_part(request, student, section)
@@ -256,7 +256,7 @@ def statement(request: HttpRequest, student_id: int) -> HttpResponse:
 
 @staff_required(*ROLES["view"])
 def statement_pdf(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     return pdf.pdf_response(pdf.statement_pdf(student), f"statement-{student.pk}.pdf")
 
 

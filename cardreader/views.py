@@ -26,7 +26,7 @@ from core.scoping import get_scoped_or_404, scope
 from scheduling.models import Attendance
 from scheduling.services import checkin_manual
 from students.models import Student
-from students.selectors import student_search
+from students.selectors import scoped_student_or_404, student_search
 
 from . import selectors, services
 from .forms import CardForm, TeacherCardForm
@@ -110,7 +110,7 @@ def _card_form_page(
 
 @staff_required(*ROLES["cards"])
 def card_issue(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
+    student = scoped_student_or_404(request, student_id)
 
     def issue(data: dict[str, Any]) -> str:
         card = services.card_issue(student=student, by=request.staff, **data)

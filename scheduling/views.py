@@ -25,6 +25,7 @@ from core.roles import Role, allows
 from core.scoping import get_scoped_or_404
 from students.models import Student
 from students.picker import StudentPicker
+from students.selectors import scoped_student_or_404
 
 from . import selectors, services
 from .forms import (
@@ -532,7 +533,7 @@ def group_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_scoped_or_404(request, GroupClass.objects.all(), pk)
     form = RosterActionForm(request.POST)
     if form.is_valid():
-        student = get_scoped_or_404(request, Student.objects.all(), form.cleaned_data["student"])
+        student = scoped_student_or_404(request, form.cleaned_data["student"])
         try:
             services.group_member_remove(group=group, student=student, by=request.staff, reason=form.cleaned_data["reason"])
         except DomainError as exc:
@@ -560,7 +561,7 @@ def session_checkins(request: HttpRequest, pk: int, session_id: int) -> HttpResp
     if request.method == "POST":
         try:
             if row_form.is_bound and row_form.is_valid():
-                student = get_scoped_or_404(request, Student.objects.all(), row_form.cleaned_data["student"])
+                student = scoped_student_or_404(request, row_form.cleaned_data["student"])
                 reason = row_form.cleaned_data["reason"]
                 if action == "tick":
                     package = services.session_package(session=session, student=student, at=timezone.now())

@@ -318,7 +318,7 @@ def get_student(request: HttpRequest, student_id: int):
 @router.patch("/students/{student_id}", response={200: StudentOut, **ERRORS})
 def update_student(request: HttpRequest, student_id: int, payload: StudentPatch):
     by = require_allowed(request, ROLES["edit"])
-    student = get_scoped(request, _students(request), student_id)
+    student = selectors.scoped_student_or_404(request, student_id)
     services.student_update(student=student, by=by, changes=payload.model_dump(exclude_unset=True))
     return student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
 
@@ -326,7 +326,7 @@ def update_student(request: HttpRequest, student_id: int, payload: StudentPatch)
 @router.post("/students/{student_id}/guardians", response={201: GuardianOut, **ERRORS})
 def add_guardian(request: HttpRequest, student_id: int, payload: GuardianIn):
     by = require_allowed(request, ROLES["edit"])
-    student = get_scoped(request, _students(request), student_id)
+    student = selectors.scoped_student_or_404(request, student_id)
     guardian = services.guardian_add(
         student=student,
         by=by,
@@ -368,7 +368,7 @@ def remove_guardian(request: HttpRequest, guardian_id: int):
 @router.post("/students/{student_id}/advisor", response={201: AssignmentOut, **ERRORS})
 def hand_over(request: HttpRequest, student_id: int, payload: HandOverIn):
     by = require_allowed(request, ROLES["handover"])
-    student = get_scoped(request, _students(request), student_id)
+    student = selectors.scoped_student_or_404(request, student_id)
     advisor = services.advisor_by_username(payload.advisor, student.campus)
     if advisor is None:
         raise InvalidInput("只能移交给本校区的班主任", {"advisor": "不是本校区的班主任"})
@@ -393,7 +393,7 @@ def first_call_done(request: HttpRequest, assignment_id: int):
 @router.get("/students/{student_id}/advisor-history", response={200: list[AssignmentOut], **ERRORS})
 def hand_over_history(request: HttpRequest, student_id: int):
     require_allowed(request, ROLES["view"])
-    student = get_scoped(request, _students(request), student_id)
+    student = selectors.scoped_student_or_404(request, student_id)
     rows = student.advisor_assignments.select_related(
         "advisor__user", "previous_advisor__user", "assigned_by__user"
     )
@@ -408,7 +408,7 @@ def _lead_or_student(
 ) -> tuple[Lead | None, Student | None]:
     """The lead and the student a record names by id (either may be None); another campus's is a 404."""
     lead = get_scoped(request, Lead.objects.all(), lead_id) if lead_id is not None else None
-    student = get_scoped(request, Student.objects.all(), student_id) if student_id is not None else None
+    student = selectors.scoped_student_or_404(request, student_id) if student_id is not None else None
     return lead, student
 
 

@@ -144,7 +144,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required(*ROLES["edit"])
 def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.all(), pk)
+    student = selectors.scoped_student_or_404(request, pk)
     context: dict[str, Any] = {"student": student, "errors": {}, **student_choices()}
     if request.method == "POST":
         try:
@@ -162,7 +162,7 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*ROLES["number"])
 def student_number(request: HttpRequest, pk: int) -> HttpResponse:
     """手动修改学生编号: the number, unique at the campus; the file's history keeps the old one."""
-    student = get_scoped_or_404(request, Student.objects.all(), pk)
+    student = selectors.scoped_student_or_404(request, pk)
     context: dict[str, Any] = {"student": student, "number": student.number}
     if request.method == "POST":
         context["number"] = request.POST.get("number", "")
@@ -179,7 +179,7 @@ def student_number(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required(*ROLES["edit"])
 def guardian_action(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.all(), pk)
+    student = selectors.scoped_student_or_404(request, pk)
     action = request.POST.get("action")
     guardian = None
     if action in ("primary", "remove"):
