@@ -281,18 +281,29 @@ def _students(request: HttpRequest):
     return scope(request, Student.objects.select_related("campus", "advisor__user"))
 
 
+def _student_out(request: HttpRequest, student: Student) -> dict[str, Any]:
+    """The student as saved, read again with the family."""
+    return student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
+
+
+def _new_file(payload: StudentIn) -> dict[str, Any]:
+    """A new student's file in the body, as the keywords of `student_create` and `lead_convert`."""
+    guardians = [g.model_dump() for g in payload.guardians] if payload.guardians is not None else None
+    return {
+        "data": payload.model_dump(exclude={"guardians", "advisor"}),
+        "guardians": guardians,
+        "advisor": payload.advisor,
+    }
+
+
 # --- students -------------------------------------------------------------------------
 
 
 @router.post("/students", response={201: StudentOut, **ERRORS})
 def create_student(request: HttpRequest, payload: StudentIn):
     by = require_allowed(request, ROLES["open_file"])
-    data = payload.model_dump(exclude={"guardians", "advisor"})
-    guardians = [g.model_dump() for g in payload.guardians] if payload.guardians is not None else None
-    student = services.student_create(
-        campus=by.campus, by=by, data=data, guardians=guardians, advisor=payload.advisor
-    )
-    return Status(201, student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk)))
+    student = services.student_create(campus=by.campus, by=by, **_new_file(payload))
+    return Status(201, _student_out(request, student))
 
 
 @router.get("/students", response={200: StudentList, **ERRORS})
@@ -320,7 +331,7 @@ def update_student(request: HttpRequest, student_id: int, payload: StudentPatch)
     by = require_allowed(request, ROLES["edit"])
     student = selectors.scoped_student_or_404(request, student_id)
     services.student_update(student=student, by=by, changes=payload.model_dump(exclude_unset=True))
-    return student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
+    return _student_out(request, student)
 
 
 @router.post("/students/{student_id}/guardians", response={201: GuardianOut, **ERRORS})
@@ -457,15 +468,8 @@ def update_lead(request: HttpRequest, lead_id: int, payload: LeadPatch):
 def convert_lead(request: HttpRequest, lead_id: int, payload: StudentIn):
     by = require_allowed(request, ROLES["open_file"])
     lead = get_scoped(request, Lead.objects.select_related("campus"), lead_id)
-    guardians = [g.model_dump() for g in payload.guardians] if payload.guardians is not None else None
-    student = services.lead_convert(
-        lead=lead,
-        by=by,
-        data=payload.model_dump(exclude={"guardians", "advisor"}),
-        guardians=guardians,
-        advisor=payload.advisor,
-    )
-    return Status(201, student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk)))
+    student = services.lead_convert(lead=lead, by=by, **_new_file(payload))
+    return Status(201, _student_out(request, student))
 
 
 @router.post("/leads/{lead_id}/trials", response={201: TrialOut, **ERRORS})
