@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from core.apikit import ErrorOut, fields_of, get_scoped_or_404, paginate, require_allowed, scope, username_of
+from core.apikit import ErrorOut, fields_of, paginate, require_allowed, scope, username_of
 from core.money import Money
 from students.selectors import scoped_student_or_404
 
@@ -145,13 +145,13 @@ def list_student_packages(request: HttpRequest, student_id: int, limit: int | No
 @router.get("/packages/{package_id}", response={200: PackageOut, 404: ErrorOut}, summary="One package")
 def get_package(request: HttpRequest, package_id: int):
     require_allowed(request, ROLES["read"])
-    return package_out(get_scoped_or_404(request, _packages(request), package_id))
+    return package_out(selectors.scoped_package_or_404(request, package_id))
 
 
 @router.get("/packages/{package_id}/ledger", response={200: dict, 404: ErrorOut}, summary="A package's ledger")
 def package_ledger(request: HttpRequest, package_id: int, limit: int | None = None, offset: int | None = None):
     require_allowed(request, ROLES["read"])
-    package = get_scoped_or_404(request, _packages(request), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     return paginate(package.ledger.select_related("created_by__user").order_by("pk"), limit, offset, out=entry_out)
 
 
@@ -162,7 +162,7 @@ def package_ledger(request: HttpRequest, package_id: int, limit: int | None = No
 )
 def create_payment(request: HttpRequest, package_id: int, payload: PaymentIn):
     staff = require_allowed(request, ROLES["pay"])
-    package = get_scoped_or_404(request, _packages(request), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     payment = services.payment_record(
         package=package, amount=payload.amount, by=staff, method=payload.method, note=payload.note
     )

@@ -42,11 +42,6 @@ from .pricing import unit_price
 from .roles import ROLES
 
 
-def packages() -> QuerySet[LessonPackage]:
-    """Packages with what the package page shows (scheduling's deduction view renders it too)."""
-    return LessonPackage.objects.select_related("campus", "student", "subject", "created_by__user")
-
-
 def _can(request: HttpRequest, action: str) -> bool:
     return allows(ROLES[action], request.staff.role)
 
@@ -138,7 +133,7 @@ def package_preview(request: HttpRequest) -> HttpResponse:
 
 @staff_required(*ROLES["view"])
 def package_detail(request: HttpRequest, package_id: int) -> HttpResponse:
-    package = get_scoped_or_404(request, packages(), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     return package_page(request, package)
 
 
@@ -188,7 +183,7 @@ def package_page(
 @staff_required(*ROLES["pay"])
 def package_pay(request: HttpRequest, package_id: int) -> HttpResponse:
     """收款: an instalment on the package, then its receipt."""
-    package = get_scoped_or_404(request, packages(), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     form = PaymentForm(request.POST)
     payment = form.submit(lambda data: services.payment_record(package=package, by=request.staff, **data))
     if payment:
@@ -201,7 +196,7 @@ def package_pay(request: HttpRequest, package_id: int) -> HttpResponse:
 @staff_required(*ROLES["correct"])
 def ledger_reverse(request: HttpRequest, package_id: int) -> HttpResponse:
     """冲正: a wrong ledger entry gets an opposite entry, never an edit."""
-    package = get_scoped_or_404(request, packages(), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     form = ReversalForm(request.POST)
     if form.is_valid():
         entry = LedgerEntry.objects.filter(package=package, pk=form.cleaned_data["entry"]).first()
@@ -220,7 +215,7 @@ def ledger_reverse(request: HttpRequest, package_id: int) -> HttpResponse:
 
 @staff_required(*ROLES["view"])
 def agreement_pdf(request: HttpRequest, package_id: int) -> HttpResponse:
-    package = get_scoped_or_404(request, packages(), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     return pdf.pdf_response(pdf.agreement_pdf(package), f"agreement-{package.pk}.pdf")
 
 

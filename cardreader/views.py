@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from billing.forms import DeductionForm
 from billing.models import LessonPackage, Payment
 from billing.roles import ROLES as BILLING_ROLES
+from billing.selectors import scoped_package_or_404
 from billing.services import lesson_refusal
 from core.decorators import staff_required
 from core.errors import DomainError
@@ -249,7 +250,7 @@ def _deduct_page(
 @require_POST
 @staff_required(*BILLING_ROLES["deduct"])
 def deduct_package(request: HttpRequest, package_id: int) -> HttpResponse:
-    package = get_scoped_or_404(request, LessonPackage.objects.select_related("student", "campus"), package_id)
+    package = scoped_package_or_404(request, package_id)
     form = DeductionForm(request.POST)
     if form.is_valid():
         try:

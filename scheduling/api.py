@@ -12,8 +12,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from billing.api import DeductionIn, DeductionOut, entry_out, package_out
-from billing.models import LessonPackage
 from billing.roles import ROLES as BILLING_ROLES
+from billing.selectors import scoped_package_or_404
 from core.apikit import ErrorOut, get_scoped_or_404, paginate, require_allowed, scope
 from core.dates import aware, day_bounds, day_start
 from core.errors import CoreError, DomainError, InvalidInput, NotFound
@@ -441,7 +441,7 @@ def group_member_add(request: HttpRequest, group_id: int, payload: GroupMemberIn
     student = scoped_student_or_404(request, payload.student_id)
     package = None
     if payload.package_id is not None:
-        package = get_scoped_or_404(request, LessonPackage.objects.all(), payload.package_id)
+        package = scoped_package_or_404(request, payload.package_id)
     services.group_member_add(group=group, student=student, by=by, package=package)
     return Status(201, group_out(group))
 
@@ -557,9 +557,7 @@ class ManualDeductionOut(DeductionOut):
 )
 def create_deduction(request: HttpRequest, package_id: int, payload: DeductionIn):
     staff = require_allowed(request, BILLING_ROLES["deduct"])
-    package = get_scoped_or_404(
-        request, LessonPackage.objects.select_related("campus", "student", "subject"), package_id
-    )
+    package = scoped_package_or_404(request, package_id)
     attendance = services.checkin_manual(package=package, reason=payload.reason, by=staff)
     return Status(
         201,

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from billing.forms import DeductionForm
 from billing.roles import ROLES as BILLING_ROLES
-from billing.views import package_page, packages
+from billing.selectors import scoped_package_or_404
+from billing.views import package_page
 from core.decorators import staff_required
 from core.errors import DomainError
 from core.models import Staff
@@ -601,7 +602,7 @@ def package_deduct(request: HttpRequest, package_id: int) -> HttpResponse:
     scheduling/urls.py serves it). A lesson used by hand is a check-in, which billing cannot
     record: the same `checkin_manual` as the desk page and the API. Back to the package
     page, or that page again with the refusal beside the reason."""
-    package = get_scoped_or_404(request, packages(), package_id)
+    package = scoped_package_or_404(request, package_id)
     form = DeductionForm(request.POST)
     if form.is_valid():
         try:
