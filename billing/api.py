@@ -10,9 +10,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from core.apikit import ErrorOut, fields_of, get_scoped_or_404, paginate, require_allowed, scope, username_of
+from core.apikit import ErrorOut, fields_of, paginate, require_allowed, scope, username_of
 from core.money import Money
-from students.models import Student
+from students.selectors import scoped_student_or_404
 
 from . import selectors, services
 from .models import LedgerEntry, LessonPackage, Payment
@@ -130,7 +130,7 @@ def _packages(request: HttpRequest):
 )
 def create_package(request: HttpRequest, student_id: int, payload: PackageIn):
     staff = require_allowed(request, ROLES["sell"])
-    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
+    student = scoped_student_or_404(request, student_id)
     package = services.package_create(student=student, by=staff, **payload.dict())
     return Status(201, package_out(package))
 
@@ -138,20 +138,20 @@ def create_package(request: HttpRequest, student_id: int, payload: PackageIn):
 @router.get("/students/{student_id}/packages", response={200: dict, 404: ErrorOut}, summary="A student's packages")
 def list_student_packages(request: HttpRequest, student_id: int, limit: int | None = None, offset: int | None = None):
     require_allowed(request, ROLES["read"])
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     return paginate(_packages(request).filter(student=student), limit, offset, out=package_out)
 
 
 @router.get("/packages/{package_id}", response={200: PackageOut, 404: ErrorOut}, summary="One package")
 def get_package(request: HttpRequest, package_id: int):
     require_allowed(request, ROLES["read"])
-    return package_out(get_scoped_or_404(request, _packages(request), package_id))
+    return package_out(selectors.scoped_package_or_404(request, package_id))
 
 
 @router.get("/packages/{package_id}/ledger", response={200: dict, 404: ErrorOut}, summary="A package's ledger")
 def package_ledger(request: HttpRequest, package_id: int, limit: int | None = None, offset: int | None = None):
     require_allowed(request, ROLES["read"])
-    package = get_scoped_or_404(request, _packages(request), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     return paginate(package.ledger.select_related("created_by__user").order_by("pk"), limit, offset, out=entry_out)
 
 
@@ -162,7 +162,7 @@ def package_ledger(request: HttpRequest, package_id: int, limit: int | None = No
 )
 def create_payment(request: HttpRequest, package_id: int, payload: PaymentIn):
     staff = require_allowed(request, ROLES["pay"])
-    package = get_scoped_or_404(request, _packages(request), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     payment = services.payment_record(
         package=package, amount=payload.amount, by=staff, method=payload.method, note=payload.note
     )

@@ -3,17 +3,20 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Count, F, QuerySet, Sum
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import day_start
 from core.errors import InvalidInput
-from core.models import Campus, Subject
+from core.models import Campus, Staff, Subject
 from core.money import money
+from core.scoping import get_scoped_or_404
 from students.models import Student
 
 from .models import GoodsItem, LedgerEntry, LessonPackage, Payment
@@ -107,6 +110,13 @@ def payments_by_purpose(payments: QuerySet[Payment]) -> list[TotalRow]:
         parts = [sums.get(p, (0, money(0))) for p in purposes]
         rows.append(TotalRow(str(label), sum(n for n, _total in parts), money(sum(t for _n, t in parts))))
     return rows
+
+
+def scoped_package_or_404(staff_or_request: Staff | HttpRequest, pk: Any) -> LessonPackage:
+    """The package `pk` of the caller's campus (hq_admin: any campus), with what its page
+    shows (campus, student, subject, seller); another campus's is the same Http404 as none."""
+    queryset = LessonPackage.objects.select_related("campus", "student", "subject", "created_by__user")
+    return get_scoped_or_404(staff_or_request, queryset, pk)
 
 
 def student_packages(student: Student) -> QuerySet[LessonPackage]:

@@ -22,7 +22,7 @@ from core.money import money
 from core.roles import allows
 from core.scoping import get_scoped_or_404, scope
 from students.models import Student
-from students.selectors import student_search
+from students.selectors import scoped_student_or_404, student_search
 from students.views.students import render_part
 
 from . import pdf, selectors, services
@@ -40,11 +40,6 @@ from .forms import (
 from .models import GoodsItem, LedgerEntry, LessonPackage, Payment
 from .pricing import unit_price
 from .roles import ROLES
-
-
-def packages() -> QuerySet[LessonPackage]:
-    """Packages with what the package page shows (scheduling's deduction view renders it too)."""
-    return LessonPackage.objects.select_related("campus", "student", "subject", "created_by__user")
 
 
 def _can(request: HttpRequest, action: str) -> bool:
@@ -74,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @staff_required(*ROLES["view"])
 def student_billing(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     return render(
         request,
         "billing/student.html",
@@ -98,7 +93,7 @@ def _sell(request: HttpRequest, student: Student, form: PackageForm) -> LessonPa
 @staff_required(*ROLES["sell"])
 def package_new(request: HttpRequest, student_id: int) -> HttpResponse:
     """购买课时包: with bonus lessons, validity and the first payment."""
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     form = PackageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         package = _sell(request, student, form)
@@ -138,7 +133,7 @@ def package_preview(request: HttpRequest) -> HttpResponse:
 
 @staff_required(*ROLES["view"])
 def package_detail(request: HttpRequest, package_id: int) -> HttpResponse:
-    package = get_scoped_or_404(request, packages(), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     return package_page(request, package)
 
 
@@ -188,7 +183,7 @@ def package_page(
 @staff_required(*ROLES["pay"])
 def package_pay(request: HttpRequest, package_id: int) -> HttpResponse:
     """收款: an instalment on the package, then its receipt."""
-    package = get_scoped_or_404(request, packages(), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     form = PaymentForm(request.POST)
     payment = form.submit(lambda data: services.payment_record(package=package, by=request.staff, **data))
     if payment:
@@ -201,7 +196,7 @@ def package_pay(request: HttpRequest, package_id: int) -> HttpResponse:
 @staff_required(*ROLES["correct"])
 def ledger_reverse(request: HttpRequest, package_id: int) -> HttpResponse:
     """冲正: a wrong ledger entry gets an opposite entry, never an edit."""
-    package = get_scoped_or_404(request, packages(), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     form = ReversalForm(request.POST)
     if form.is_valid():
         entry = LedgerEntry.objects.filter(package=package, pk=form.cleaned_data["entry"]).first()
@@ -220,7 +215,7 @@ def ledger_reverse(request: HttpRequest, package_id: int) -> HttpResponse:
 
 @staff_required(*ROLES["view"])
 def agreement_pdf(request: HttpRequest, package_id: int) -> HttpResponse:
-    package = get_scoped_or_404(request, packages(), package_id)
+    package = selectors.scoped_package_or_404(request, package_id)
     return pdf.pdf_response(pdf.agreement_pdf(package), f"agreement-{package.pk}.pdf")
 
 
@@ -244,7 +239,7 @@ def receipt_pdf(request: HttpRequest, payment_id: int) -> HttpResponse:
 @staff_required(*ROLES["view"])
 def statement(request: HttpRequest, student_id: int) -> HttpResponse:
     """课时对账单: every ledger entry of the student, and why."""
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     # below the ledger, what other apps add (scheduling: the lessons of a range of days)
     sections = [
         render_part(request, student, section)
@@ -256,7 +251,7 @@ def statement(request: HttpRequest, student_id: int) -> HttpResponse:
 
 @staff_required(*ROLES["view"])
 def statement_pdf(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     return pdf.pdf_response(pdf.statement_pdf(student), f"statement-{student.pk}.pdf")
 
 

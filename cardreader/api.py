@@ -20,7 +20,7 @@ from core.models import Staff
 from core.money import Money, money
 from core.roles import Role
 from scheduling.models import Attendance
-from students.models import Student
+from students.selectors import scoped_student_or_404
 
 from . import selectors, services
 from .models import Card
@@ -80,7 +80,7 @@ CARD_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 )
 def issue_card(request: HttpRequest, student_id: int, payload: CardIn):
     staff = require_allowed(request, ROLES["cards"])
-    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
+    student = scoped_student_or_404(request, student_id)
     card = services.card_issue(student=student, by=staff, **payload.numbers())
     return Status(201, card_out(card))
 
@@ -230,7 +230,7 @@ def student_attendance(
     offset: int | None = None,
 ):
     require_allowed(request, ROLES["read"])
-    student = get_scoped_or_404(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     found = selectors.attendance_of(
         student=student, start=filters.date_from, end=filters.date_to
     ).select_related("ledger_entry")

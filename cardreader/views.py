@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from billing.forms import DeductionForm
 from billing.models import LessonPackage, Payment
 from billing.roles import ROLES as BILLING_ROLES
+from billing.selectors import scoped_package_or_404
 from billing.services import lesson_refusal
 from core.decorators import staff_required
 from core.errors import DomainError
@@ -26,7 +27,7 @@ from core.scoping import get_scoped_or_404, scope
 from scheduling.models import Attendance
 from scheduling.services import checkin_manual
 from students.models import Student
-from students.selectors import student_search
+from students.selectors import scoped_student_or_404, student_search
 
 from . import selectors, services
 from .forms import CardForm, TeacherCardForm
@@ -110,7 +111,7 @@ def _card_form_page(
 
 @staff_required(*ROLES["cards"])
 def card_issue(request: HttpRequest, student_id: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.select_related("campus"), student_id)
+    student = scoped_student_or_404(request, student_id)
 
     def issue(data: dict[str, Any]) -> str:
         card = services.card_issue(student=student, by=request.staff, **data)
@@ -249,7 +250,7 @@ def _deduct_page(
 @require_POST
 @staff_required(*BILLING_ROLES["deduct"])
 def deduct_package(request: HttpRequest, package_id: int) -> HttpResponse:
-    package = get_scoped_or_404(request, LessonPackage.objects.select_related("student", "campus"), package_id)
+    package = scoped_package_or_404(request, package_id)
     form = DeductionForm(request.POST)
     if form.is_valid():
         try:

@@ -12,14 +12,14 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from billing.api import DeductionIn, DeductionOut, entry_out, package_out
-from billing.models import LessonPackage
 from billing.roles import ROLES as BILLING_ROLES
+from billing.selectors import scoped_package_or_404
 from core.apikit import ErrorOut, get_scoped_or_404, paginate, require_allowed, scope
 from core.dates import aware, day_bounds, day_start
 from core.errors import CoreError, DomainError, InvalidInput, NotFound
 from core.models import Staff, Subject
 from core.roles import Role
-from students.models import Student
+from students.selectors import scoped_student_or_404
 
 from . import selectors, services
 from .errors import SchedulingError
@@ -139,7 +139,7 @@ def _booking(request: HttpRequest, payload: LessonIn) -> dict[str, Any]:
     """The parties of a booking in the body, looked up within the caller's campus, as the
     booking services' arguments."""
     by = require_allowed(request, ROLES["schedule"])
-    student = get_scoped_or_404(request, Student.objects.select_related("campus"), payload.student_id)
+    student = scoped_student_or_404(request, payload.student_id)
     teacher = _teacher(request, payload.teacher, student.campus_id)
     return {
         "student": student, "teacher": teacher, "subject": _subject(payload.subject, teacher), "by": by,
@@ -301,7 +301,7 @@ def teacher_matches(
     end: time | None = None,
 ) -> dict:
     staff = require_allowed(request, ROLES["schedule"])
-    student = get_scoped_or_404(request, Student.objects.all(), student_id) if student_id is not None else None
+    student = scoped_student_or_404(request, student_id) if student_id is not None else None
     matches = selectors.teacher_matches(
         campus=student.campus if student else staff.campus, subject=subject, student=student,
         weekday=weekday, start=start, end=end,
@@ -331,7 +331,7 @@ def teacher_change_out(change: TeacherChange) -> dict[str, Any]:
 @router.post("/teacher-changes", response={201: dict})
 def teacher_change_create(request: HttpRequest, payload: TeacherChangeIn) -> Status:
     by = require_allowed(request, ROLES["schedule"])
-    student = get_scoped_or_404(request, Student.objects.select_related("campus"), payload.student_id)
+    student = scoped_student_or_404(request, payload.student_id)
     teacher = _teacher(request, payload.teacher, student.campus_id)
     change = services.teacher_change(
         student=student, subject=_subject(payload.subject, teacher), to_teacher=teacher,
@@ -438,10 +438,10 @@ def group_class_list(request: HttpRequest, limit: int | None = None, offset: int
 def group_member_add(request: HttpRequest, group_id: int, payload: GroupMemberIn) -> Status:
     by = require_allowed(request, ROLES["schedule"])
     group = _group(request, group_id)
-    student = get_scoped_or_404(request, Student.objects.all(), payload.student_id)
+    student = scoped_student_or_404(request, payload.student_id)
     package = None
     if payload.package_id is not None:
-        package = get_scoped_or_404(request, LessonPackage.objects.all(), payload.package_id)
+        package = scoped_package_or_404(request, payload.package_id)
     services.group_member_add(group=group, student=student, by=by, package=package)
     return Status(201, group_out(group))
 
@@ -514,7 +514,7 @@ def group_session_leave(request: HttpRequest, session_id: int, payload: ReasonSt
     """One student's leave from one session (`late_notice` under 24 hours before the start)."""
     by = require_allowed(request, ROLES["schedule"])
     session = _session(request, session_id)
-    student = get_scoped_or_404(request, Student.objects.all(), payload.student_id)
+    student = scoped_student_or_404(request, payload.student_id)
     leave = services.session_leave(session=session, student=student, by=by, reason=payload.reason)
     return Status(201, {"session_id": session.pk, "student_id": student.pk, "late_notice": leave.late_notice})
 
@@ -535,7 +535,7 @@ def group_member_remove(request: HttpRequest, group_id: int, payload: ReasonStud
     """退班: the member leaves the class from now on (the membership is ended, not deleted)."""
     by = require_allowed(request, ROLES["schedule"])
     group = _group(request, group_id)
-    student = get_scoped_or_404(request, Student.objects.all(), payload.student_id)
+    student = scoped_student_or_404(request, payload.student_id)
     services.group_member_remove(group=group, student=student, by=by, reason=payload.reason)
     return group_out(group)
 
@@ -557,9 +557,7 @@ class ManualDeductionOut(DeductionOut):
 )
 def create_deduction(request: HttpRequest, package_id: int, payload: DeductionIn):
     staff = require_allowed(request, BILLING_ROLES["deduct"])
-    package = get_scoped_or_404(
-        request, LessonPackage.objects.select_related("campus", "student", "subject"), package_id
-    )
+    package = scoped_package_or_404(request, package_id)
     attendance = services.checkin_manual(package=package, reason=payload.reason, by=staff)
     return Status(
         201,

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from billing.forms import DeductionForm
 from billing.roles import ROLES as BILLING_ROLES
-from billing.views import package_page, packages
+from billing.selectors import scoped_package_or_404
+from billing.views import package_page
 from core.decorators import staff_required
 from core.errors import DomainError
 from core.models import Staff
@@ -25,6 +26,7 @@ from core.roles import Role, allows
 from core.scoping import get_scoped_or_404
 from students.models import Student
 from students.picker import StudentPicker
+from students.selectors import scoped_student_or_404
 
 from . import selectors, services
 from .forms import (
@@ -532,7 +534,7 @@ def group_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_scoped_or_404(request, GroupClass.objects.all(), pk)
     form = RosterActionForm(request.POST)
     if form.is_valid():
-        student = get_scoped_or_404(request, Student.objects.all(), form.cleaned_data["student"])
+        student = scoped_student_or_404(request, form.cleaned_data["student"])
         try:
             services.group_member_remove(group=group, student=student, by=request.staff, reason=form.cleaned_data["reason"])
         except DomainError as exc:
@@ -560,7 +562,7 @@ def session_checkins(request: HttpRequest, pk: int, session_id: int) -> HttpResp
     if request.method == "POST":
         try:
             if row_form.is_bound and row_form.is_valid():
-                student = get_scoped_or_404(request, Student.objects.all(), row_form.cleaned_data["student"])
+                student = scoped_student_or_404(request, row_form.cleaned_data["student"])
                 reason = row_form.cleaned_data["reason"]
                 if action == "tick":
                     package = services.session_package(session=session, student=student, at=timezone.now())
@@ -600,7 +602,7 @@ def package_deduct(request: HttpRequest, package_id: int) -> HttpResponse:
     scheduling/urls.py serves it). A lesson used by hand is a check-in, which billing cannot
     record: the same `checkin_manual` as the desk page and the API. Back to the package
     page, or that page again with the refusal beside the reason."""
-    package = get_scoped_or_404(request, packages(), package_id)
+    package = scoped_package_or_404(request, package_id)
     form = DeductionForm(request.POST)
     if form.is_valid():
         try:

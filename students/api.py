@@ -281,18 +281,29 @@ def _students(request: HttpRequest):
     return scope(request, Student.objects.select_related("campus", "advisor__user"))
 
 
+def _student_out(request: HttpRequest, student: Student) -> dict[str, Any]:
+    """The student as saved, read again with the family."""
+    return student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
+
+
+def _new_file(payload: StudentIn) -> dict[str, Any]:
+    """A new student's file in the body, as the keywords of `student_create` and `lead_convert`."""
+    guardians = [g.model_dump() for g in payload.guardians] if payload.guardians is not None else None
+    return {
+        "data": payload.model_dump(exclude={"guardians", "advisor"}),
+        "guardians": guardians,
+        "advisor": payload.advisor,
+    }
+
+
 # --- students -------------------------------------------------------------------------
 
 
 @router.post("/students", response={201: StudentOut, **ERRORS})
 def create_student(request: HttpRequest, payload: StudentIn):
     by = require_allowed(request, ROLES["open_file"])
-    data = payload.model_dump(exclude={"guardians", "advisor"})
-    guardians = [g.model_dump() for g in payload.guardians] if payload.guardians is not None else None
-    student = services.student_create(
-        campus=by.campus, by=by, data=data, guardians=guardians, advisor=payload.advisor
-    )
-    return Status(201, student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk)))
+    student = services.student_create(campus=by.campus, by=by, **_new_file(payload))
+    return Status(201, _student_out(request, student))
 
 
 @router.get("/students", response={200: StudentList, **ERRORS})
@@ -318,15 +329,15 @@ def get_student(request: HttpRequest, student_id: int):
 @router.patch("/students/{student_id}", response={200: StudentOut, **ERRORS})
 def update_student(request: HttpRequest, student_id: int, payload: StudentPatch):
     by = require_allowed(request, ROLES["edit"])
-    student = get_scoped(request, _students(request), student_id)
+    student = selectors.scoped_student_or_404(request, student_id)
     services.student_update(student=student, by=by, changes=payload.model_dump(exclude_unset=True))
-    return student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk))
+    return _student_out(request, student)
 
 
 @router.post("/students/{student_id}/guardians", response={201: GuardianOut, **ERRORS})
 def add_guardian(request: HttpRequest, student_id: int, payload: GuardianIn):
     by = require_allowed(request, ROLES["edit"])
-    student = get_scoped(request, _students(request), student_id)
+    student = selectors.scoped_student_or_404(request, student_id)
     guardian = services.guardian_add(
         student=student,
         by=by,
@@ -368,7 +379,7 @@ def remove_guardian(request: HttpRequest, guardian_id: int):
 @router.post("/students/{student_id}/advisor", response={201: AssignmentOut, **ERRORS})
 def hand_over(request: HttpRequest, student_id: int, payload: HandOverIn):
     by = require_allowed(request, ROLES["handover"])
-    student = get_scoped(request, _students(request), student_id)
+    student = selectors.scoped_student_or_404(request, student_id)
     advisor = services.advisor_by_username(payload.advisor, student.campus)
     if advisor is None:
         raise InvalidInput("只能移交给本校区的班主任", {"advisor": "不是本校区的班主任"})
@@ -393,7 +404,7 @@ def first_call_done(request: HttpRequest, assignment_id: int):
 @router.get("/students/{student_id}/advisor-history", response={200: list[AssignmentOut], **ERRORS})
 def hand_over_history(request: HttpRequest, student_id: int):
     require_allowed(request, ROLES["view"])
-    student = get_scoped(request, _students(request), student_id)
+    student = selectors.scoped_student_or_404(request, student_id)
     rows = student.advisor_assignments.select_related(
         "advisor__user", "previous_advisor__user", "assigned_by__user"
     )
@@ -408,7 +419,7 @@ def _lead_or_student(
 ) -> tuple[Lead | None, Student | None]:
     """The lead and the student a record names by id (either may be None); another campus's is a 404."""
     lead = get_scoped(request, Lead.objects.all(), lead_id) if lead_id is not None else None
-    student = get_scoped(request, Student.objects.all(), student_id) if student_id is not None else None
+    student = selectors.scoped_student_or_404(request, student_id) if student_id is not None else None
     return lead, student
 
 
@@ -457,15 +468,8 @@ def update_lead(request: HttpRequest, lead_id: int, payload: LeadPatch):
 def convert_lead(request: HttpRequest, lead_id: int, payload: StudentIn):
     by = require_allowed(request, ROLES["open_file"])
     lead = get_scoped(request, Lead.objects.select_related("campus"), lead_id)
-    guardians = [g.model_dump() for g in payload.guardians] if payload.guardians is not None else None
-    student = services.lead_convert(
-        lead=lead,
-        by=by,
-        data=payload.model_dump(exclude={"guardians", "advisor"}),
-        guardians=guardians,
-        advisor=payload.advisor,
-    )
-    return Status(201, student_payload(_students(request).prefetch_related("guardians").get(pk=student.pk)))
+    student = services.lead_convert(lead=lead, by=by, **_new_file(payload))
+    return Status(201, _student_out(request, student))
 
 
 @router.post("/leads/{lead_id}/trials", response={201: TrialOut, **ERRORS})

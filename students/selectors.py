@@ -3,12 +3,15 @@ follow-ups) is not read here: they answer the contribution points of core/contri
 
 import re
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 from core.contributions import student_search_sources, taught_students
 from core.models import Campus, Staff
 from core.roles import Role
+from core.scoping import get_scoped_or_404
 
 from .models import AdvisorAssignment, Assessment, Guardian, HygieneRound, Lead, Student, TrialLesson
 
@@ -43,6 +46,12 @@ def student_search(queryset: QuerySet[Student], q: str | None, *, campus: Campus
             branches.append(ids)
     ids = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
     return queryset.filter(pk__in=ids)
+
+
+def scoped_student_or_404(staff_or_request: Staff | HttpRequest, pk: Any) -> Student:
+    """The student `pk` of the caller's campus (hq_admin: any campus), with their campus and
+    advisor; a student of another campus is not found, the same Http404 as no student."""
+    return get_scoped_or_404(staff_or_request, Student.objects.select_related("campus", "advisor__user"), pk)
 
 
 def visible_students(queryset: QuerySet[Student], viewer: Staff | None) -> QuerySet[Student]:

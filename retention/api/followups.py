@@ -15,8 +15,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from core.apikit import ERRORS, TEXT, fields_of, paginate, require_allowed, scope, username_of
-from core.apikit import get_scoped_or_404 as get_scoped
-from students.models import Student
+from students.selectors import scoped_student_or_404
 
 from .. import selectors, services
 from ..models import FollowUp
@@ -80,7 +79,7 @@ def _follow_ups():
 @router.post("/students/{student_id}/follow-ups", response={201: FollowUpOut, **ERRORS})
 def log_follow_up(request: HttpRequest, student_id: int, payload: FollowUpIn):
     by = require_allowed(request, ROLES["log"])
-    student = get_scoped(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     follow_up = services.follow_up_log(student=student, by=by, **payload.model_dump())
     return Status(201, follow_up_out(_follow_ups().get(pk=follow_up.pk)))
 
@@ -88,7 +87,7 @@ def log_follow_up(request: HttpRequest, student_id: int, payload: FollowUpIn):
 @router.get("/students/{student_id}/follow-ups", response={200: FollowUpList, **ERRORS})
 def list_follow_ups(request: HttpRequest, student_id: int, limit: int | None = None, offset: int | None = None):
     require_allowed(request, ROLES["read"])
-    student = get_scoped(request, Student.objects.all(), student_id)
+    student = scoped_student_or_404(request, student_id)
     return paginate(selectors.follow_ups_of(student).select_related("campus", "student"), limit, offset, out=follow_up_out)
 
 

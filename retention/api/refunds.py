@@ -20,7 +20,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import BeforeValidator
 
-from billing.models import LessonPackage
+from billing.selectors import scoped_package_or_404
 from core.apikit import (
     ErrorOut,
     caller_staff,
@@ -307,7 +307,7 @@ CASE_RESPONSES = {200: SaveCaseOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
 )
 def open_save_case(request: HttpRequest, package_id: int, payload: SaveCaseIn):
     staff = require_allowed(request, ROLES["save_case_open"])
-    package = get_scoped(request, LessonPackage.objects.select_related("campus", "student"), package_id)
+    package = scoped_package_or_404(request, package_id)
     case = services.save_case_open(package=package, by=staff, reason=payload.reason, regular=payload.regular)
     return Status(201, case_out(_cases().get(pk=case.pk)))
 
@@ -386,7 +386,7 @@ def note_save_case(request: HttpRequest, case_id: int, payload: MeetingNoteIn):
 )
 def refund_quote(request: HttpRequest, package_id: int):
     caller_staff(request)
-    package = get_scoped(request, LessonPackage.objects.select_related("campus"), package_id)
+    package = scoped_package_or_404(request, package_id)
     return services.package_quote(package).as_dict()
 
 

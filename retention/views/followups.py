@@ -20,16 +20,12 @@ from core.models import Staff
 from core.roles import Role
 from core.scoping import get_scoped_or_404, scope
 from students.models import Student
+from students.selectors import scoped_student_or_404
 
 from .. import selectors, services
 from ..models import FollowUp
 from ..roles import ROLES
 from .forms_followups import FollowUpFilterForm, FollowUpForm, QuickFollowUpForm
-
-
-def scoped_student(request: HttpRequest, pk: Any) -> Student:
-    """A student of the caller's campus (hq_admin: any), else the 404 page."""
-    return get_scoped_or_404(request, Student.objects.select_related("campus", "advisor__user"), pk)
 
 
 def refused(request: HttpRequest, message: str) -> HttpResponse:
@@ -65,7 +61,7 @@ def _after_logging(request: HttpRequest, student: Student) -> str:
 @staff_required(*ROLES["log"])
 def follow_up_new(request: HttpRequest, student_id: int) -> HttpResponse:
     """登记回访 for one student: every refusal beside its field, nothing saved."""
-    student = scoped_student(request, student_id)
+    student = scoped_student_or_404(request, student_id)
     try:
         services.check_may_follow_up(student=student, by=request.staff)
     except Forbidden as exc:
@@ -165,7 +161,7 @@ def day_log(request: HttpRequest) -> HttpResponse:
     """Log the call of one card of the day. With htmx the card is swapped: gone when
     nothing more is owed, else showing what is still owed; a refusal shows beside its field."""
     whose = _whose_day(request, request.POST.get("advisor"))
-    student = scoped_student(request, _posted_id(request.POST.get("student")))
+    student = scoped_student_or_404(request, _posted_id(request.POST.get("student")))
     form = QuickFollowUpForm(request.POST, prefix_id=student.pk)
     logged = False
     if form.is_valid():

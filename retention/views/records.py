@@ -23,11 +23,12 @@ from core.models import Staff, Subject
 from core.roles import Role
 from core.scoping import scope
 from students.models import Student
+from students.selectors import scoped_student_or_404
 
 from .. import selectors, services
 from ..models import Homework, MonthlyAssessment
 from ..roles import ROLES, may
-from .followups import refused, scoped_student
+from .followups import refused
 from .forms_records import (
     AssessmentForm,
     GrowthForm,
@@ -202,7 +203,7 @@ def _allowed(request: HttpRequest, student: Student) -> set[str]:
 def record_student(request: HttpRequest, student_id: int) -> HttpResponse:
     """One student's month: assessments, plan, growth records, homework, teachers'
     summaries and the survey, each with its form for who may write it."""
-    student = scoped_student(request, student_id)
+    student = scoped_student_or_404(request, student_id)
     if not _mine(request).filter(pk=student.pk).exists():
         return refused(request, _("%(name)s 不是您的学员") % {"name": student.name})
     month = _month(request)

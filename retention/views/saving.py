@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from billing.models import LessonPackage
+from billing.selectors import scoped_package_or_404
 from core.decorators import staff_required
 from core.errors import DomainError
 from core.forms import DomainErrorForm
@@ -108,7 +109,7 @@ def save_case_list(request: HttpRequest) -> HttpResponse:
 @staff_required(*ROLES["save_case_open"])
 def save_case_new(request: HttpRequest, package_id: int) -> HttpResponse:
     """上报挽单 on one package: the parent's request, regular or not; the quote beside it."""
-    package = get_scoped_or_404(request, LessonPackage.objects.select_related("campus", "student", "subject"), package_id)
+    package = scoped_package_or_404(request, package_id)
     form = OpenCaseForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -64,6 +64,19 @@ def check_teaches(teacher: Staff, subject: Subject | None, subject_name: str = "
     return subject
 
 
+def check_slot(
+    *, campus: Campus, by: Staff | None, teacher: Staff, subject: Subject, starts_at: datetime, ends_at: datetime,
+    room: Room | str | None,
+) -> tuple[datetime, datetime, Room | None]:
+    """The slot a lesson or a group session is booked in, before anything is locked: booked
+    by staff of `campus`, a teacher of `campus` who teaches `subject`, the times, the room
+    (a new name becomes a room of `campus`). Returns the aware times and the room."""
+    check_same_campus(campus=campus, by=by, teacher=teacher)
+    starts_at, ends_at = check_times(starts_at, ends_at)
+    check_teaches(teacher, subject)
+    return starts_at, ends_at, resolve_room(campus=campus, room=room)
+
+
 def lock_parties(*, teacher: Staff | None, student_ids: list[int], room: Room | None) -> None:
     """Lock the rows a booking depends on, always in the order staff → students → room
     (students by id), and always after any lesson rows the caller locked (by id), so two

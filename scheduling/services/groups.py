@@ -16,6 +16,7 @@ from ..rules import is_late_notice
 from ..selectors import current_members, span_text
 from ._common import (
     check_same_campus,
+    check_slot,
     check_teaches,
     check_times,
     claim_slot,
@@ -97,11 +98,11 @@ def group_session_add(
 ) -> GroupSession:
     """One session of a group class; the teacher, the room and every student on the roster
     must be free (409 schedule_conflict)."""
-    check_same_campus(campus=group.campus, by=by, teacher=teacher or group.teacher)
     teacher = teacher or group.teacher
-    check_teaches(teacher, group.subject)
-    starts_at, ends_at = check_times(starts_at, ends_at)
-    room_obj = resolve_room(campus=group.campus, room=room) if room else group.room
+    starts_at, ends_at, room_obj = check_slot(
+        campus=group.campus, by=by, teacher=teacher, subject=group.subject, starts_at=starts_at, ends_at=ends_at,
+        room=room or group.room,
+    )
     student_ids = list(current_members(group).values_list("student_id", flat=True))
     claim_slot(starts_at=starts_at, ends_at=ends_at, teacher=teacher, student_ids=student_ids, room=room_obj)
     session = GroupSession(

@@ -19,7 +19,7 @@ from ..models import GroupSession, Lesson, LessonChange, LessonSeries, Notificat
 from ..rules import is_late_notice
 from ._common import (
     check_same_campus,
-    check_teaches,
+    check_slot,
     check_times,
     claim_slot,
     lesson_text,
@@ -51,14 +51,13 @@ def _check_booking(
     *, student: Student, teacher: Staff, subject: Subject, starts_at: datetime, ends_at: datetime, by: Staff | None,
     room: Room | str | None, lesson_kind: str,
 ) -> tuple[datetime, datetime, Room | None]:
-    """What a booking or a series is refused for as a whole: campus, kind, times, subject,
-    room. Returns the aware times and the room."""
-    check_same_campus(campus=student.campus, by=by, teacher=teacher)
+    """What a booking or a series is refused for as a whole: the kind, then the slot
+    (campus, times, subject, room). Returns the aware times and the room."""
     if lesson_kind not in Lesson.Kind.values:
         raise InvalidInput("课型只能是上课（main）或陪练（practice）", {"lesson_kind": "可选 main、practice"})
-    starts_at, ends_at = check_times(starts_at, ends_at)
-    check_teaches(teacher, subject)
-    return starts_at, ends_at, resolve_room(campus=student.campus, room=room)
+    return check_slot(
+        campus=student.campus, by=by, teacher=teacher, subject=subject, starts_at=starts_at, ends_at=ends_at, room=room
+    )
 
 
 @transaction.atomic

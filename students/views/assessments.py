@@ -10,13 +10,13 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import staff_required
 from core.errors import DomainError
-from core.scoping import get_scoped_or_404
 
 from .. import services
 from ..contributions import ASSESSMENTS_TAB
 from ..forms import form_datetime, posted_id, refusal_text
 from ..models import Assessment, Lead, Student
 from ..roles import ROLES
+from ..selectors import scoped_student_or_404
 
 
 def assessment_form_submit(
@@ -49,7 +49,7 @@ def assessment_form_submit(
 @staff_required(*ROLES["assess"])
 def student_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     """An assessment test of an enrolled student, or the analysis of one."""
-    student = get_scoped_or_404(request, Student.objects.all(), pk)
+    student = scoped_student_or_404(request, pk)
     try:
         assessment_form_submit(request, assessments=student.entry_assessments.all(), student=student)
         messages.success(request, "已保存")

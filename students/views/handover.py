@@ -21,7 +21,7 @@ from ..roles import ROLES
 def handover(request: HttpRequest) -> HttpResponse:
     advisors = selectors.advisors_of(request.campus.pk)
     if request.method == "POST":
-        student = get_scoped_or_404(request, Student.objects.all(), posted_id(request, "student"))
+        student = selectors.scoped_student_or_404(request, posted_id(request, "student"))
         advisor = advisors.filter(pk=posted_id(request, "advisor")).first()
         if advisor is None:
             messages.error(request, "请选择本校区的班主任")

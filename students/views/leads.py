@@ -1,6 +1,7 @@
 """Pages of leads (意向客户登记表): the board by status with the registration form, a lead's
 page with its trial lessons and assessments, and 报名 (the lead becomes a student)."""
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -14,11 +15,12 @@ from core.roles import Role
 from core.scoping import get_scoped_or_404, scope
 
 from .. import selectors, services
-from ..forms import form_datetime, lead_form_data, posted_id, student_form_context, student_form_data
+from ..forms import form_datetime, lead_form_data, posted_id, student_form_context
 from ..models import Lead, Student, TrialLesson
 from ..roles import ROLES
 from . import opens_files
 from .assessments import assessment_form_submit
+from .students import new_file_posted
 
 # --- leads ------------------------------------------------------------------------------
 
@@ -116,12 +118,6 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
         context = student_form_context(request, {"name": lead.name}, rows, "", {})
         context["lead"] = lead
         return render(request, "students/new.html", context)
-    data, rows, advisor = student_form_data(request.POST)
-    try:
-        student = services.lead_convert(lead=lead, by=request.staff, data=data, guardians=rows, advisor=advisor or None)
-    except DomainError as exc:
-        context = student_form_context(request, request.POST.dict(), rows, advisor, exc.fields)
-        context.update(lead=lead, message=exc.message)
-        return render(request, "students/new.html", context, status=422)
-    messages.success(request, f"{student.name} 已报名，学员档案已建立")
-    return redirect("students:detail", pk=student.pk)
+    return new_file_posted(
+        request, partial(services.lead_convert, lead=lead, by=request.staff), "{name} 已报名，学员档案已建立", lead=lead
+    )

@@ -5,6 +5,8 @@ The tabs of the file are the ones registered at `core.contributions.student_tabs
 registers 家庭 and 档案记录 itself, in students/contributions.py), each followed by the
 sections other apps add to it: this page never names what another app keeps."""
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -93,21 +95,29 @@ def opened_student(request: HttpRequest, queryset: QuerySet[Student], pk: int) -
     return student
 
 
+def new_file_posted(
+    request: HttpRequest, open_file: Callable[..., Student], done: str, **context: Any
+) -> HttpResponse:
+    """The new-student form (also a lead's 报名) posted: the file `open_file` opens from its
+    fields, family and advisor, then the file with `done` (`{name}`: the student's); or the
+    form again with the refusal beside its fields."""
+    data, rows, advisor = student_form_data(request.POST)
+    try:
+        student = open_file(data=data, guardians=rows, advisor=advisor or None)
+    except DomainError as exc:
+        form = student_form_context(request, request.POST.dict(), rows, advisor, exc.fields)
+        return render(request, "students/new.html", {**form, **context, "message": exc.message}, status=422)
+    messages.success(request, done.format(name=student.name))
+    return redirect("students:detail", pk=student.pk)
+
+
 @opens_files
 def student_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "students/new.html", student_form_context(request, {}, [], "", {}))
-    data, rows, advisor = student_form_data(request.POST)
-    try:
-        student = services.student_create(
-            campus=request.campus, by=request.staff, data=data, guardians=rows, advisor=advisor or None
-        )
-    except DomainError as exc:
-        context = student_form_context(request, request.POST.dict(), rows, advisor, exc.fields)
-        context["message"] = exc.message
-        return render(request, "students/new.html", context, status=422)
-    messages.success(request, f"已为 {student.name} 建立学员档案")
-    return redirect("students:detail", pk=student.pk)
+    return new_file_posted(
+        request, partial(services.student_create, campus=request.campus, by=request.staff), "已为 {name} 建立学员档案"
+    )
 
 
 def render_part(request: HttpRequest, student: Student, part: StudentFilePart) -> str:
@@ -144,7 +154,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required(*ROLES["edit"])
 def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.all(), pk)
+    student = selectors.scoped_student_or_404(request, pk)
     context: dict[str, Any] = {"student": student, "errors": {}, **student_choices()}
     if request.method == "POST":
         try:
@@ -162,7 +172,7 @@ def student_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required(*ROLES["number"])
 def student_number(request: HttpRequest, pk: int) -> HttpResponse:
     """手动修改学生编号: the number, unique at the campus; the file's history keeps the old one."""
-    student = get_scoped_or_404(request, Student.objects.all(), pk)
+    student = selectors.scoped_student_or_404(request, pk)
     context: dict[str, Any] = {"student": student, "number": student.number}
     if request.method == "POST":
         context["number"] = request.POST.get("number", "")
@@ -179,7 +189,7 @@ def student_number(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required(*ROLES["edit"])
 def guardian_action(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_scoped_or_404(request, Student.objects.all(), pk)
+    student = selectors.scoped_student_or_404(request, pk)
     action = request.POST.get("action")
     guardian = None
     if action in ("primary", "remove"):
