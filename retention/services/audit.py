@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Q
+from django.db.models import Avg, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from billing.models import LessonPackage
@@ -62,12 +62,23 @@ def judged_month(day: date) -> Period:
     return Period(last.replace(day=1), last, f"{last:%Y-%m}")
 
 
-def held_through(period: Period) -> dict[int, Staff]:
-    """Per student, the advisor who held them from before the period began to its end."""
-    held = AdvisorAssignment.objects.filter(assigned_at__lt=period.start).filter(
+def _held(period: Period) -> QuerySet[AdvisorAssignment]:
+    return AdvisorAssignment.objects.filter(assigned_at__lt=period.start).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gte=period.end)
     )
-    return {a.student_id: a.advisor for a in held.select_related("advisor__campus", "advisor__supervisor")}
+
+
+def held_through(period: Period) -> dict[int, Staff]:
+    """Per student, the advisor who held them from before the period began to its end."""
+    held = dict(_held(period).values_list("student_id", "advisor_id"))
+    # one Staff object an advisor, however many students they hold
+    advisors = Staff.objects.select_related("campus", "supervisor").in_bulk(set(held.values()))
+    return {student_id: advisors[advisor_id] for student_id, advisor_id in held.items()}
+
+
+def students_held_through(period: Period) -> QuerySet[Student]:
+    """The students `held_through` gives an advisor for, as a query."""
+    return Student.objects.filter(pk__in=_held(period).values("student_id"))
 
 
 def holder_at(student_id: int, at: datetime) -> Staff | None:
@@ -112,12 +123,13 @@ class _Run:
 def _weekly_contact(run: _Run, week: Period) -> None:
     """每周每名客户至少沟通一次（除排课通知外）."""
     held = held_through(week)
+    students = _held(week).values("student_id")
     contacted = set(
-        FollowUp.objects.filter(counted_follow_ups(), student_id__in=held, contacted_at__gte=week.start,
+        FollowUp.objects.filter(counted_follow_ups(), student_id__in=students, contacted_at__gte=week.start,
                                 contacted_at__lt=week.end).values_list("student_id", flat=True)
     ) | set(
         AdvisorAssignment.objects.filter(
-            student_id__in=held, first_call_done_at__gte=week.start, first_call_done_at__lt=week.end
+            student_id__in=students, first_call_done_at__gte=week.start, first_call_done_at__lt=week.end
         ).values_list("student_id", flat=True)
     )
     for student_id in sorted(held.keys() - contacted):
@@ -127,7 +139,7 @@ def _weekly_contact(run: _Run, week: Period) -> None:
 def _monthly_records(run: _Run, month: Period) -> None:
     """月测评 per subject of the month's lessons; 辅导计划 once two lessons were had."""
     held = held_through(month)
-    for row in selectors.month_overview(Student.objects.filter(pk__in=held), month.first):
+    for row in selectors.month_overview(students_held_through(month), month.first):
         advisor = held[row.student.pk]
         for subject in row.assessments_missing:
             run.charge(RuleCode.MONTHLY_ASSESSMENT, advisor, month, row.student.pk, subject_id=subject.pk)
@@ -214,7 +226,7 @@ def overused_lessons(month: Period) -> dict[int, list[tuple[datetime, LessonPack
     found: dict[int, list[tuple[datetime, LessonPackage]]] = defaultdict(list)
     lessons = (
         Lesson.objects.filter(status=Lesson.Status.SCHEDULED, ends_at__gte=month.start, ends_at__lt=end)
-        .exclude(pk__in=Attendance.objects.filter(lesson__isnull=False).values("lesson_id"))
+        .filter(~Exists(Attendance.objects.filter(lesson_id=OuterRef("pk"))))
         .select_related("package")
         .order_by("starts_at", "pk")
     )
