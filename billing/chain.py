@@ -1,6 +1,7 @@
 """Packages, their ledgers and payments of a generated chain (`generate_chain`): each
 student used up one 30-lesson package week by week and is part way through a second;
-about 50 ledger rows a student."""
+about 50 ledger rows a student. Every hundredth student's second package ran out of its
+validity last Sunday with lessons left: the night's expiry sweep has those to write off."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ from .models import LedgerEntry, LessonPackage, Payment
 
 FINISHED = (30, Decimal("6000.00"))  # lessons, price
 ACTIVE = (48, Decimal("8640.00"))
+LAPSED_EVERY = 100  # the student of index 99, 199, …: their second package lapsed
 
 
 def generate(chain: Chain) -> None:
@@ -21,23 +23,25 @@ def generate(chain: Chain) -> None:
         used_now = chain.rng.randint(chain.RECENT_WEEKS, 30)
         _package(chain, packages, ledger, payments, student, desk, FINISHED, bonus=0,
                  weeks=range(-(used_now + FINISHED[0]), -used_now))
+        lapsed = student.index % LAPSED_EVERY == LAPSED_EVERY - 1
         active = _package(chain, packages, ledger, payments, student, desk, ACTIVE, bonus=chain.rng.choice((0, 2)),
-                          weeks=range(-used_now, 0))
+                          weeks=range(-used_now, 0), lapsed=lapsed)
         chain.active_package[student.id] = active
     for writer in (packages, ledger, payments):
         writer.close()
 
 
 def _package(chain: Chain, packages, ledger, payments, student: ChainStudent, desk: int,
-             terms: tuple[int, Decimal], *, bonus: int, weeks: range) -> int:
+             terms: tuple[int, Decimal], *, bonus: int, weeks: range, lapsed: bool = False) -> int:
     lessons, price = terms
     sold_at = chain.lesson_slot(student, weeks.start)[0] - timedelta(days=3)
+    valid_until = (chain.week - timedelta(days=1)).date() if lapsed else sold_at.date() + timedelta(days=365)
     used = len(weeks)
     package_id = packages.add(
         campus_id=student.campus_id, student_id=student.id, course=f"{lessons}课时包", kind=LessonPackage.Kind.ONE_ON_ONE,
         subject_id=chain.subjects[student.index % len(chain.subjects)], lessons=lessons, bonus_lessons=bonus,
         price=price, paid=price, plan=LessonPackage.Plan.FULL, valid_from=sold_at.date(),
-        valid_until=sold_at.date() + timedelta(days=365), lessons_used=used, lessons_left=lessons + bonus - used,
+        valid_until=valid_until, lessons_used=used, lessons_left=lessons + bonus - used,
         created_by_id=desk, created_at=sold_at,
     )
     balance = lessons

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from billing.models import LedgerEntry, LessonPackage, Payment
 from billing.selectors import ledger_mismatches
+from billing.services import packages_expire_due
 from cardreader.models import Card
 from cardreader.services import swipe_record
 from core.models import Campus, Staff
@@ -54,7 +55,7 @@ def test_a_small_chain_is_whole_and_its_ledger_agrees():
 
 
 @pytest.mark.postgres
-def test_a_chains_advisors_keep_most_monthly_records_and_the_audit_charges_the_rest():
+def test_a_chains_night_finds_the_few_months_not_recorded_and_packages_lapsed():
     call_command("generate_chain", "--campuses", "1", "--students", "200", stdout=StringIO())
     month = judged_month(timezone.localdate())
     rows = month_overview(Student.objects.all(), month.first)
@@ -63,6 +64,9 @@ def test_a_chains_advisors_keep_most_monthly_records_and_the_audit_charges_the_r
     run_audit()
     monthly = Incident.objects.filter(rule_code__in=["monthly_assessment", "monthly_plan"], joint_of=None)
     assert monthly.count() == missing
+    # every hundredth student's package lapsed with lessons left: the night writes them off
+    assert packages_expire_due() == 2
+    assert packages_expire_due() == 0
 
 
 def test_generate_chain_needs_postgresql_or_says_why(settings):
