@@ -1,5 +1,6 @@
 """Follow-ups and monthly records of a generated chain (`generate_chain`): each student's
-advisor called the family every week of the last eight, and, for each month the last four
+advisor called the family after the first lesson on the timetable (so no chain student
+still owes that call) and every week of the last eight, and, for each month the last four
 weeks' lessons fell in, recorded the month's assessment of the student's subject and the
 learning plan — all but a few (`MISSED`), whom the nightly audit then charges."""
 
@@ -23,6 +24,10 @@ PLANS = ["本月巩固音阶与练习曲，每天练琴 30 分钟", "下月准�
 def generate(chain: Chain) -> None:
     follow_ups = chain.writer(FollowUp)
     for student in chain.students:
+        first = chain.lesson_slot(student, -LESSON_WEEKS)[0] + timedelta(hours=2)
+        follow_ups.add(campus_id=student.campus_id, student_id=student.id, by_id=student.advisor_id,
+                       contact="parent", channel="phone", kind="after_first_lesson", summary="首课后回访，家长满意",
+                       satisfaction=5, contacted_at=first, created_at=first)
         for week in range(-WEEKS, 0):
             at = chain.week + timedelta(weeks=week, days=chain.rng.randint(0, 4), hours=chain.rng.randint(10, 19))
             follow_ups.add(campus_id=student.campus_id, student_id=student.id, by_id=student.advisor_id,

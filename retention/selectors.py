@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -355,6 +355,36 @@ def renewal_share_reached(package: LessonPackage) -> bool:
     return package.lessons_left * whole <= package.total_lessons * share
 
 
+def _rows_of(queryset: QuerySet) -> Coalesce:
+    """How many rows `queryset` (correlated with OuterRef) holds, as a subquery."""
+    return Coalesce(Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")), 0)
+
+
+def _renewal_candidates(students: QuerySet[Student], at: datetime, day: date) -> QuerySet[LessonPackage]:
+    """The active packages `renewal_due` judges: those whose share is reached, and those
+    with no more lessons left than their student has lessons and group sessions booked in
+    the next four weeks (all of them, whatever package they draw on: `_booked_ahead`
+    counts those exactly). Every other package is neither, and is left in the database."""
+    end = at + RENEWAL_HORIZON
+    lessons = Lesson.objects.filter(
+        student=OuterRef("student_id"), status=Lesson.Status.SCHEDULED, starts_at__gte=at, starts_at__lt=end
+    )
+    sessions = GroupSession.objects.filter(
+        group__members__student=OuterRef("student_id"), status=Lesson.Status.SCHEDULED, starts_at__gte=at,
+        starts_at__lt=end,
+    )
+    share, whole = RENEWAL_SHARE
+    return (
+        _active_packages(students, day)
+        .annotate(ahead=_rows_of(lessons) + _rows_of(sessions))
+        .filter(
+            Q(lessons_left__lte=F("ahead"))
+            | Q(lessons_left__lte=(F("lessons") + F("bonus_lessons")) * share / whole)
+        )
+        .values("pk")
+    )
+
+
 def _booked_ahead(packages: list[LessonPackage], students: QuerySet[Student], at: datetime) -> dict[int, int]:
     """Per package (each a package of one of `students`), the lessons booked in the next
     four weeks that will draw on it: the 1-on-1 lessons tied to it, or untied ones of its
@@ -400,6 +430,7 @@ def renewal_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
     ).order_by("-contacted_at")
     packages = list(
         _active_packages(students, day)
+        .filter(pk__in=_renewal_candidates(students, at, day))
         .annotate(
             threshold=threshold,
             crossed_at=Subquery(crossing.values("occurred_at")[:1]),
@@ -409,6 +440,8 @@ def renewal_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
         .order_by("student_id", "valid_until", "pk")
         .only("student_id", "kind", "subject_id", "course", "lessons", "bonus_lessons", "lessons_left")
     )
+    if not packages:
+        return {}
     booked = _booked_ahead(packages, students, at)
     result: dict[int, Due] = {}
     for p in packages:

@@ -178,6 +178,35 @@ def test_renewal_is_due_when_the_booked_lessons_of_four_weeks_use_up_what_is_lef
     assert "已排 8 节" in judged(selectors.renewal_due, student, now).note
 
 
+def test_a_group_package_is_due_when_its_class_sessions_of_four_weeks_use_up_what_is_left(
+    student, teacher, make_staff
+):
+    from decimal import Decimal
+
+    from billing.models import LessonPackage
+    from billing.services import package_create
+    from core.services import subject_get_or_create
+    from scheduling.services import group_class_create, group_member_add, group_session_add
+
+    desk = make_staff(Role.FRONT_DESK)
+    package = package_create(
+        student=student, course="钢琴大课", kind=LessonPackage.Kind.GROUP, lessons=10, bonus_lessons=0,
+        price=Decimal("2000.00"), paid=Decimal("2000.00"), valid_from=date(2026, 1, 1), valid_until=date(2028, 1, 1),
+        by=desk,
+    )
+    use(package, 6, at("2026-03-03", "16:00"))  # 4 left: 40%
+    group = group_class_create(campus=student.campus, name="钢琴大课", subject=subject_get_or_create(name="钢琴"),
+                               teacher=teacher, by=desk)
+    group_member_add(group=group, student=student, by=desk, package=package)
+    now = at("2026-03-04", "10:00")
+    for week in range(3):
+        group_session_add(group=group, starts_at=at("2026-03-07", "10:00") + timedelta(weeks=week),
+                          ends_at=at("2026-03-07", "11:00") + timedelta(weeks=week), by=desk)
+    assert judged(selectors.renewal_due, student, now) is None
+    group_session_add(group=group, starts_at=at("2026-03-28", "10:00"), ends_at=at("2026-03-28", "11:00"), by=desk)
+    assert "未来 4 周已排 4 节" in judged(selectors.renewal_due, student, now).note
+
+
 def test_a_renewal_talk_quiets_the_package_for_14_days(student, advisor, make_staff):
     package = sell(student, make_staff(Role.FRONT_DESK), lessons=10)
     use(package, 8, at("2026-03-03", "16:00"))
