@@ -278,7 +278,13 @@ def renewal_rate(students: QuerySet[Student], months: Sequence[date]) -> dict[da
         .annotate(
             threshold=threshold, crossed_at=Subquery(crossing.values("occurred_at")[:1]), sold_at=_sold_at()
         )
-        .filter(Q(crossed_at__gte=start, crossed_at__lt=end) | Q(valid_until__gte=first, valid_until__lte=last))
+        .filter(
+            Q(valid_until__gte=first, valid_until__lte=last)
+            # the crossing is itself a use at the line in the window: that (a short index
+            # range a package) is asked first, the first crossing only of those that have one
+            | Q(Exists(crossing.filter(occurred_at__gte=start, occurred_at__lt=end)))
+            & Q(crossed_at__gte=start, crossed_at__lt=end)
+        )
         .values_list("pk", "student_id", "crossed_at", "sold_at", "valid_until", "refunded_at")
     )
     advisors = _advisors(students)
