@@ -1,7 +1,8 @@
 """Packages, their ledgers and payments of a generated chain (`generate_chain`): each
 student used up one 30-lesson package week by week and is part way through a second;
-about 50 ledger rows a student. Every hundredth student's second package ran out of its
-validity last Sunday with lessons left: the night's expiry sweep has those to write off."""
+about 50 ledger rows a student. Every hundredth student's second package (the eighth of
+each hundred of a campus, so a campus of ten has one too) ran out of its validity last
+Sunday with lessons left: the night's expiry sweep has those to write off."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -13,7 +14,7 @@ from .models import LedgerEntry, LessonPackage, Payment
 
 FINISHED = (30, Decimal("6000.00"))  # lessons, price
 ACTIVE = (48, Decimal("8640.00"))
-LAPSED_EVERY = 100  # the student of index 99, 199, …: their second package lapsed
+LAPSED_EVERY, LAPSED_AT = 100, 7  # the students of index 7, 107, …: their second package lapsed
 
 
 def generate(chain: Chain) -> None:
@@ -23,7 +24,7 @@ def generate(chain: Chain) -> None:
         used_now = chain.rng.randint(chain.RECENT_WEEKS, 30)
         _package(chain, packages, ledger, payments, student, desk, FINISHED, bonus=0,
                  weeks=range(-(used_now + FINISHED[0]), -used_now))
-        lapsed = student.index % LAPSED_EVERY == LAPSED_EVERY - 1
+        lapsed = student.index % LAPSED_EVERY == LAPSED_AT
         active = _package(chain, packages, ledger, payments, student, desk, ACTIVE, bonus=chain.rng.choice((0, 2)),
                           weeks=range(-used_now, 0), lapsed=lapsed)
         chain.active_package[student.id] = active
