@@ -149,6 +149,19 @@ def _lock_person(staff: Staff) -> None:
     Staff.objects.select_for_update().filter(pk=staff.pk).first()
 
 
+def _on_ladder(
+    *, staff: Staff, rule: StaffRule, index: int, occurred_on: date, source: str, by: Staff | None,
+    value: Decimal | None, **fields: Any,
+) -> Incident:
+    """The person's incident (unsaved) at step `index` of their ladder of `rule`: its level
+    and amount from that step (`value`: the amount of a valued rule)."""
+    level, amount = _step_amount(rule, index, value)
+    return Incident(
+        campus_id=staff.campus_id, staff=staff, rule=rule, rule_code=rule.code, level=level, amount=amount,
+        occurred_on=occurred_on, source=source, created_by=by, **fields,
+    )
+
+
 def incident_charge(
     *,
     staff: Staff,
@@ -166,13 +179,12 @@ def incident_charge(
     """Charge `staff` one incident of `rule` (its step from their ladder) and its joint
     incidents; returns every incident created (the person's first). Call inside a
     transaction that locked the person (`_lock_person`)."""
-    index = _primary(staff, rule.code).filter(occurred_on__lte=occurred_on).count()
-    level, amount = _step_amount(rule, index, value)
-    incident = Incident.objects.create(
-        campus_id=staff.campus_id, staff=staff, rule=rule, rule_code=rule.code, level=level, amount=amount,
-        occurred_on=occurred_on, source=source, student_id=student_id, subject_id=subject_id, period=period,
-        audit_key=audit_key, note=note, created_by=by,
+    incident = _on_ladder(
+        staff=staff, rule=rule, index=_primary(staff, rule.code).filter(occurred_on__lte=occurred_on).count(),
+        occurred_on=occurred_on, source=source, by=by, value=value, student_id=student_id, subject_id=subject_id,
+        period=period, audit_key=audit_key, note=note,
     )
+    incident.save()
     created = [incident, *_joint_for(incident, by)]
     if _primary(staff, rule.code).filter(occurred_on__gt=occurred_on).exists():
         created += _restate(staff, rule.code, by)
@@ -214,6 +226,9 @@ def audit_charge(*, charges: Sequence[AuditCharge], by: Staff | None) -> int:
     return created
 
 
+KEYS_AT_ONCE = 5000  # audit keys asked for in one query
+
+
 def _charged_keys(keys: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(keys), KEYS_AT_ONCE):
@@ -221,9 +236,6 @@ def _charged_keys(keys: list[str]) -> set[str]:
             Incident.objects.filter(audit_key__in=keys[start:start + KEYS_AT_ONCE]).values_list("audit_key", flat=True)
         )
     return found
-
-
-KEYS_AT_ONCE = 5000
 
 
 @transaction.atomic
@@ -247,13 +259,11 @@ def _charge_person(charges: list[AuditCharge], rules: dict, by: Staff | None) ->
         found.sort(key=lambda pair: pair[0].occurred_on)
         earlier = sorted(_primary(staff, code).values_list("occurred_on", flat=True))
         for n, (charge, rule) in enumerate(found):
-            index = bisect_right(earlier, charge.occurred_on) + n
-            level, amount = _step_amount(rule, index, charge.value)
-            primary.append(Incident(
-                campus_id=staff.campus_id, staff=staff, rule=rule, rule_code=code, level=level, amount=amount,
-                occurred_on=charge.occurred_on, source=Incident.Source.AUDIT, student_id=charge.student_id,
-                subject_id=charge.subject_id, period=charge.period, audit_key=charge.audit_key, note=charge.note,
-                created_by=by,
+            primary.append(_on_ladder(
+                staff=staff, rule=rule, index=bisect_right(earlier, charge.occurred_on) + n,
+                occurred_on=charge.occurred_on, source=Incident.Source.AUDIT, by=by, value=charge.value,
+                student_id=charge.student_id, subject_id=charge.subject_id, period=charge.period,
+                audit_key=charge.audit_key, note=charge.note,
             ))
         if earlier and earlier[-1] > found[0][0].occurred_on:
             restate.append(code)
