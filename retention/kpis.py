@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +39,7 @@ from scheduling.models import GroupSession, Lesson
 from students.models import Lead, Student
 
 from .models import KpiStudentMonth, Refund
-from .selectors import RENEWAL_SHARE
+from .selectors import renewal_line
 from .services._checks import clean_month
 
 RATE_PLACES = Decimal("0.0001")
@@ -269,14 +269,13 @@ def renewal_rate(students: QuerySet[Student], months: Sequence[date]) -> dict[da
     point never called for a renewal. A family is a student file."""
     start, end = window(months)
     first, last = months[0], next_month(months[-1]) - timedelta(days=1)
-    threshold = (F("lessons") + F("bonus_lessons")) * RENEWAL_SHARE[0] / RENEWAL_SHARE[1]
     crossing = LedgerEntry.objects.filter(
         package=OuterRef("pk"), kind=LedgerEntry.Kind.USED, balance_after__lte=OuterRef("threshold")
     ).order_by("occurred_at", "pk")
     packages = (
         LessonPackage.objects.filter(student__in=students)
         .annotate(
-            threshold=threshold, crossed_at=Subquery(crossing.values("occurred_at")[:1]), sold_at=_sold_at()
+            threshold=renewal_line(), crossed_at=Subquery(crossing.values("occurred_at")[:1]), sold_at=_sold_at()
         )
         .filter(
             Q(valid_until__gte=first, valid_until__lte=last)

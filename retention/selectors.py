@@ -360,11 +360,18 @@ def _rows_of(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")), 0)
 
 
-def _renewal_candidates(students: QuerySet[Student], at: datetime, day: date) -> QuerySet[LessonPackage]:
-    """The active packages `renewal_due` judges: those whose share is reached, and those
-    with no more lessons left than their student has lessons and group sessions booked in
-    the next four weeks (all of them, whatever package they draw on: `_booked_ahead`
-    counts those exactly). Every other package is neither, and is left in the database."""
+def renewal_line() -> Any:
+    """The lessons left at which a package reaches the renewal line (30% of its lessons,
+    bonus included: `RENEWAL_SHARE`), in SQL (integers: the line rounded down)."""
+    return (F("lessons") + F("bonus_lessons")) * RENEWAL_SHARE[0] / RENEWAL_SHARE[1]
+
+
+def _may_be_due(packages: QuerySet[LessonPackage], at: datetime) -> QuerySet[LessonPackage]:
+    """The packages of `packages` that `renewal_due` judges (annotated `threshold`, the
+    renewal line): those at the line, and those with no more lessons left than their student
+    has lessons and group sessions booked in the next four weeks (all of them, whatever
+    package they draw on: `_booked_ahead` counts those exactly). Any other package is
+    neither, and stays in the database."""
     end = at + RENEWAL_HORIZON
     lessons = Lesson.objects.filter(
         student=OuterRef("student_id"), status=Lesson.Status.SCHEDULED, starts_at__gte=at, starts_at__lt=end
@@ -373,15 +380,8 @@ def _renewal_candidates(students: QuerySet[Student], at: datetime, day: date) ->
         group__members__student=OuterRef("student_id"), status=Lesson.Status.SCHEDULED, starts_at__gte=at,
         starts_at__lt=end,
     )
-    share, whole = RENEWAL_SHARE
-    return (
-        _active_packages(students, day)
-        .annotate(ahead=_rows_of(lessons) + _rows_of(sessions))
-        .filter(
-            Q(lessons_left__lte=F("ahead"))
-            | Q(lessons_left__lte=(F("lessons") + F("bonus_lessons")) * share / whole)
-        )
-        .values("pk")
+    return packages.annotate(threshold=renewal_line(), ahead=_rows_of(lessons) + _rows_of(sessions)).filter(
+        Q(lessons_left__lte=F("threshold")) | Q(lessons_left__lte=F("ahead"))
     )
 
 
@@ -421,7 +421,6 @@ def renewal_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
     renewal talk in the last 14 days. Due since the lesson that brought it to 30% (or today,
     for the booked lessons), and never sooner than 14 days after the last renewal talk."""
     day = local_day(at)
-    threshold = (F("lessons") + F("bonus_lessons")) * RENEWAL_SHARE[0] / RENEWAL_SHARE[1]
     crossing = LedgerEntry.objects.filter(
         package=OuterRef("pk"), kind=LedgerEntry.Kind.USED, balance_after__lte=OuterRef("threshold")
     ).order_by("occurred_at")
@@ -429,10 +428,8 @@ def renewal_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
         student=OuterRef("student"), kind=FollowUp.Kind.RENEWAL, contacted_at__lte=at
     ).order_by("-contacted_at")
     packages = list(
-        _active_packages(students, day)
-        .filter(pk__in=_renewal_candidates(students, at, day))
+        _may_be_due(_active_packages(students, day), at)
         .annotate(
-            threshold=threshold,
             crossed_at=Subquery(crossing.values("occurred_at")[:1]),
             last_talk_at=Subquery(last_talk.values("contacted_at")[:1]),
         )
