@@ -40,7 +40,7 @@ def _package(chain: Chain, packages, ledger, payments, student: ChainStudent, de
     used = len(weeks)
     package_id = packages.add(
         campus_id=student.campus_id, student_id=student.id, course=f"{lessons}课时包", kind=LessonPackage.Kind.ONE_ON_ONE,
-        subject_id=chain.subjects[student.index % len(chain.subjects)], lessons=lessons, bonus_lessons=bonus,
+        subject_id=chain.subject_of(student), lessons=lessons, bonus_lessons=bonus,
         price=price, paid=price, plan=LessonPackage.Plan.FULL, valid_from=sold_at.date(),
         valid_until=valid_until, lessons_used=used, lessons_left=lessons + bonus - used,
         created_by_id=desk, created_at=sold_at,

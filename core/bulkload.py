@@ -138,6 +138,10 @@ class Chain:
         day, hour = divmod(slot, 13)  # 08:00 to 20:00, Monday on
         return self.week + timedelta(weeks=week, days=day, hours=8 + hour), teacher
 
+    def subject_of(self, student: ChainStudent) -> int:
+        """The one subject `student` learns: their packages', lessons' and records'."""
+        return self.subjects[student.index % len(self.subjects)]
+
     def next_receipt(self, campus_id: int) -> int:
         self.receipt_no[campus_id] += 1
         return self.receipt_no[campus_id]

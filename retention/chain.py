@@ -4,17 +4,16 @@ still owes that call) and every week of the last eight, and, for each month the 
 weeks' lessons fell in, recorded the month's assessment of the student's subject and the
 learning plan — all but a few (`MISSED`), whom the nightly audit then charges."""
 
-from datetime import timedelta
-
-from django.utils import timezone
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 
 from core.bulkload import Chain
+from core.dates import local_day
 from core.roles import Role
 
 from .models import FollowUp, LearningPlan, MonthlyAssessment
 
 WEEKS = 8
-LESSON_WEEKS = 4  # scheduling's generator: the weekly lesson of the last four weeks
 MISSED = 0.03  # the share of students whose month lacks the assessment (and, apart, the plan)
 SUMMARIES = ["孩子本周练琴认真，家长满意", "沟通上课时间，家长希望固定周末", "反馈作业完成情况", "提醒下周课程安排"]
 ANALYSES = ["音准进步明显，节奏需加强", "识谱速度提高，左手需多练", "曲目完成度好，表现力待提升"]
@@ -24,7 +23,7 @@ PLANS = ["本月巩固音阶与练习曲，每天练琴 30 分钟", "下月准�
 def generate(chain: Chain) -> None:
     follow_ups = chain.writer(FollowUp)
     for student in chain.students:
-        first = chain.lesson_slot(student, -LESSON_WEEKS)[0] + timedelta(hours=2)
+        first = chain.lesson_slot(student, -chain.RECENT_WEEKS)[0] + timedelta(hours=2)
         follow_ups.add(campus_id=student.campus_id, student_id=student.id, by_id=student.advisor_id,
                        contact="parent", channel="phone", kind="after_first_lesson", summary="首课后回访，家长满意",
                        satisfaction=5, contacted_at=first, created_at=first)
@@ -40,12 +39,14 @@ def generate(chain: Chain) -> None:
 def _monthly_records(chain: Chain) -> None:
     assessments, plans = chain.writer(MonthlyAssessment), chain.writer(LearningPlan)
     for student in chain.students:
-        subject_id = chain.subjects[student.index % len(chain.subjects)]
-        starts = [chain.lesson_slot(student, week) for week in range(-LESSON_WEEKS, 0)]
-        for month in sorted({timezone.localtime(start).date().replace(day=1) for start, _teacher in starts}):
-            last = max(start for start, _teacher in starts if timezone.localtime(start).date().replace(day=1) == month)
-            at = last + timedelta(hours=2)
-            teacher_id = chain.staff[student.campus_id][Role.TEACHER][starts[0][1]]
+        subject_id = chain.subject_of(student)
+        starts: dict[date, list[datetime]] = defaultdict(list)  # month → its lessons' starts
+        for week in range(-chain.RECENT_WEEKS, 0):
+            start, teacher = chain.lesson_slot(student, week)
+            starts[local_day(start).replace(day=1)].append(start)
+        teacher_id = chain.staff[student.campus_id][Role.TEACHER][teacher]  # the same each week
+        for month, month_starts in sorted(starts.items()):
+            at = max(month_starts) + timedelta(hours=2)
             if chain.rng.random() >= MISSED:
                 assessments.add(campus_id=student.campus_id, student_id=student.id, month=month, subject_id=subject_id,
                                 score=str(chain.rng.randint(75, 98)), analysis=chain.rng.choice(ANALYSES),

@@ -36,6 +36,6 @@ def _lesson(chain: Chain, lessons, student: ChainStudent, package_id: int, week:
     return lessons.add(
         campus_id=student.campus_id, student_id=student.id,
         teacher_id=chain.staff[student.campus_id][Role.TEACHER][teacher],
-        subject_id=chain.subjects[student.index % len(chain.subjects)], package_id=package_id,
+        subject_id=chain.subject_of(student), package_id=package_id,
         starts_at=start, ends_at=start + timedelta(hours=1), created_by_id=dean, created_at=start - timedelta(days=7),
     )
