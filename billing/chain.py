@@ -38,11 +38,16 @@ def _package(chain: Chain, packages, ledger, payments, student: ChainStudent, de
     sold_at = chain.lesson_slot(student, weeks.start)[0] - timedelta(days=3)
     valid_until = (chain.week - timedelta(days=1)).date() if lapsed else sold_at.date() + timedelta(days=365)
     used = len(weeks)
+    line = LessonPackage(lessons=lessons, bonus_lessons=bonus).renewal_line
+    # the week whose lesson left the package at its renewal line (the balance after the
+    # i-th use is lessons + bonus − i)
+    line_week = weeks.start + lessons + bonus - line - 1
     package_id = packages.add(
         campus_id=student.campus_id, student_id=student.id, course=f"{lessons}课时包", kind=LessonPackage.Kind.ONE_ON_ONE,
         subject_id=chain.subject_of(student), lessons=lessons, bonus_lessons=bonus,
         price=price, paid=price, plan=LessonPackage.Plan.FULL, valid_from=sold_at.date(),
         valid_until=valid_until, lessons_used=used, lessons_left=lessons + bonus - used,
+        sold_at=sold_at, line_reached_at=chain.lesson_slot(student, line_week)[0] if line_week in weeks else None,
         created_by_id=desk, created_at=sold_at,
     )
     balance = lessons

@@ -102,10 +102,7 @@ def check_ledger(at: datetime) -> int:
     )
     created = 0
     for m in mismatches:
-        logger.error(
-            "ledger check: package %s (%s · %s) lessons_left %s ≠ ledger %s; lessons_used %s ≠ ledger %s",
-            m.package_id, m.student, m.course, m.cached_left, m.ledger_left, m.cached_used, m.ledger_used,
-        )
+        logger.error("ledger check: package %s (%s · %s) %s", m.package_id, m.student, m.course, m.describe())
         for principal in staff_of(campuses[m.package_id], [Role.PRINCIPAL]):
             created += todo_raise(
                 assignee=principal, kind="ledger_mismatch", key=f"ledger_mismatch:{m.package_id}", day=day,

@@ -12,11 +12,17 @@ from core.models import Campus, Recorded, Staff, Subject, WrittenOnce
 from core.money import money_field
 from students.models import Student
 
+# 续费要提前铺垫 (seed 003 §三.7): a package reaches its renewal line when no more than 30%
+# of its lessons (bonus included) are left. Retention's renewal rule and KPI read it; the
+# ledger records when a package first reached it (`LessonPackage.line_reached_at`).
+RENEWAL_SHARE = (3, 10)
+
 
 class LessonPackage(Recorded):
     """A lesson package (课时包 / 充次). Its balance comes from the ledger below;
-    `lessons_left` and `lessons_used` are caches changed in the same transaction as the
-    ledger entry that moves them (`python manage.py check_ledger` proves it)."""
+    `lessons_left`, `lessons_used` and `line_reached_at` are caches changed in the same
+    transaction as the ledger entry that moves them, and `sold_at` is its `bought` entry's
+    moment (`python manage.py check_ledger` proves all four against the ledger)."""
 
     class Kind(models.TextChoices):
         ONE_ON_ONE = "one_on_one", _("一对一")
@@ -53,7 +59,12 @@ class LessonPackage(Recorded):
     lessons_used = models.PositiveIntegerField(_("已用课时"), default=0)
     lessons_left = models.PositiveIntegerField(_("剩余课时"), default=0)
     refunded_at = models.DateTimeField(_("退费时间"), null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["lessons_used", "lessons_left"])
+    # the moment of the `bought` entry (a sale taken over from the old software keeps its own)
+    sold_at = models.DateTimeField(_("购买时间"))
+    # the earliest `used` entry that left the package at its renewal line (`renewal_line`),
+    # reversed or not: when the package first called for a renewal. None: not reached.
+    line_reached_at = models.DateTimeField(_("到续费线时间"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["lessons_used", "lessons_left", "line_reached_at"])
 
     class Meta:
         verbose_name = verbose_name_plural = _("课时包")
@@ -82,6 +93,12 @@ class LessonPackage(Recorded):
     @property
     def total_lessons(self) -> int:
         return self.lessons + self.bonus_lessons
+
+    @property
+    def renewal_line(self) -> int:
+        """The lessons left at which the package reaches its renewal line (rounded down)."""
+        share, whole = RENEWAL_SHARE
+        return self.total_lessons * share // whole
 
     @property
     def balance_due(self) -> Decimal:

@@ -19,7 +19,7 @@ from core.money import money
 from core.scoping import get_scoped_or_404
 from students.models import Student
 
-from .models import GoodsItem, LedgerEntry, LessonPackage, Payment
+from .models import RENEWAL_SHARE, GoodsItem, LedgerEntry, LessonPackage, Payment
 
 
 def subject_by_name(name: str | None) -> Subject | None:
@@ -233,26 +233,51 @@ class LedgerMismatch:
     cached_used: int
     ledger_used: int
     last_balance_after: int | None
+    cached_sold_at: datetime | None = None
+    ledger_sold_at: datetime | None = None
+    cached_line_reached_at: datetime | None = None
+    ledger_line_reached_at: datetime | None = None
+
+    def describe(self) -> str:
+        """What differs, as the log and the command print it."""
+        parts = [
+            f"lessons_left {self.cached_left} ≠ ledger {self.ledger_left}; "
+            f"lessons_used {self.cached_used} ≠ ledger {self.ledger_used}; "
+            f"last balance_after {self.last_balance_after}"
+        ]
+        if self.ledger_sold_at is not None and self.cached_sold_at != self.ledger_sold_at:
+            parts.append(f"sold_at {self.cached_sold_at} ≠ ledger {self.ledger_sold_at}")
+        if self.cached_line_reached_at != self.ledger_line_reached_at:
+            parts.append(f"line_reached_at {self.cached_line_reached_at} ≠ ledger {self.ledger_line_reached_at}")
+        return "; ".join(parts)
 
 
 def ledger_mismatches() -> tuple[int, list[LedgerMismatch]]:
     """(packages checked, those whose caches differ from their ledger). The ledger's total,
     used − reversed uses, and the balance_after of the last entry recorded must all agree
-    with the cached lessons_left / lessons_used. The database compares and returns only the
-    packages that differ: the ledger is read once, grouped by package (the nightly check
-    over a chain's millions of rows), and no package that agrees is brought into Python."""
+    with the cached lessons_left / lessons_used; the package's sale (`sold_at`) is its
+    `bought` entry's moment, and `line_reached_at` the earliest use that left it at its
+    renewal line (RENEWAL_SHARE). The database compares and returns only the packages that
+    differ: the ledger is read once, grouped by package (the nightly check over a chain's
+    millions of rows), and no package that agrees is brought into Python."""
     ledger, packages = LedgerEntry._meta.db_table, LessonPackage._meta.db_table
     students = Student._meta.db_table
     # only table names (from the models) are formatted in; the values are parameters
     sql = f"""
         SELECT p.id, s.name, p.course, p.lessons_left, COALESCE(l.total, 0), p.lessons_used,
-               COALESCE(l.used, 0) - COALESCE(u.reversed, 0), last.balance_after
+               COALESCE(l.used, 0) - COALESCE(u.reversed, 0), last.balance_after,
+               p.sold_at, l.sold_at, p.line_reached_at, l.line_reached_at
         FROM {packages} p
         JOIN {students} s ON s.id = p.student_id
         LEFT JOIN (
-            SELECT package_id, SUM(lessons) AS total,
-                   SUM(CASE WHEN kind = %(used)s THEN 1 ELSE 0 END) AS used, MAX(id) AS last_id
-            FROM {ledger} GROUP BY package_id
+            SELECT e.package_id, SUM(e.lessons) AS total,
+                   SUM(CASE WHEN e.kind = %(used)s THEN 1 ELSE 0 END) AS used, MAX(e.id) AS last_id,
+                   MIN(CASE WHEN e.kind = %(bought)s THEN e.occurred_at END) AS sold_at,
+                   MIN(CASE WHEN e.kind = %(used)s
+                             AND e.balance_after * %(whole)s <= (lp.lessons + lp.bonus_lessons) * %(share)s
+                            THEN e.occurred_at END) AS line_reached_at
+            FROM {ledger} e JOIN {packages} lp ON lp.id = e.package_id
+            GROUP BY e.package_id
         ) l ON l.package_id = p.id
         LEFT JOIN (
             SELECT e.package_id, COUNT(*) AS reversed
@@ -263,9 +288,15 @@ def ledger_mismatches() -> tuple[int, list[LedgerMismatch]]:
         WHERE COALESCE(l.total, 0) <> p.lessons_left
            OR COALESCE(l.used, 0) - COALESCE(u.reversed, 0) <> p.lessons_used
            OR (last.id IS NOT NULL AND last.balance_after <> p.lessons_left)
+           OR (l.sold_at IS NOT NULL AND l.sold_at <> p.sold_at)
+           OR p.line_reached_at IS DISTINCT FROM l.line_reached_at
         ORDER BY p.id
     """  # noqa: S608
-    params = {"used": LedgerEntry.Kind.USED.value, "reversal": LedgerEntry.Kind.REVERSAL.value}
+    share, whole = RENEWAL_SHARE
+    params = {
+        "used": LedgerEntry.Kind.USED.value, "reversal": LedgerEntry.Kind.REVERSAL.value,
+        "bought": LedgerEntry.Kind.BOUGHT.value, "share": share, "whole": whole,
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = [LedgerMismatch(*row) for row in cursor.fetchall()]

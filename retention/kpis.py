@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +39,6 @@ from scheduling.models import GroupSession, Lesson
 from students.models import Lead, Student
 
 from .models import KpiStudentMonth, Refund
-from .selectors import renewal_line
 from .services._checks import clean_month
 
 RATE_PLACES = Decimal("0.0001")
@@ -136,8 +135,8 @@ def window(months: Sequence[date]) -> tuple[datetime, datetime]:
 
 
 def in_month(field: str) -> TruncMonth:
-    """The campus month of a datetime column, in the database."""
-    return TruncMonth(field, tzinfo=CAMPUS_TZ)
+    """The campus month of a datetime column, in the database: its first day, a date."""
+    return TruncMonth(field, tzinfo=CAMPUS_TZ, output_field=DateField())
 
 
 MonthlySelector = Callable[[QuerySet[Student], Sequence[date]], dict[date, Kpi]]
@@ -216,9 +215,9 @@ def lesson_consumption(students: QuerySet[Student], months: Sequence[date]) -> d
     found = _empty(months)
     advisors = _advisors(students)
 
-    def add(counted: Iterable[tuple[datetime, int, int]], what: str) -> None:
-        for moment, student_id, n in counted:
-            rows = found.get(month_of(moment))
+    def add(counted: Iterable[tuple[date, int, int]], what: str) -> None:
+        for month, student_id, n in counted:
+            rows = found.get(month)
             if rows is not None:
                 row = rows.setdefault(
                     student_id, Row(student_id, advisors[student_id], False, {"used": 0, "scheduled": 0})
@@ -244,17 +243,9 @@ def _consumption_figures(rows: list[Row]) -> dict[str, Any]:
 # --- 2. renewals (续费) -----------------------------------------------------------------------
 
 
-def _sold_at() -> Subquery:
-    """A package's sale: the moment of its `bought` ledger entry (a sale taken over from
-    the old software keeps its own date there)."""
-    return Subquery(
-        LedgerEntry.objects.filter(package=OuterRef("pk"), kind=LedgerEntry.Kind.BOUGHT).values("occurred_at")[:1]
-    )
-
-
 def renewal_point(crossed_at: datetime | None, valid_until: date) -> datetime:
     """When a package called for a renewal: the lesson that brought it to the renewal line
-    (30% of its lessons left, bonus included: `selectors.RENEWAL_SHARE`, the line the
+    (30% of its lessons left, bonus included: `LessonPackage.line_reached_at`, the line the
     advisor's day prompts at), or the last day of its validity, whichever came first."""
     expiry = day_start(valid_until)
     return min(crossed_at, expiry) if crossed_at is not None else expiry
@@ -269,22 +260,12 @@ def renewal_rate(students: QuerySet[Student], months: Sequence[date]) -> dict[da
     point never called for a renewal. A family is a student file."""
     start, end = window(months)
     first, last = months[0], next_month(months[-1]) - timedelta(days=1)
-    crossing = LedgerEntry.objects.filter(
-        package=OuterRef("pk"), kind=LedgerEntry.Kind.USED, balance_after__lte=OuterRef("threshold")
-    ).order_by("occurred_at", "pk")
     packages = (
         LessonPackage.objects.filter(student__in=students)
-        .annotate(
-            threshold=renewal_line(), crossed_at=Subquery(crossing.values("occurred_at")[:1]), sold_at=_sold_at()
-        )
         .filter(
-            Q(valid_until__gte=first, valid_until__lte=last)
-            # the crossing is itself a use at the line in the window: that (a short index
-            # range a package) is asked first, the first crossing only of those that have one
-            | Q(Exists(crossing.filter(occurred_at__gte=start, occurred_at__lt=end)))
-            & Q(crossed_at__gte=start, crossed_at__lt=end)
+            Q(valid_until__gte=first, valid_until__lte=last) | Q(line_reached_at__gte=start, line_reached_at__lt=end)
         )
-        .values_list("pk", "student_id", "crossed_at", "sold_at", "valid_until", "refunded_at")
+        .values_list("pk", "student_id", "line_reached_at", "sold_at", "valid_until", "refunded_at")
     )
     advisors = _advisors(students)
     # month → student → (renewal point, that package's sale, the package, the advisor)
@@ -297,9 +278,9 @@ def renewal_rate(students: QuerySet[Student], months: Sequence[date]) -> dict[da
         if student_id not in families or point < families[student_id][0]:
             families[student_id] = (point, sold_at, pk, advisors[student_id])
     sales: dict[int, list[tuple[int, datetime]]] = {}
-    for student_id, package_id, sold_at in LedgerEntry.objects.filter(
-        package__student_id__in={s for families in due.values() for s in families}, kind=LedgerEntry.Kind.BOUGHT
-    ).values_list("package__student_id", "package_id", "occurred_at"):
+    for student_id, package_id, sold_at in LessonPackage.objects.filter(
+        student_id__in={s for families in due.values() for s in families}
+    ).values_list("student_id", "pk", "sold_at"):
         sales.setdefault(student_id, []).append((package_id, sold_at))
     found = _empty(months)
     for month, families in due.items():
@@ -328,14 +309,10 @@ def subject_expansion(students: QuerySet[Student], months: Sequence[date]) -> di
     before, having bought some other package before (a new student's first subject is a
     sale, not an expansion). Packages without a subject do not count."""
     start, end = window(months)
-    earlier = LedgerEntry.objects.filter(
-        kind=LedgerEntry.Kind.BOUGHT, package__student=OuterRef("student"), occurred_at__lt=OuterRef("sold_at")
-    )
+    earlier = LessonPackage.objects.filter(student=OuterRef("student"), sold_at__lt=OuterRef("sold_at"))
     bought = (
-        LessonPackage.objects.filter(student__in=students, subject__isnull=False)
-        .annotate(sold_at=_sold_at())
-        .filter(sold_at__gte=start, sold_at__lt=end)
-        .filter(Exists(earlier), ~Exists(earlier.filter(package__subject=OuterRef("subject"))))
+        LessonPackage.objects.filter(student__in=students, subject__isnull=False, sold_at__gte=start, sold_at__lt=end)
+        .filter(Exists(earlier), ~Exists(earlier.filter(subject=OuterRef("subject"))))
         .order_by("sold_at", "pk")
         .values_list("sold_at", "student_id", "subject__name")
     )
@@ -392,14 +369,11 @@ def _active(students: QuerySet[Student], month: date) -> QuerySet[LessonPackage]
     balance_then = LedgerEntry.objects.filter(package=OuterRef("pk"), occurred_at__lt=start).order_by(
         "-occurred_at", "-pk"
     )
-    bought_during = LedgerEntry.objects.filter(
-        package=OuterRef("pk"), kind=LedgerEntry.Kind.BOUGHT, occurred_at__gte=start, occurred_at__lt=end
-    )
     return (
         LessonPackage.objects.filter(student__in=students, valid_from__lte=last, valid_until__gte=first)
         .filter(Q(refunded_at__isnull=True) | Q(refunded_at__gte=start))
         .annotate(balance_then=Subquery(balance_then.values("balance_after")[:1]))
-        .filter(Q(balance_then__gt=0) | Exists(bought_during))
+        .filter(Q(sold_at__gte=start, sold_at__lt=end) | Q(balance_then__gt=0))
         .order_by()
         .values_list("student_id", flat=True)
         .distinct()

@@ -20,7 +20,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from billing.models import LedgerEntry, LessonPackage
+from billing.models import RENEWAL_SHARE, LessonPackage
 from core.dates import day_start, local_day
 from core.models import Campus, Staff, Subject
 from core.roles import Role
@@ -47,9 +47,9 @@ WEEK_DAYS = 7
 FIRST_CALL_AFTER = timedelta(days=1)
 # 第一次上课前24小时，客服要打确认电话
 CONFIRM_AHEAD = timedelta(hours=24)
-# 续费要提前铺垫: at 30% of the lessons (bonus included) left, or when the lessons already
-# booked for the next four weeks would use up what is left
-RENEWAL_SHARE = (3, 10)
+# 续费要提前铺垫: at 30% of the lessons (bonus included) left (the package's renewal line,
+# billing.models.RENEWAL_SHARE), or when the lessons already booked for the next four weeks
+# would use up what is left
 RENEWAL_HORIZON = timedelta(weeks=4)
 # a renewal talk is not repeated within two weeks
 RENEWAL_QUIET = timedelta(days=14)
@@ -350,9 +350,8 @@ def _active_packages(students: QuerySet[Student], day: date) -> QuerySet[LessonP
 
 
 def renewal_share_reached(package: LessonPackage) -> bool:
-    """≤ 30% of the package's lessons (bonus included) left."""
-    share, whole = RENEWAL_SHARE
-    return package.lessons_left * whole <= package.total_lessons * share
+    """≤ 30% of the package's lessons (bonus included) left: at its renewal line."""
+    return package.lessons_left <= package.renewal_line
 
 
 def _rows_of(queryset: QuerySet) -> Coalesce:
@@ -421,21 +420,17 @@ def renewal_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
     renewal talk in the last 14 days. Due since the lesson that brought it to 30% (or today,
     for the booked lessons), and never sooner than 14 days after the last renewal talk."""
     day = local_day(at)
-    crossing = LedgerEntry.objects.filter(
-        package=OuterRef("pk"), kind=LedgerEntry.Kind.USED, balance_after__lte=OuterRef("threshold")
-    ).order_by("occurred_at")
     last_talk = FollowUp.objects.filter(
         student=OuterRef("student"), kind=FollowUp.Kind.RENEWAL, contacted_at__lte=at
     ).order_by("-contacted_at")
     packages = list(
         _may_be_due(_active_packages(students, day), at)
-        .annotate(
-            crossed_at=Subquery(crossing.values("occurred_at")[:1]),
-            last_talk_at=Subquery(last_talk.values("contacted_at")[:1]),
-        )
+        .annotate(last_talk_at=Subquery(last_talk.values("contacted_at")[:1]))
         .filter(Q(last_talk_at__isnull=True) | Q(last_talk_at__lte=at - RENEWAL_QUIET))
         .order_by("student_id", "valid_until", "pk")
-        .only("student_id", "kind", "subject_id", "course", "lessons", "bonus_lessons", "lessons_left")
+        .only(
+            "student_id", "kind", "subject_id", "course", "lessons", "bonus_lessons", "lessons_left", "line_reached_at"
+        )
     )
     if not packages:
         return {}
@@ -446,7 +441,7 @@ def renewal_due(students: QuerySet[Student], at: datetime) -> dict[int, Due]:
         by_rate = booked[p.pk] >= p.lessons_left
         if not (by_share or by_rate):
             continue
-        due = local_day(p.crossed_at) if by_share and p.crossed_at else day
+        due = local_day(p.line_reached_at) if by_share and p.line_reached_at else day
         if p.last_talk_at is not None:
             due = max(due, local_day(p.last_talk_at + RENEWAL_QUIET))
         note = _("%(course)s 剩 %(left)s/%(total)s 课时") % {

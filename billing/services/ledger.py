@@ -102,12 +102,16 @@ def _append(
     package.lessons_left = balance
     if kind == LedgerEntry.Kind.USED:
         package.lessons_used += 1
+        # a use dated before the one that reached the line first (a reader's buffered swipe)
+        # is the package's reaching it now
+        if balance <= package.renewal_line and (package.line_reached_at is None or at < package.line_reached_at):
+            package.line_reached_at = at
     elif reverses is not None and reverses.kind == LedgerEntry.Kind.USED:
         package.lessons_used -= 1
     # update(), not save(): the caches are hot counters, kept out of the package's history
     # (the ledger is their audit); the row is locked by the caller.
     LessonPackage.objects.filter(pk=package.pk).update(
-        lessons_left=package.lessons_left, lessons_used=package.lessons_used
+        lessons_left=package.lessons_left, lessons_used=package.lessons_used, line_reached_at=package.line_reached_at
     )
     return entry
 
@@ -125,7 +129,7 @@ def _lock(package: LessonPackage) -> LessonPackage:
 
 def _copy_caches(target: LessonPackage, source: LessonPackage) -> None:
     # The caller keeps its own instance; give it the values written under the lock.
-    for field in ("lessons_left", "lessons_used", "paid", "plan", "refunded_at"):
+    for field in ("lessons_left", "lessons_used", "line_reached_at", "paid", "plan", "refunded_at"):
         setattr(target, field, getattr(source, field))
 
 

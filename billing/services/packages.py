@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.contributions import package_sale_links
+from core.dates import aware
 from core.errors import InvalidInput
 from core.models import Staff, Subject
 from core.money import money
@@ -140,11 +141,11 @@ def package_create(
         subject = subject_by_name(subject)
     if method not in Payment.Method.values:
         raise InvalidInput("支付方式不正确", {"method": "不正确"})
-    now = sold_at or timezone.now()
+    now = aware(sold_at) if sold_at is not None else timezone.now()
     require_dates({"sold_at": ("sale", now)})
     package = LessonPackage.objects.create(
         campus=student.campus, student=student, subject=subject, created_by=by, lesson_kind=lesson_kind, plan=plan,
-        **asdict(terms),
+        sold_at=now, **asdict(terms),
     )
     _append(package, kind=LedgerEntry.Kind.BOUGHT, lessons=terms.lessons, at=now, by=by, reason="购买课时")
     if terms.bonus_lessons:

@@ -79,10 +79,12 @@ def test_the_first_entry_of_a_package_starts_from_zero(campus, desk, package):
     empty = LessonPackage.objects.create(
         campus=campus, student=package.student, course="数学", kind="group", lessons=4, price="800.00",
         paid="800.00", valid_from=date(2026, 1, 1), valid_until=date(2027, 1, 1), lessons_left=4,
+        sold_at=local(2026, 1, 1),
     )
+    insert = f"INSERT INTO billing_ledgerentry ({COLUMNS}) VALUES (%s, 'bought', 4, %s, %s, '', now())"
     with pytest.raises(IntegrityError):
-        raw(f"INSERT INTO billing_ledgerentry ({COLUMNS}) VALUES (%s, 'bought', 4, 8, now(), '', now())", (empty.pk,))
-    raw(f"INSERT INTO billing_ledgerentry ({COLUMNS}) VALUES (%s, 'bought', 4, 4, now(), '', now())", (empty.pk,))
+        raw(insert, (empty.pk, 8, empty.sold_at))
+    raw(insert, (empty.pk, 4, empty.sold_at))
     assert [row[1:4] for row in rows(empty)] == [("bought", 4, 4)]
 
 

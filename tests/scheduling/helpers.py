@@ -30,7 +30,7 @@ def make_package_with_use(student: Student, when: datetime) -> tuple[LessonPacka
     package = LessonPackage.objects.create(
         campus=student.campus, student=student, course="钢琴一对一", kind=LessonPackage.Kind.ONE_ON_ONE,
         lessons=10, bonus_lessons=0, price="3000.00", paid="3000.00",
-        valid_from=date(2026, 1, 1), valid_until=date(2027, 12, 31), lessons_used=1, lessons_left=9,
+        valid_from=date(2026, 1, 1), valid_until=date(2027, 12, 31), lessons_used=1, lessons_left=9, sold_at=when,
     )
     LedgerEntry.objects.create(package=package, kind=LedgerEntry.Kind.BOUGHT, lessons=10, balance_after=10,
                                occurred_at=when)

@@ -136,6 +136,7 @@ def test_it_links_a_package_of_the_subject(student, teacher, piano, desk):
         campus=student.campus, student=student, course="钢琴一对一", subject=piano, kind="one_on_one", lessons=10,
         price="3000.00", paid="3000.00", valid_from=at(DAY, "00:00").date() - timedelta(days=30),
         valid_until=at(DAY, "00:00").date() + timedelta(days=300), lessons_left=10,
+        sold_at=at(DAY, "00:00") - timedelta(days=30),
     )
     assert book(student, teacher, piano, "10:00", "11:00", desk).package == package
     math = subject_get_or_create(name="数学")
