@@ -71,20 +71,25 @@ def test_production_mode_reads_postgres_redis_and_https_from_the_environment():
     assert s["hosts"] == ["center.example.cn"]
 
 
-def test_postgres_sessions_run_without_jit_keeping_options_given_in_the_url():
-    assert loaded(PRODUCTION)["options"]["options"] == "-c jit=off"
+SESSION = "-c jit=off -c random_page_cost=1.1"
+
+
+def test_postgres_sessions_run_without_jit_at_ssd_page_cost_keeping_options_given_in_the_url():
+    assert loaded(PRODUCTION)["options"]["options"] == SESSION
     url = PRODUCTION["DATABASE_URL"] + "?options=-c%20statement_timeout%3D5000"
-    assert loaded({**PRODUCTION, "DATABASE_URL": url})["options"]["options"] == "-c statement_timeout=5000 -c jit=off"
+    assert loaded({**PRODUCTION, "DATABASE_URL": url})["options"]["options"] == f"-c statement_timeout=5000 {SESSION}"
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_the_applications_postgres_session_has_jit_off():
+def test_the_applications_postgres_session_has_jit_off_and_ssd_page_cost():
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
 
 
 def test_tasks_run_inline_when_asked():
