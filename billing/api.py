@@ -58,6 +58,8 @@ class PackageOut(Schema):
     valid_until: date
     refunded_at: datetime | None
     created_at: datetime
+    sold_at: datetime
+    line_reached_at: datetime | None
 
 
 class PaymentIn(Schema):

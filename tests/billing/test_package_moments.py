@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from billing.models import LessonPackage
 from billing.selectors import ledger_mismatches
@@ -89,3 +90,15 @@ def test_the_migration_fills_both_from_the_ledger(package, campus, desk):
     assert (reload(package).sold_at, package.line_reached_at) == (local(2026, 10, 1, 9), local(2026, 11, 7, 10))
     assert (reload(untouched).sold_at, untouched.line_reached_at) == (local(2026, 9, 1), None)
     assert ledger_mismatches()[1] == []
+
+
+def test_the_package_page_and_the_api_read_both_moments_back(package, desk, client_as, api_as):
+    page = client_as(desk)
+    url = reverse("billing:package", args=[package.pk])
+    html = page.get(url).content.decode()
+    assert "2026-10-01 09:00" in html and "未到（剩 3 课时时）" in html
+    assert api_as(desk).get(f"/api/v1/packages/{package.pk}").json()["line_reached_at"] is None
+    use(package, desk, 1, 2, 3, 4, 5, 6, 7)
+    assert "2026-11-07 10:00" in page.get(url).content.decode()
+    body = api_as(desk).get(f"/api/v1/packages/{package.pk}").json()
+    assert (body["sold_at"], body["line_reached_at"]) == ("2026-10-01T09:00:00+08:00", "2026-11-07T10:00:00+08:00")
