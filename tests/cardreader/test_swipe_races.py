@@ -182,10 +182,16 @@ def test_a_swipe_and_the_desks_tick_of_one_member_at_once_charge_once(campus, me
     """The session's check-in list (the desk's manual tick) and the member's own swipe at the
     same moment: one lesson, one attendance on the session; the other is refused."""
     desk, reader, session, student, package = member_of_a_session
+    # three swipes, each its own (a swipe id sent again is a replay and gets the first answer
+    # back), and three ticks
     jobs = [
-        partial(swipe_record, swipe_id=str(uuid.uuid4()), card="0012345678", campus=campus, reader=reader),
-        partial(checkin_manual, package=package, by=desk, reason="点名补签", session=session),
-    ] * 3
+        job
+        for _ in range(3)
+        for job in (
+            partial(swipe_record, swipe_id=str(uuid.uuid4()), card="0012345678", campus=campus, reader=reader),
+            partial(checkin_manual, package=package, by=desk, reason="点名补签", session=session),
+        )
+    ]
 
     results = run_together(jobs)
 
