@@ -10,7 +10,7 @@ from decimal import Decimal
 from core.bulkload import Chain, ChainStudent
 from core.roles import Role
 
-from .models import LedgerEntry, LessonPackage, Payment
+from .models import LedgerEntry, LessonPackage, Payment, renewal_line_of
 
 FINISHED = (30, Decimal("6000.00"))  # lessons, price
 ACTIVE = (48, Decimal("8640.00"))
@@ -38,7 +38,7 @@ def _package(chain: Chain, packages, ledger, payments, student: ChainStudent, de
     sold_at = chain.lesson_slot(student, weeks.start)[0] - timedelta(days=3)
     valid_until = (chain.week - timedelta(days=1)).date() if lapsed else sold_at.date() + timedelta(days=365)
     used = len(weeks)
-    line = LessonPackage(lessons=lessons, bonus_lessons=bonus).renewal_line
+    line = renewal_line_of(lessons + bonus)
     # the week whose lesson left the package at its renewal line (the balance after the
     # i-th use is lessons + bonus − i)
     line_week = weeks.start + lessons + bonus - line - 1

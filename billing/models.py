@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,6 +17,19 @@ from students.models import Student
 # of its lessons (bonus included) are left. Retention's renewal rule and KPI read it; the
 # ledger records when a package first reached it (`LessonPackage.line_reached_at`).
 RENEWAL_SHARE = (3, 10)
+
+
+def renewal_line_of(total_lessons: int) -> int:
+    """The lessons left at which a package of `total_lessons` (bonus included) reaches its
+    renewal line, rounded down."""
+    share, whole = RENEWAL_SHARE
+    return total_lessons * share // whole
+
+
+def renewal_line_in_sql() -> CombinedExpression:
+    """The same line as a package's column expression (integers: the database rounds down)."""
+    share, whole = RENEWAL_SHARE
+    return (F("lessons") + F("bonus_lessons")) * share / whole
 
 
 class LessonPackage(Recorded):
@@ -97,8 +111,7 @@ class LessonPackage(Recorded):
     @property
     def renewal_line(self) -> int:
         """The lessons left at which the package reaches its renewal line (rounded down)."""
-        share, whole = RENEWAL_SHARE
-        return self.total_lessons * share // whole
+        return renewal_line_of(self.total_lessons)
 
     @property
     def balance_due(self) -> Decimal:

@@ -20,7 +20,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from billing.models import RENEWAL_SHARE, LessonPackage
+from billing.models import LessonPackage, renewal_line_in_sql
 from core.dates import day_start, local_day
 from core.models import Campus, Staff, Subject
 from core.roles import Role
@@ -359,12 +359,6 @@ def _rows_of(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")), 0)
 
 
-def renewal_line() -> Any:
-    """The lessons left at which a package reaches the renewal line (30% of its lessons,
-    bonus included: `RENEWAL_SHARE`), in SQL (integers: the line rounded down)."""
-    return (F("lessons") + F("bonus_lessons")) * RENEWAL_SHARE[0] / RENEWAL_SHARE[1]
-
-
 def _may_be_due(packages: QuerySet[LessonPackage], at: datetime) -> QuerySet[LessonPackage]:
     """The packages of `packages` that `renewal_due` judges (annotated `threshold`, the
     renewal line): those at the line, and those with no more lessons left than their student
@@ -379,7 +373,7 @@ def _may_be_due(packages: QuerySet[LessonPackage], at: datetime) -> QuerySet[Les
         group__members__student=OuterRef("student_id"), status=Lesson.Status.SCHEDULED, starts_at__gte=at,
         starts_at__lt=end,
     )
-    return packages.annotate(threshold=renewal_line(), ahead=_rows_of(lessons) + _rows_of(sessions)).filter(
+    return packages.annotate(threshold=renewal_line_in_sql(), ahead=_rows_of(lessons) + _rows_of(sessions)).filter(
         Q(lessons_left__lte=F("threshold")) | Q(lessons_left__lte=F("ahead"))
     )
 
